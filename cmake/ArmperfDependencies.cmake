@@ -1,0 +1,41 @@
+# Finds armperf's dependencies (DESIGN §2): all from Debian packages, never downloaded.
+# Each becomes an imported target; a missing required one stops configuration with the package name.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+function(armperf_require_pkg target module debian_package)
+  pkg_check_modules(${target} REQUIRED IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "armperf needs ${module}: apt-get install ${debian_package} (or scripts/install-deps.sh)")
+  endif()
+endfunction()
+
+armperf_require_pkg(HWLOC hwloc libhwloc-dev)
+armperf_require_pkg(SLEEF sleef libsleef-dev)
+
+find_package(benchmark REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(SQLite3 REQUIRED)
+
+# libpfm4 ships neither a CMake package nor a .pc file.
+set(ARMPERF_HAVE_PFM OFF)
+if(ARMPERF_ENABLE_PFM)
+  find_path(PFM_INCLUDE_DIR perfmon/pfmlib_perf_event.h)
+  find_library(PFM_LIBRARY pfm)
+  if(PFM_INCLUDE_DIR AND PFM_LIBRARY)
+    add_library(armperf_pfm INTERFACE)
+    add_library(armperf::pfm ALIAS armperf_pfm)
+    target_include_directories(armperf_pfm INTERFACE "${PFM_INCLUDE_DIR}")
+    target_link_libraries(armperf_pfm INTERFACE "${PFM_LIBRARY}")
+    set(ARMPERF_HAVE_PFM ON)
+  else()
+    message(WARNING "libpfm4 not found (apt-get install libpfm4-dev): PMU counters will report 'unavailable'")
+  endif()
+endif()
+
+if(ARMPERF_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+endif()

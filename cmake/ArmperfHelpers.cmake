@@ -1,0 +1,75 @@
+# Build helpers shared by every directory.
+#
+# ISA flags live here and only here. A kernel source named <anything>_<isa>.cpp is an ISA variant:
+# it is compiled only when the target architecture has that ISA, and only that file gets the ISA's
+# flags. Each such file opens with an #error guard on the matching compiler macro, so a file that
+# somehow builds without its flags fails loudly instead of producing baseline code under an ISA name.
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(ARMPERF_ARCH aarch64)
+  set(ARMPERF_BASELINE_FLAGS -march=armv8-a)
+  set(ARMPERF_ISAS scalar neon sve sve2)
+  set(ARMPERF_ISA_FLAGS_neon -march=armv8-a)
+  set(ARMPERF_ISA_FLAGS_sve -march=armv8.2-a+sve)
+  set(ARMPERF_ISA_FLAGS_sve2 -march=armv8.5-a+sve2)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set(ARMPERF_ARCH x86_64)
+  set(ARMPERF_BASELINE_FLAGS -march=x86-64-v2)
+  set(ARMPERF_ISAS scalar avx2 avx512)
+  set(ARMPERF_ISA_FLAGS_avx2 -mavx2 -mfma -mf16c)
+  set(ARMPERF_ISA_FLAGS_avx512 -mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512dq -mavx512vl)
+else()
+  message(FATAL_ERROR "armperf supports aarch64 and x86_64, not ${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+# Scalar variants are honest baselines: the compiler may neither vectorise them nor turn a loop
+# into a call to libc's (vectorised) memcpy/memset behind our back.
+set(ARMPERF_ISA_FLAGS_scalar -fno-tree-vectorize -fno-tree-slp-vectorize -fno-tree-loop-distribute-patterns)
+set(ARMPERF_ALL_ISAS scalar neon sve sve2 avx2 avx512)
+
+# The object library every kernel family adds its sources to; executables that link it get every
+# registry row (static registration needs the objects linked whole, hence OBJECT, not STATIC).
+function(armperf_kernels_library)
+  add_library(armperf_kernels OBJECT)
+  target_link_libraries(armperf_kernels PUBLIC armperf::core benchmark::benchmark)
+endfunction()
+
+# armperf_add_kernel_family(NAME <family> SOURCES <files...> [LIBRARIES <targets...>])
+# Adds a kernel family's sources to armperf_kernels. Sources ending in _<isa>.cpp are ISA variants
+# (see above); the rest (reference, benchmark driver, family header code) build at the baseline.
+function(armperf_add_kernel_family)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+  foreach(src IN LISTS ARG_SOURCES)
+    get_filename_component(stem "${src}" NAME_WE)
+    set(isa "")
+    foreach(candidate IN LISTS ARMPERF_ALL_ISAS)
+      if(stem MATCHES "_${candidate}$")
+        set(isa ${candidate})
+      endif()
+    endforeach()
+    if(isa AND NOT isa IN_LIST ARMPERF_ISAS)
+      continue()  # a variant for the other architecture
+    endif()
+    set(path "${CMAKE_CURRENT_SOURCE_DIR}/${src}")
+    target_sources(armperf_kernels PRIVATE "${path}")
+    if(isa)
+      set_source_files_properties("${path}" TARGET_DIRECTORY armperf_kernels
+                                  PROPERTIES COMPILE_OPTIONS "${ARMPERF_ISA_FLAGS_${isa}}")
+    endif()
+  endforeach()
+  if(ARG_LIBRARIES)
+    target_link_libraries(armperf_kernels PUBLIC ${ARG_LIBRARIES})
+  endif()
+endfunction()
+
+# armperf_add_test(NAME <binary> SOURCES <files...> [LIBRARIES <targets...>] [LABELS <labels...>])
+# One gtest binary; each test case becomes a ctest test (discovered at test time, so discovery
+# also works through the qemu emulator of the cross build).
+function(armperf_add_test)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBRARIES} GTest::gmock GTest::gtest_main armperf::options)
+  gtest_discover_tests(${ARG_NAME}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 120
+    PROPERTIES LABELS "${ARG_LABELS}" ENVIRONMENT "ARMPERF_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

@@ -1,0 +1,70 @@
+#include "kernels/benchmarks.hpp"
+
+#include <algorithm>
+
+namespace armperf {
+
+BenchPlan machine_bench_plan(Profile profile) {
+  BenchPlan plan;
+  plan.profile = profile;
+  return plan;
+}
+
+std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape) {
+  return variant.name + "/" + shape.size;
+}
+
+int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) {
+  int count = 0;
+  auto& registry = KernelRegistry::instance();
+  for (const auto& family : registry.families()) {
+    const auto shapes = family.shapes(plan);
+    for (const KernelVariant* variant : registry.variants(family.name)) {
+      for (const auto& shape : shapes) {
+        const std::string name = benchmark_name(*variant, shape);
+        if (!std::regex_search(name, filter)) continue;
+        auto* bench = benchmark::RegisterBenchmark(
+            name.c_str(), [variant, shape, run = family.run](benchmark::State& state) {
+              if (!variant->runnable()) {
+                state.SkipWithError(variant->skip_reason().c_str());
+                return;
+              }
+              run(state, *variant, shape);
+            });
+        bench->UseRealTime();
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+std::vector<BenchShape> elementwise_shapes(const BenchPlan& plan, int arrays, std::int64_t element_bytes) {
+  const std::int64_t per_element = arrays * element_bytes;
+  // Half of each cache leaves room for the rest of the process; DRAM is 4x the LLC (STREAM rule).
+  std::vector<std::int64_t> bytes = {plan.l1_bytes / 2, plan.llc_bytes * 4};
+  if (plan.profile != Profile::quick) bytes = {plan.l1_bytes / 2, plan.l2_bytes / 2, plan.llc_bytes / 2, plan.llc_bytes * 4};
+  std::vector<BenchShape> shapes;
+  for (std::int64_t b : bytes) {
+    const std::int64_t n = std::max<std::int64_t>(64, b / per_element / 64 * 64);
+    shapes.push_back({std::to_string(n), {n}});
+  }
+  return shapes;
+}
+
+void set_elementwise_rates(benchmark::State& state, const KernelVariant& variant, std::int64_t elements) {
+  const double total = static_cast<double>(state.iterations()) * static_cast<double>(elements);
+  state.SetItemsProcessed(static_cast<std::int64_t>(total));
+  state.SetBytesProcessed(static_cast<std::int64_t>(total * variant.bytes_per_element));
+  using benchmark::Counter;
+  if (variant.bytes_per_element > 0) {
+    state.counters["gbps"] = Counter(total * variant.bytes_per_element / 1e9, Counter::kIsRate);
+  }
+  if (variant.flops_per_element > 0) {
+    state.counters["gflops"] = Counter(total * variant.flops_per_element / 1e9, Counter::kIsRate);
+  }
+  state.SetLabel(std::string("impl=") + variant.impl + " isa=" + std::string(isa_name(variant.isa)) +
+                 " dtype=" + variant.dtype);
+}
+
+}  // namespace armperf

@@ -1,0 +1,94 @@
+// How a kernel variant is described — the one list of kernels (DESIGN §3).
+//
+// Each ISA translation unit registers its variants with ARMPERF_REGISTER_KERNEL; each family
+// registers one KernelFamily that knows the real function signature, the benchmark shapes and how
+// to run one benchmark. Tests, armperf-bench and `armperf list` are all generated from these rows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/isa.hpp"
+
+namespace benchmark {
+class State;
+}
+
+namespace armperf {
+
+// Type-erased kernel entry point; the family header casts it back with KernelVariant::as<F>().
+using KernelFn = void (*)();
+
+struct KernelVariant {
+  std::string name;     // XNNPACK-style taxonomy: "<dtype>_<op>__<isa>[_u<unroll>]", e.g. f32_copy__avx2_u32
+  std::string family;   // directory under kernels/: "copy", "activation", "gemm", ...
+  std::string op;       // "copy", "relu", "sgemm", ...
+  std::string dtype;    // "f32", "f64", "f16", "bf16", "i8"
+  Isa isa = Isa::scalar;
+  std::string impl = "armperf";  // or the peer library measured beside us: "openblas", "faiss", ...
+  unsigned tile = 1;    // elements per main-loop iteration (tests sweep 1 .. 2*tile and tile±1)
+  double flops_per_element = 0;  // arithmetic per output element, for derived GFLOP/s
+  double bytes_per_element = 0;  // memory traffic per element (reads + writes), for derived GB/s
+  KernelFn fn = nullptr;
+
+  template <class F>
+  F as() const { return reinterpret_cast<F>(fn); }
+  bool runnable() const { return isa_enabled(isa); }
+  std::string skip_reason() const { return isa_skip_reason(isa); }
+};
+
+// One benchmark point of a family: a label for the `size` field and the dimensions it means.
+struct BenchShape {
+  std::string size;                  // "4096" or "1024x1024x1024" (bytes or shape, DESIGN §5)
+  std::vector<std::int64_t> dims;    // what the family's bench function reads
+};
+
+enum class Profile { quick, standard, full };
+std::string_view profile_name(Profile profile);
+
+// What sizes to benchmark is decided from the machine's caches, not fixed numbers.
+struct BenchPlan {
+  Profile profile = Profile::quick;
+  std::int64_t l1_bytes = 32 << 10;
+  std::int64_t l2_bytes = 1 << 20;
+  std::int64_t llc_bytes = 32 << 20;
+};
+
+using BenchShapesFn = std::vector<BenchShape> (*)(const BenchPlan&);
+using BenchRunFn = void (*)(benchmark::State&, const KernelVariant&, const BenchShape&);
+
+struct KernelFamily {
+  std::string name;
+  std::string description;
+  BenchShapesFn shapes = nullptr;
+  BenchRunFn run = nullptr;
+};
+
+class KernelRegistry {
+ public:
+  static KernelRegistry& instance();
+
+  bool add(KernelVariant variant);   // returns true so it can initialise a static
+  bool add(KernelFamily family);
+
+  const std::vector<KernelVariant>& variants() const { return variants_; }
+  std::vector<const KernelVariant*> variants(std::string_view family) const;
+  const KernelVariant* find(std::string_view name) const;
+  const std::vector<KernelFamily>& families() const { return families_; }
+  const KernelFamily* family(std::string_view name) const;
+
+ private:
+  std::vector<KernelVariant> variants_;
+  std::vector<KernelFamily> families_;
+};
+
+}  // namespace armperf
+
+#define ARMPERF_CONCAT_INNER(a, b) a##b
+#define ARMPERF_CONCAT(a, b) ARMPERF_CONCAT_INNER(a, b)
+// Registers a KernelVariant or KernelFamily during static initialisation.
+#define ARMPERF_REGISTER_KERNEL(...)                                    \
+  [[maybe_unused]] static const bool ARMPERF_CONCAT(armperf_registered_, __LINE__) = \
+      ::armperf::KernelRegistry::instance().add(__VA_ARGS__)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs armperf's build and test dependencies from Debian's archive (DESIGN §2): the native
+# libraries, their :arm64 twins for the cross build, the aarch64 compiler, qemu-user and gnuplot.
+# Idempotent: only packages that are missing are installed, and they are listed first.
+# Usage: scripts/install-deps.sh [--native-only]
+set -euo pipefail
+
+native_only=0
+[[ "${1:-}" == "--native-only" ]] && native_only=1
+
+# Libraries needed by the build, on every architecture we build for.
+libs=(libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libpfm4-dev libsleef-dev
+      libfmt-dev libsqlite3-dev libopenblas-dev libblis-dev)
+# Host tools and header-only libraries (architecture independent).
+tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox)
+cross=(g++-aarch64-linux-gnu qemu-user)
+
+wanted=("${tools[@]}" "${libs[@]}")
+if (( ! native_only )); then
+  wanted+=("${cross[@]}")
+  for p in "${libs[@]}"; do wanted+=("$p:arm64"); done
+fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$p")
+done
+
+if (( ${#missing[@]} == 0 )); then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages and not root; run as root or install: ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+if (( ! native_only )) && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,90 @@
+#include "kernels/registry.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "kernels/benchmarks.hpp"
+
+namespace armperf {
+namespace {
+
+const KernelRegistry& registry() { return KernelRegistry::instance(); }
+
+TEST(Registry, HasTheCopyFamilyWithAScalarBaseline) {
+  ASSERT_NE(registry().family("copy"), nullptr);
+  bool scalar = false;
+  for (auto* v : registry().variants("copy")) scalar |= v->isa == Isa::scalar;
+  EXPECT_TRUE(scalar);
+}
+
+TEST(Registry, NamesFollowTheTaxonomy) {
+  for (const auto& v : registry().variants()) {
+    SCOPED_TRACE(v.name);
+    const std::string prefix = v.dtype + "_" + v.op + "__";
+    ASSERT_EQ(v.name.rfind(prefix, 0), 0u) << "expected the name to start with " << prefix;
+    const std::string rest = v.name.substr(prefix.size());
+    const std::string tag = v.impl == "armperf" ? std::string(isa_name(v.isa)) : v.impl;
+    EXPECT_EQ(rest.rfind(tag, 0), 0u) << "expected " << tag << " after " << prefix;
+    EXPECT_NE(v.fn, nullptr);
+    EXPECT_GE(v.tile, 1u);
+  }
+}
+
+TEST(Registry, EveryVariantBelongsToARegisteredFamilyOfThisArchitecture) {
+  for (const auto& v : registry().variants()) {
+    EXPECT_NE(registry().family(v.family), nullptr) << v.name << ": family " << v.family;
+#if defined(__aarch64__)
+    EXPECT_FALSE(isa_is_x86(v.isa)) << v.name;
+#elif defined(__x86_64__)
+    EXPECT_FALSE(isa_is_arm(v.isa)) << v.name;
+#endif
+  }
+}
+
+TEST(Registry, EveryFamilyHasShapesAndABenchmark) {
+  for (const auto& f : registry().families()) {
+    ASSERT_NE(f.shapes, nullptr) << f.name;
+    ASSERT_NE(f.run, nullptr) << f.name;
+    EXPECT_FALSE(f.shapes(BenchPlan{}).empty()) << f.name;
+    EXPECT_FALSE(f.description.empty()) << f.name;
+  }
+}
+
+// "A variant without a test does not exist": every registry row must be the parameter of at
+// least one test in this binary (the family suites instantiate over the registry).
+TEST(Registry, EveryVariantHasATest) {
+  std::set<std::string> tested;
+  const auto* unit = ::testing::UnitTest::GetInstance();
+  for (int s = 0; s < unit->total_test_suite_count(); ++s) {
+    const auto* suite = unit->GetTestSuite(s);
+    for (int t = 0; t < suite->total_test_count(); ++t) {
+      std::string name = suite->GetTestInfo(t)->name();
+      auto slash = name.rfind('/');
+      if (slash != std::string::npos) tested.insert(name.substr(slash + 1));
+    }
+  }
+  for (const auto& v : registry().variants()) EXPECT_TRUE(tested.count(v.name)) << v.name << " has no test";
+}
+
+TEST(Registry, RejectsDuplicates) {
+  KernelRegistry local;
+  KernelVariant v{.name = "f32_copy__scalar_dup", .family = "copy", .op = "copy", .dtype = "f32"};
+  EXPECT_TRUE(local.add(v));
+  EXPECT_THROW(local.add(v), std::logic_error);
+}
+
+TEST(Registry, ElementwiseShapesFollowTheCaches) {
+  BenchPlan plan{.profile = Profile::standard, .l1_bytes = 64 << 10, .l2_bytes = 1 << 20, .llc_bytes = 32 << 20};
+  auto shapes = elementwise_shapes(plan, 2, 4);
+  ASSERT_EQ(shapes.size(), 4u);
+  EXPECT_EQ(shapes.front().dims.at(0), (32 << 10) / 8);           // half of L1 over 2 f32 arrays
+  EXPECT_EQ(shapes.back().dims.at(0), std::int64_t{128} << 20 >> 3);  // 4x LLC
+  plan.profile = Profile::quick;
+  EXPECT_EQ(elementwise_shapes(plan, 2, 4).size(), 2u);
+}
+
+}  // namespace
+}  // namespace armperf

@@ -1,0 +1,44 @@
+// armperf-bench: a plain Google Benchmark binary over the kernel registry. Every --benchmark_*
+// flag keeps its meaning (--benchmark_filter selects variants, --benchmark_format=json, ...).
+// One flag of ours: --armperf_profile=quick|standard|full picks the shapes (default standard).
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <iostream>
+#include <regex>
+#include <string_view>
+
+#include "kernels/benchmarks.hpp"
+
+int main(int argc, char** argv) {
+  armperf::Profile profile = armperf::Profile::standard;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    constexpr std::string_view flag = "--armperf_profile=";
+    if (arg.rfind(flag, 0) != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    auto value = arg.substr(flag.size());
+    if (value == "quick") profile = armperf::Profile::quick;
+    else if (value == "standard") profile = armperf::Profile::standard;
+    else if (value == "full") profile = armperf::Profile::full;
+    else {
+      std::cerr << "armperf-bench: --armperf_profile: expected quick, standard or full, got '" << value << "'\n";
+      return 2;
+    }
+  }
+  argc = kept;
+  const auto& cpu = armperf::this_cpu();
+  if (!cpu.cap_error.empty()) {
+    std::cerr << "armperf-bench: " << cpu.cap_error << "\n";
+    return 2;
+  }
+  armperf::register_kernel_benchmarks(armperf::machine_bench_plan(profile), std::regex(".*"));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
