@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 using namespace armperf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -142,6 +144,10 @@ TEST(IsaThisCpu, ConsistentWithTheBuild) {
     EXPECT_GE(cpu.features.sve_vector_bits, 128u);
     EXPECT_LE(cpu.features.sve_vector_bits, 2048u);
     EXPECT_EQ(cpu.features.sve_vector_bits % 128, 0u);
+  }
+  // scripts/test.sh states the vector length it asked qemu for; detection must agree.
+  if (const char* expected = std::getenv("ARMPERF_EXPECT_SVE_BITS")) {
+    EXPECT_EQ(cpu.features.sve_vector_bits, std::strtoul(expected, nullptr, 10));
   }
 #elif defined(__x86_64__)
   EXPECT_EQ(cpu.arch, Arch::x86_64);

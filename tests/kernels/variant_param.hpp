@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "kernels/registry.hpp"
 
 namespace armperf {
@@ -15,6 +17,9 @@ class VariantTest : public ::testing::TestWithParam<const KernelVariant*> {
   }
   const KernelVariant& variant() const { return *GetParam(); }
 };
+
+// Shown in ctest's test names instead of a pointer value.
+inline void PrintTo(const KernelVariant* variant, std::ostream* os) { *os << variant->name; }
 
 inline std::string variant_test_name(const ::testing::TestParamInfo<const KernelVariant*>& info) {
   return info.param->name;

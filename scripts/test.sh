@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds and tests every configuration of DESIGN §8, installing what is missing first:
+#   native Release (all tests, then kernel tests under ARMPERF_MAX_ISA=scalar and =avx2),
+#   native Debug with AddressSanitizer + UndefinedBehaviorSanitizer,
+#   aarch64 cross build under qemu-user: neoverse-n1 (NEON only) and SVE at 128/256/512/2048 bits.
+# Exits non-zero if any configuration fails; ends with the combined summary line.
+# Usage: scripts/test.sh [--quick]   (--quick: native Release only)
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+
+if (( quick )); then
+  scripts/install-deps.sh --native-only || exit 1
+else
+  scripts/install-deps.sh || exit 1
+fi
+
+total_pass=0 total_fail=0 total_skip=0
+failed_configs=()
+start_all=$(date +%s)
+
+header() { printf '\n==== configuration: %s ====\n' "$1"; }
+
+# build NAME CMAKE_ARGS... : configure and build into build/test-NAME
+build() {
+  local name=$1; shift
+  local dir="build/test-$name"
+  cmake -S . -B "$dir" -DARMPERF_WERROR=ON "$@" >"$dir.configure.log" 2>&1 ||
+    { mkdir -p build; cat "$dir.configure.log"; return 1; }
+  cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+}
+
+# run_ctest LABEL DIR [CTEST_ARGS...] : run ctest, add its counts to the totals
+run_ctest() {
+  local label=$1 dir=$2; shift 2
+  local junit
+  junit="$(pwd)/$dir/junit-${label//[^A-Za-z0-9_.-]/_}.xml"
+  local t0=$(date +%s)
+  ctest --test-dir "$dir" -j "$jobs" --timeout 900 --output-on-failure --output-junit "$junit" "$@" 2>&1 |
+    grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' | tail -40
+  local rc=${PIPESTATUS[0]}
+  local tests=0 failures=0 skipped=0
+  if [[ -f "$junit" ]]; then
+    tests=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' tests="[0-9]*"' | grep -o '[0-9]*')
+    failures=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' failures="[0-9]*"' | grep -o '[0-9]*')
+    skipped=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' skipped="[0-9]*"' | grep -o '[0-9]*')
+  fi
+  local passed=$((tests - failures - skipped))
+  (( rc != 0 && failures == 0 )) && failures=1
+  total_pass=$((total_pass + passed)) total_fail=$((total_fail + failures)) total_skip=$((total_skip + skipped))
+  printf -- '---- %s: %d passed, %d failed, %d skipped (%ds)\n' "$label" "$passed" "$failures" "$skipped" $(( $(date +%s) - t0 ))
+  (( rc == 0 )) || failed_configs+=("$label")
+}
+
+mkdir -p build
+
+header "native-release (x86_64 Release, all ISAs the CPU has)"
+if build native-release -DCMAKE_BUILD_TYPE=Release; then
+  run_ctest native-release build/test-native-release
+  for cap in scalar avx2; do
+    header "native-release ARMPERF_MAX_ISA=$cap (kernel tests)"
+    ARMPERF_MAX_ISA=$cap run_ctest "native-release-max-isa-$cap" build/test-native-release -L kernels
+  done
+else
+  failed_configs+=("native-release (build)"); total_fail=$((total_fail + 1))
+fi
+
+if (( ! quick )); then
+  header "native-asan-ubsan (x86_64 Debug, -fsanitize=address,undefined)"
+  if build native-asan -DCMAKE_BUILD_TYPE=Debug -DARMPERF_SANITIZE=address,undefined; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      run_ctest native-asan-ubsan build/test-native-asan
+  else
+    failed_configs+=("native-asan (build)"); total_fail=$((total_fail + 1))
+  fi
+
+  header "aarch64 cross build (qemu-aarch64 -L /)"
+  if build aarch64 -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake; then
+    # neoverse-n1: Altra/Graviton2 (NEON, no SVE). max with sve-default-vector-length in bytes:
+    # 16/32/64/256 = SVE 128/256/512/2048 bits.
+    for cpu in neoverse-n1 max,sve-default-vector-length=16 max,sve-default-vector-length=32 \
+               max,sve-default-vector-length=64 max,sve-default-vector-length=256; do
+      header "aarch64 QEMU_CPU=$cpu"
+      sve_bits=0
+      [[ $cpu == *sve-default-vector-length=* ]] && sve_bits=$(( ${cpu##*=} * 8 ))
+      QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits run_ctest "aarch64 QEMU_CPU=$cpu" build/test-aarch64
+    done
+  else
+    failed_configs+=("aarch64 (build)"); total_fail=$((total_fail + 1))
+  fi
+fi
+
+printf '\n==== all configurations: %d s ====\n' $(( $(date +%s) - start_all ))
+if (( ${#failed_configs[@]} )); then
+  printf 'failed: %s\n' "${failed_configs[@]}"
+fi
+printf 'summary: %d passed, %d failed, %d skipped\n' "$total_pass" "$total_fail" "$total_skip"
+(( ${#failed_configs[@]} == 0 ))
