@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/isa.hpp"
+#include "core/profile.hpp"
 
 namespace benchmark {
 class State;
@@ -44,9 +45,6 @@ struct BenchShape {
   std::string size;                  // "4096" or "1024x1024x1024" (bytes or shape, DESIGN §5)
   std::vector<std::int64_t> dims;    // what the family's bench function reads
 };
-
-enum class Profile { quick, standard, full };
-std::string_view profile_name(Profile profile);
 
 // What sizes to benchmark is decided from the machine's caches, not fixed numbers
 // (machine_bench_plan() in kernels/benchmarks.hpp fills it from the topology).
