@@ -19,8 +19,18 @@ namespace {
 
 using nlohmann::json;
 
+// Input strings echoed in a message (field names, values) stay on one line and short.
+std::string printable(std::string_view s) {
+  constexpr std::size_t kMax = 80;
+  std::string out(s.substr(0, kMax));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  if (s.size() > kMax) out += "...";
+  return out;
+}
+
 [[noreturn]] void field_error(const std::string& path, const std::string& field, const std::string& what) {
-  throw LoadError(fmt::format("{}: field {}: {}", path, field, what));
+  throw LoadError(fmt::format("{}: field {}: {}", path, printable(field), what));
 }
 
 // FILE:LINE:COL of a byte offset (0-based) in text.
@@ -44,13 +54,45 @@ std::string parse_error_reason(const json::parse_error& e) {
   return what;
 }
 
+// Result files nest a few levels; hostile ones could nest a million and overflow the stack of every
+// recursive walk over the document (destruction, dump). Refused before parsing, with the position.
+constexpr int kMaxNesting = 64;
+
+void check_nesting(std::string_view text, const std::string& path) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting)
+        throw LoadError(fmt::format("{}: nesting deeper than {} levels", position(path, text, i), kMaxNesting));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 json parse_json(std::string_view text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) throw LoadError(path + ": empty file");
+  check_nesting(text, path);
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     throw LoadError(fmt::format("{}: {}", position(path, text, offset), parse_error_reason(e)));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double (1e999): nlohmann names the literal but not where it is.
+    const std::string what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    const std::string literal = open < close ? what.substr(open + 1, close - open - 1) : std::string();
+    const std::size_t at = literal.empty() ? 0 : text.find(literal);
+    throw LoadError(fmt::format("{}: number out of range of a double: {}",
+                                position(path, text, at == std::string_view::npos ? 0 : at), literal));
   }
 }
 
@@ -112,7 +154,7 @@ double time_scale_to_ns(const json& row, const std::string& path, const std::str
   if (unit == "us") return 1e3;
   if (unit == "ms") return 1e6;
   if (unit == "s") return 1e9;
-  field_error(path, where + ".time_unit", fmt::format("expected ns, us, ms or s, got \"{}\"", unit));
+  field_error(path, where + ".time_unit", fmt::format("expected ns, us, ms or s, got \"{}\"", printable(unit)));
 }
 
 std::string string_field(const json& row, std::string_view key, const std::string& path, const std::string& where) {
@@ -128,7 +170,7 @@ int int_field(const json& row, std::string_view key, const std::string& path, co
   if (it == row.end() || it->is_null()) return 0;
   if (!it->is_number()) field_error(path, where + "." + std::string(key), "expected a number, got " + json_type(*it));
   const double v = it->get<double>();
-  if (!(v >= 0 && v <= 1e9)) field_error(path, where + "." + std::string(key), "expected a count, got " + it->dump());
+  if (!(v >= 0 && v <= 1e9)) field_error(path, where + "." + std::string(key), "expected a count, got " + printable(it->dump()));
   return static_cast<int>(v);
 }
 
@@ -149,7 +191,7 @@ RowKind classify(const json& row, const std::string& name, const std::string& pa
   kind.aggregate_name = string_field(row, "aggregate_name", path, where);
   if (!run_type.empty()) {
     if (run_type != "iteration" && run_type != "aggregate")
-      field_error(path, where + ".run_type", fmt::format("expected \"iteration\" or \"aggregate\", got \"{}\"", run_type));
+      field_error(path, where + ".run_type", fmt::format("expected \"iteration\" or \"aggregate\", got \"{}\"", printable(run_type)));
     kind.aggregate = run_type == "aggregate";
   }
   // Files before run_type (gbench < 1.4) mark aggregates only by the name's suffix.
