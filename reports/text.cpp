@@ -39,8 +39,8 @@ std::string md_cell(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '(': case ')':
-      case '#': case '+': case '!': case '|': case '~':
+      // Inside a table cell only inline syntax matters: block markers (#, +, -) never start its line.
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~':
         out += '\\';
         out += c;
         break;
