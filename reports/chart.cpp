@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -120,6 +122,16 @@ std::string inline_svg(std::string svg, const std::string& title, std::size_t in
   return svg;
 }
 
+// One colour per input, the same in every chart of a report (the Okabe-Ito palette: safe for colour blindness).
+constexpr std::array<std::string_view, 8> kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                                      "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+
+std::string colors_of(const std::vector<std::size_t>& inputs) {
+  std::string words;
+  for (std::size_t i : inputs) words += fmt::format("{}{}", words.empty() ? "" : " ", kPalette[i % kPalette.size()]);
+  return fmt::format("colors = \"{}\"\n", words);
+}
+
 std::string gp_string(std::string_view s) { return fmt::format("\"{}\"", gnuplot_label(s)); }
 
 std::optional<std::string> speedup_script(const Report& r) {
@@ -147,8 +159,8 @@ std::optional<std::string> speedup_script(const Report& r) {
       "{}{}set style data histogram\nset style histogram clustered gap 1\nset style fill solid 0.85 border -1\n"
       "set boxwidth 0.9\nset yrange [0:*]\nset ylabel \"speedup vs {} (geometric mean)\" noenhanced\n"
       "set xtics noenhanced rotate by -25\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
-      "plot for [i=2:{}] $data using i:xtic(1) title columnheader(i)\n",
-      kTerminal, data, gnuplot_label(r.labels[r.baseline]), columns.size() + 1);
+      "{}plot for [i=2:{}] $data using i:xtic(1) title columnheader(i) lc rgb word(colors, i-1)\n",
+      kTerminal, data, gnuplot_label(r.labels[r.baseline]), colors_of(columns), columns.size() + 1);
 }
 
 std::optional<std::string> sweep_script(const Report& r, const std::string& sweep) {
@@ -168,6 +180,14 @@ std::optional<std::string> sweep_script(const Report& r, const std::string& swee
     for (const Cell& c : row->cells)
       if (c.present && c.error.empty() && std::isfinite(c.median)) scale_ref = std::max(scale_ref, c.median);
   const UnitScale scale = unit_scale(scale_ref, unit);
+  double low = scale_ref;
+  for (const auto& [size, row] : points)
+    for (const Cell& c : row->cells)
+      if (c.present && c.error.empty() && std::isfinite(c.median) && c.median > 0) low = std::min(low, c.median);
+  // Log y only when the values span enough for it to help (latency across cache levels, not 3 close rates).
+  const bool log_y = low > 0 && scale_ref / low > 20;
+  std::vector<std::size_t> all(r.labels.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
   std::string data = "$data << EOD\n";
   for (const auto& [size, row] : points) {
     data += fmt::format("{:.9g}", size);
@@ -181,9 +201,11 @@ std::optional<std::string> sweep_script(const Report& r, const std::string& swee
   std::string titles = "array titles[" + std::to_string(r.labels.size()) + "]\n";
   for (std::size_t i = 0; i < r.labels.size(); ++i) titles += fmt::format("titles[{}] = {}\n", i + 1, gp_string(r.labels[i]));
   return fmt::format(
-      "{}{}{}set logscale x 2\nset logscale y\nset xlabel \"size\" noenhanced\nset ylabel \"{} ({})\" noenhanced\n"
-      "set style data linespoints\nplot for [i=1:{}] $data using 1:(column(i+1)) title titles[i] noenhanced lw 2 pt 7\n",
-      kTerminal, data, titles, gnuplot_label(metric), gnuplot_label(scale.label), r.labels.size());
+      "{}{}{}{}set logscale x 2\n{}set xlabel \"size\" noenhanced\nset ylabel \"{} ({})\" noenhanced\n"
+      "set style data linespoints\n"
+      "plot for [i=1:{}] $data using 1:(column(i+1)) title titles[i] noenhanced lw 2 pt 7 lc rgb word(colors, i)\n",
+      kTerminal, data, titles, colors_of(all), log_y ? "set logscale y\n" : "set yrange [0:*]\n", gnuplot_label(metric),
+      gnuplot_label(scale.label), r.labels.size());
 }
 
 }  // namespace

@@ -314,24 +314,26 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
 th, td { border: 1px solid #d6dbe4; padding: 0.3em 0.6em; vertical-align: top; }
 th { background: #eef1f6; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.num small { display: block; color: #5d6675; }
+td.num small { display: block; color: #5d6675; font-size: 0.8em; white-space: normal; max-width: 16em;
+               margin-left: auto; }
 td.noisy { background: #fff4d6; }
 td.better { color: #126b2f; } td.worse { color: #a3261b; }
 td.skipped { color: #5d6675; font-style: italic; }
 p.note { color: #5d6675; max-width: 60em; }
-figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; }
+figure { margin: 1.5em 0; } figure svg { width: 100%; max-width: 760px; height: auto; }
 figcaption { font-weight: 600; margin-bottom: 0.3em; }
 )";
 
 std::string html_value(const Cell& c, const UnitScale& scale) {
   if (!c.present) return "<td class=\"num\">—</td>";
   if (!c.error.empty()) return "<td class=\"skipped\">skipped: " + html_escape(c.error) + "</td>";
+  // The detail line repeats no unit: it is the one of the value above it.
+  const auto bare = [&](double v) { return format_number(v / scale.divisor); };
   std::string detail = fmt::format("n = {}", c.n);
-  if (std::isfinite(c.min)) detail += " · min " + format_scaled(c.min, scale);
+  if (std::isfinite(c.min)) detail += " · min " + bare(c.min);
   if (std::isfinite(c.ci_low))
-    detail += fmt::format(" · {:.3g}% CI {} – {}", c.ci_coverage * 100, format_scaled(c.ci_low, scale),
-                          format_scaled(c.ci_high, scale));
-  if (std::isfinite(c.cv)) detail += " · cv " + format_percent(c.cv) + (c.noisy ? " (noisy)" : "");
+    detail += fmt::format(" · {:.3g}% CI {}–{}", c.ci_coverage * 100, bare(c.ci_low), bare(c.ci_high));
+  if (std::isfinite(c.cv)) detail += " · cv " + format_percent(c.cv) + (c.noisy ? " noisy" : "");
   return fmt::format("<td class=\"num{}\">{}<small>{}</small></td>", c.noisy ? " noisy" : "",
                      html_escape(format_scaled(c.median, scale)), html_escape(detail));
 }
