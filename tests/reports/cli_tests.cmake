@@ -28,3 +28,24 @@ armperf_report_cli_test(NAME compare_no_such_file EXIT 2 MATCH "armperf: nothere
 armperf_report_cli_test(NAME compare_directory EXIT 2 MATCH "is a directory" ARGS compare base.json .)
 armperf_report_cli_test(NAME compare_bad_threshold EXIT 2 MATCH "--threshold" ARGS compare base.json base.json --threshold x)
 armperf_report_cli_test(NAME compare_bad_filter EXIT 2 MATCH "--filter" ARGS compare base.json base.json --filter "(")
+
+set(machines "${report_fixtures}/report/altra.json" "${report_fixtures}/report/graviton3.json")
+armperf_report_cli_test(NAME report_md EXIT 0 MATCH "Geometric mean of speedups per family" ARGS report ${machines})
+armperf_report_cli_test(NAME report_labels_baseline EXIT 0 MATCH "\\| new \\(baseline\\) \\|"
+                        ARGS report ${machines} --label old=${report_fixtures}/report/altra.json
+                             --label new=${report_fixtures}/report/graviton3.json
+                             --baseline ${report_fixtures}/report/graviton3.json --no-charts)
+armperf_report_cli_test(NAME report_csv EXIT 0 MATCH "^input,file,benchmark" ARGS report ${machines} --format csv)
+armperf_report_cli_test(NAME report_html_file EXIT 0
+                        ARGS report ${machines} --out "${CMAKE_CURRENT_BINARY_DIR}/report-cli-test.html")
+armperf_report_cli_test(NAME report_bad_label EXIT 2 MATCH "--label: expected NAME=FILE" ARGS report base.json --label x)
+armperf_report_cli_test(NAME report_truncated_input EXIT 2 MATCH "armperf: .*truncated.json:3:1: "
+                        ARGS report base.json "${report_fixtures}/bad/truncated.json")
+armperf_report_cli_test(NAME report_no_input EXIT 2 MATCH "no input files" ARGS report)
+
+# history: one scripted session on a fresh database (the steps depend on each other).
+add_test(NAME reports.cli.history_session
+  COMMAND ${CMAKE_COMMAND} "-DARMPERF=${CMAKE_CROSSCOMPILING_EMULATOR};$<TARGET_FILE:armperf>"
+          "-DDB=${CMAKE_CURRENT_BINARY_DIR}/history-cli-test.db" "-DFIXTURES=${report_fixtures}/compare"
+          -P "${CMAKE_CURRENT_SOURCE_DIR}/reports/history_session.cmake")
+set_tests_properties(reports.cli.history_session PROPERTIES LABELS reports)
