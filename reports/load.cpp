@@ -11,21 +11,22 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <stdexcept>
 #include <unordered_map>
+
+#include "core/result.hpp"
 
 namespace armperf::reports {
 namespace {
 
 using nlohmann::json;
 
-// Input strings echoed in a message (field names, values) stay on one line and short.
-std::string printable(std::string_view s) {
-  constexpr std::size_t kMax = 80;
-  std::string out(s.substr(0, kMax));
+// Input strings echoed in a message (names, values) stay on one line and short.
+std::string printable(std::string_view s, std::size_t max = 80) {
+  std::string out(s.substr(0, max));
   for (char& c : out)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  if (s.size() > kMax) out += "...";
+  if (s.size() > max) out += "...";
   return out;
 }
 
@@ -37,25 +38,13 @@ std::string printable(std::string_view s) {
 std::string position(const std::string& path, std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
   const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
-  const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  const std::size_t column = line_start == std::string_view::npos || line_start >= offset ? offset + 1
-                                                                                           : offset - line_start;
+  const std::size_t line_start = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  const std::size_t column = line_start == std::string_view::npos ? offset + 1 : offset - line_start;
   return fmt::format("{}:{}:{}", path, line, column);
 }
 
-// nlohmann's parse_error text is "[json.exception...] parse error at line L, column C: <what>; last read: '<bytes>'".
-// Keep <what> only: the position is ours, and the bytes read may be binary garbage.
-std::string parse_error_reason(const json::parse_error& e) {
-  std::string what = e.what();
-  if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-  if (const auto last = what.find("; last read"); last != std::string::npos) what.erase(last);
-  for (char& c : what)
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-  return what;
-}
-
 // Result files nest a few levels; hostile ones could nest a million and overflow the stack of every
-// recursive walk over the document (destruction, dump). Refused before parsing, with the position.
+// recursive walk over the document (context flattening, dump). Refused before parsing, with the position.
 constexpr int kMaxNesting = 64;
 
 void check_nesting(std::string_view text, const std::string& path) {
@@ -77,26 +66,24 @@ void check_nesting(std::string_view text, const std::string& path) {
   }
 }
 
-json parse_json(std::string_view text, const std::string& path) {
+// Parsing is core/result's: bare NaN/Infinity tokens, recovery of a cut-off file, FILE:LINE:COL errors.
+ResultFile parse_file(std::string_view text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) throw LoadError(path + ": empty file");
   check_nesting(text, path);
   try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    throw LoadError(fmt::format("{}: {}", position(path, text, offset), parse_error_reason(e)));
+    return parse_results(std::string(text), path);
   } catch (const json::out_of_range& e) {
     // A number beyond a double (1e999): nlohmann names the literal but not where it is.
     const std::string what = e.what();
     const auto open = what.find('\''), close = what.rfind('\'');
     const std::string literal = open < close ? what.substr(open + 1, close - open - 1) : std::string();
-    const std::size_t at = literal.empty() ? 0 : text.find(literal);
-    throw LoadError(fmt::format("{}: number out of range of a double: {}",
-                                position(path, text, at == std::string_view::npos ? 0 : at), literal));
+    const std::size_t at = literal.empty() ? std::string_view::npos : text.find(literal);
+    throw LoadError(fmt::format("{}: number out of the range of a double: {}",
+                                position(path, text, at == std::string_view::npos ? 0 : at), printable(literal)));
+  } catch (const std::exception& e) {
+    throw LoadError(printable(e.what(), 400));
   }
 }
-
-std::string json_type(const json& v) { return v.type_name(); }
 
 // ---- context -------------------------------------------------------------------------------------------
 
@@ -112,29 +99,14 @@ void flatten(const json& value, const std::string& prefix, std::map<std::string,
 
 // ---- rows ----------------------------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 4> kAggregateSuffixes = {"mean", "median", "stddev", "cv"};
+constexpr std::array<std::string_view, 4> kAggregates = {"mean", "median", "stddev", "cv"};
 
-// Row fields that are not measurements; every other numeric field is a user counter.
-bool is_descriptive_field(std::string_view key) {
-  static constexpr std::array<std::string_view, 24> fields = {
-      "name",  "run_name",  "run_type",  "repetitions", "repetition_index", "threads",   "iterations",
-      "family_index", "per_family_instance_index", "aggregate_name", "aggregate_unit", "time_unit", "label",
-      "error_occurred", "error_message", "suite", "op", "impl", "isa", "dtype", "size", "placement", "membind",
-      "big_o"};
-  return std::find(fields.begin(), fields.end(), key) != fields.end();
-}
-
-struct KnownMetric {
+struct KnownRate {
   std::string_view name, unit;
-  Better better;
 };
-constexpr std::array<KnownMetric, 7> kKnownMetrics = {{{"real_time", "ns", Better::lower},
-                                                      {"cpu_time", "ns", Better::lower},
-                                                      {"gflops", "GFLOP/s", Better::higher},
-                                                      {"gbps", "GB/s", Better::higher},
-                                                      {"bytes_per_second", "B/s", Better::higher},
-                                                      {"items_per_second", "items/s", Better::higher},
-                                                      {"pct_of_peak", "%", Better::higher}}};
+// gbench's rates, which core/result reads as counters.
+constexpr std::array<KnownRate, 2> kGbenchRates = {{{row_key::bytes_per_second, "B/s"},
+                                                    {row_key::items_per_second, "items/s"}}};
 
 // User counters carry no unit in the file; their name is all there is to go by. Rates are the common case.
 Better counter_direction(std::string_view name) {
@@ -145,11 +117,7 @@ Better counter_direction(std::string_view name) {
   return Better::higher;
 }
 
-double time_scale_to_ns(const json& row, const std::string& path, const std::string& where) {
-  const auto it = row.find("time_unit");
-  if (it == row.end()) return 1.0;  // gbench before 2016 wrote no unit: nanoseconds
-  if (!it->is_string()) field_error(path, where + ".time_unit", "expected a string (ns, us, ms or s), got " + json_type(*it));
-  const std::string unit = it->get<std::string>();
+double ns_per(const std::string& unit, const std::string& path, const std::string& where) {
   if (unit == "ns") return 1.0;
   if (unit == "us") return 1e3;
   if (unit == "ms") return 1e6;
@@ -157,64 +125,38 @@ double time_scale_to_ns(const json& row, const std::string& path, const std::str
   field_error(path, where + ".time_unit", fmt::format("expected ns, us, ms or s, got \"{}\"", printable(unit)));
 }
 
-std::string string_field(const json& row, std::string_view key, const std::string& path, const std::string& where) {
-  const auto it = row.find(key);
-  if (it == row.end() || it->is_null()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  field_error(path, where + "." + std::string(key), "expected a string, got " + json_type(*it));
-}
-
-int int_field(const json& row, std::string_view key, const std::string& path, const std::string& where) {
-  const auto it = row.find(key);
-  if (it == row.end() || it->is_null()) return 0;
-  if (!it->is_number()) field_error(path, where + "." + std::string(key), "expected a number, got " + json_type(*it));
-  const double v = it->get<double>();
-  if (!(v >= 0 && v <= 1e9)) field_error(path, where + "." + std::string(key), "expected a count, got " + printable(it->dump()));
-  return static_cast<int>(v);
+// name ends in "_<suffix>", as gbench names its aggregate rows.
+bool has_aggregate_suffix(std::string_view name, std::string_view suffix) {
+  return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix &&
+         name[name.size() - suffix.size() - 1] == '_';
 }
 
 struct RowKind {
   bool aggregate = false;
-  std::string aggregate_name;  // mean, median, stddev, cv; or BigO/RMS (complexity rows, not measurements)
+  std::string aggregate_name;  // mean, median, stddev, cv; or BigO/RMS (complexity fits, not measurements)
   std::string base_name;
 };
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-RowKind classify(const json& row, const std::string& name, const std::string& path, const std::string& where) {
+RowKind classify(const json& raw, const ResultRow& row) {
   RowKind kind;
-  const std::string run_type = string_field(row, "run_type", path, where);
-  const std::string run_name = string_field(row, "run_name", path, where);
-  kind.aggregate_name = string_field(row, "aggregate_name", path, where);
-  if (!run_type.empty()) {
-    if (run_type != "iteration" && run_type != "aggregate")
-      field_error(path, where + ".run_type", fmt::format("expected \"iteration\" or \"aggregate\", got \"{}\"", printable(run_type)));
-    kind.aggregate = run_type == "aggregate";
-  }
+  kind.aggregate = row.run_type == RunType::aggregate;
+  kind.aggregate_name = row.aggregate_name;
   // Files before run_type (gbench < 1.4) mark aggregates only by the name's suffix.
-  if (run_type.empty() || (kind.aggregate && kind.aggregate_name.empty())) {
+  if (!raw.contains(row_key::run_type) || (kind.aggregate && kind.aggregate_name.empty())) {
     for (std::string_view suffix : {"mean", "median", "stddev", "cv", "BigO", "RMS"}) {
-      if (ends_with(name, "_" + std::string(suffix))) {
+      if (has_aggregate_suffix(row.name, suffix)) {
         kind.aggregate = true;
         kind.aggregate_name = suffix;
       }
     }
   }
-  kind.base_name = run_name;
+  kind.base_name = row.run_name;
   if (kind.base_name.empty()) {
-    kind.base_name = name;
-    if (kind.aggregate && ends_with(name, "_" + kind.aggregate_name))
-      kind.base_name.resize(name.size() - kind.aggregate_name.size() - 1);
+    kind.base_name = row.name;
+    if (kind.aggregate && has_aggregate_suffix(row.name, kind.aggregate_name))
+      kind.base_name.resize(row.name.size() - kind.aggregate_name.size() - 1);
   }
   return kind;
-}
-
-std::string family_of(const Benchmark& b) {
-  if (!b.op.empty()) return b.op;
-  return b.name.substr(0, b.name.find('/'));
 }
 
 std::string key_of(const Benchmark& b) {
@@ -251,62 +193,66 @@ void record(Metric& m, const RowKind& kind, double value) {
   }
 }
 
+int count_field(std::int64_t value, const std::string& path, const std::string& field) {
+  if (value < 0 || value > 1'000'000'000) field_error(path, field, fmt::format("expected a count, got {}", value));
+  return static_cast<int>(value);
+}
+
 class RunBuilder {
  public:
-  RunBuilder(Run& run) : run_(run) {}
+  explicit RunBuilder(Run& run) : run_(run) {}
 
-  void add_row(const json& row, std::size_t index) {
+  void add_row(const json& raw, std::size_t index) {
     const std::string& path = run_.path;
     const std::string where = fmt::format("benchmarks[{}]", index);
-    if (!row.is_object()) field_error(path, where, "expected an object, got " + json_type(row));
-    const auto name_it = row.find("name");
-    if (name_it == row.end()) field_error(path, where + ".name", "missing");
-    if (!name_it->is_string()) field_error(path, where + ".name", "expected a string, got " + json_type(*name_it));
-    const std::string name = name_it->get<std::string>();
-    const RowKind kind = classify(row, name, path, where);
-    if (kind.aggregate && std::find(kAggregateSuffixes.begin(), kAggregateSuffixes.end(), kind.aggregate_name) ==
-                              kAggregateSuffixes.end())
+    ResultRow row;
+    try {
+      row = row_from_json(raw);
+    } catch (const std::invalid_argument& e) {
+      throw LoadError(fmt::format("{}: {}: {}", path, where, printable(e.what(), 200)));
+    }
+    if (!raw.contains(row_key::name)) field_error(path, where + ".name", "missing");
+    const RowKind kind = classify(raw, row);
+    if (kind.aggregate &&
+        std::find(kAggregates.begin(), kAggregates.end(), kind.aggregate_name) == kAggregates.end())
       return;  // BigO/RMS complexity fits and unknown aggregates are not measurements of one size
 
     Benchmark probe;
     probe.name = kind.base_name;
-    probe.suite = string_field(row, "suite", path, where);
-    probe.op = string_field(row, "op", path, where);
-    probe.impl = string_field(row, "impl", path, where);
-    probe.isa = string_field(row, "isa", path, where);
-    probe.dtype = string_field(row, "dtype", path, where);
-    probe.size = string_field(row, "size", path, where);
-    probe.placement = string_field(row, "placement", path, where);
-    probe.membind = string_field(row, "membind", path, where);
-    probe.threads = int_field(row, "threads", path, where);
-    probe.repetitions = int_field(row, "repetitions", path, where);
+    probe.suite = row.suite;
+    probe.op = row.op;
+    probe.impl = row.impl;
+    probe.isa = row.isa;
+    probe.dtype = row.dtype;
+    probe.size = row.size.is_string() ? row.size.get<std::string>() : row.size.is_null() ? "" : row.size.dump();
+    probe.placement = row.placement;
+    probe.membind = row.membind;
+    probe.threads = raw.contains(row_key::threads) ? count_field(row.threads, path, where + ".threads") : 0;
+    probe.repetitions = count_field(row.repetitions, path, where + ".repetitions");
     probe.key = key_of(probe);
-    probe.family = family_of(probe);
+    probe.family = probe.op.empty() ? probe.name.substr(0, probe.name.find('/')) : probe.op;
     Benchmark& b = slot(std::move(probe));
 
-    if (const auto err = row.find("error_occurred"); err != row.end() && err->is_boolean() && err->get<bool>()) {
-      b.error = string_field(row, "error_message", path, where);
-      if (b.error.empty()) b.error = "error";
+    if (!row.error_message.empty()) {
+      b.error = row.error_message;
       return;
     }
-    const double to_ns = time_scale_to_ns(row, path, where);
-    // A cv aggregate is a ratio whatever the time_unit says (gbench >= 1.6 marks it aggregate_unit "percentage").
-    const bool ratio_row = kind.aggregate && kind.aggregate_name == "cv";
-    for (const auto& [key, value] : row.items()) {
-      if (is_descriptive_field(key)) continue;
-      if (!value.is_number()) {
-        if (value.is_null()) continue;  // a strict writer's stand-in for NaN
-        field_error(path, where + "." + key, "expected a number, got " + json_type(value));
-      }
-      const auto known = std::find_if(kKnownMetrics.begin(), kKnownMetrics.end(),
-                                      [&](const KnownMetric& k) { return k.name == key; });
-      double v = value.get<double>();
-      if (known != kKnownMetrics.end()) {
-        if (known->unit == "ns" && !ratio_row) v *= to_ns;
-        record(metric_slot(b, known->name, known->unit, known->better), kind, v);
-      } else {
-        record(metric_slot(b, key, "", counter_direction(key)), kind, v);
-      }
+    // A cv aggregate is a ratio whatever time_unit says (gbench >= 1.6 marks it aggregate_unit "percentage").
+    const double to_ns = kind.aggregate_name == "cv" ? 1.0 : ns_per(row.time_unit, path, where);
+    if (raw.contains(row_key::real_time))
+      record(metric_slot(b, row_key::real_time, "ns", Better::lower), kind, row.real_time * to_ns);
+    if (raw.contains(row_key::cpu_time))
+      record(metric_slot(b, row_key::cpu_time, "ns", Better::lower), kind, row.cpu_time * to_ns);
+    if (row.gflops) record(metric_slot(b, row_key::gflops, "GFLOP/s", Better::higher), kind, *row.gflops);
+    if (row.gbps) record(metric_slot(b, row_key::gbps, "GB/s", Better::higher), kind, *row.gbps);
+    if (row.pct_of_peak) record(metric_slot(b, row_key::pct_of_peak, "%", Better::higher), kind, *row.pct_of_peak);
+    for (const auto& [name, value] : row.counters) {
+      const auto rate = std::find_if(kGbenchRates.begin(), kGbenchRates.end(),
+                                     [&](const KnownRate& r) { return r.name == name; });
+      if (rate != kGbenchRates.end())
+        record(metric_slot(b, name, rate->unit, Better::higher), kind, value);
+      else
+        record(metric_slot(b, name, "", counter_direction(name)), kind, value);
     }
   }
 
@@ -326,19 +272,15 @@ class RunBuilder {
 }  // namespace
 
 Run parse_run(std::string_view text, const std::string& path) {
-  const json doc = parse_json(text, path);
-  if (!doc.is_object()) field_error(path, "(top level)", "expected an object with \"benchmarks\", got " + json_type(doc));
+  const ResultFile file = parse_file(text, path);
+  if (file.recovered && file.benchmarks.empty())
+    throw LoadError(path + ": cut off before its first complete benchmark row");
   Run run;
   run.path = path;
-  if (const auto ctx = doc.find("context"); ctx != doc.end() && !ctx->is_null()) {
-    if (!ctx->is_object()) field_error(path, "context", "expected an object, got " + json_type(*ctx));
-    flatten(*ctx, "", run.context);
-  }
-  const auto rows = doc.find("benchmarks");
-  if (rows == doc.end()) field_error(path, "benchmarks", "missing (not a Google Benchmark or armperf result file)");
-  if (!rows->is_array()) field_error(path, "benchmarks", "expected an array, got " + json_type(*rows));
+  run.recovered = file.recovered;
+  flatten(file.context, "", run.context);
   RunBuilder builder(run);
-  for (std::size_t i = 0; i < rows->size(); ++i) builder.add_row((*rows)[i], i);
+  for (std::size_t i = 0; i < file.benchmarks.size(); ++i) builder.add_row(file.benchmarks[i], i);
   return run;
 }
 

@@ -49,6 +49,8 @@ struct Run {
   // Context flattened to strings: nested objects as "a.b", arrays and objects inside arrays as compact JSON.
   std::map<std::string, std::string> context;
   std::vector<Benchmark> benchmarks;
+  // The file was cut off (a killed run): benchmarks hold its complete rows only (core/result.hpp).
+  bool recovered = false;
 
   const Benchmark* find(std::string_view key) const;
   std::string context_value(std::string_view key) const;  // "" when absent

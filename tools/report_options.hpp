@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <regex>
 #include <string>
@@ -33,9 +34,14 @@ inline std::regex compile_filter(const std::string& pattern) {
   }
 }
 
+// A file cut off by a killed run is used up to its last complete row, and the user is told.
 inline reports::Run load_or_throw(const std::string& path) {
   try {
-    return reports::load_run(path);
+    reports::Run run = reports::load_run(path);
+    if (run.recovered)
+      fmt::print(stderr, "armperf: warning: {} was cut off; using its {} complete benchmarks\n", path,
+                 run.benchmarks.size());
+    return run;
   } catch (const reports::LoadError& e) {
     throw InputError(e.what());
   }

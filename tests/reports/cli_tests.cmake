@@ -39,8 +39,18 @@ armperf_report_cli_test(NAME report_csv EXIT 0 MATCH "^input,file,benchmark" ARG
 armperf_report_cli_test(NAME report_html_file EXIT 0
                         ARGS report ${machines} --out "${CMAKE_CURRENT_BINARY_DIR}/report-cli-test.html")
 armperf_report_cli_test(NAME report_bad_label EXIT 2 MATCH "--label: expected NAME=FILE" ARGS report base.json --label x)
-armperf_report_cli_test(NAME report_truncated_input EXIT 2 MATCH "armperf: .*truncated.json:3:1: "
+armperf_report_cli_test(NAME report_truncated_input EXIT 2
+                        MATCH "armperf: .*truncated.json: cut off before its first complete benchmark row"
                         ARGS report base.json "${report_fixtures}/bad/truncated.json")
+armperf_report_cli_test(NAME report_recovered_input EXIT 0
+                        MATCH "warning: .*killed_run.json was cut off; using its 1 complete benchmarks"
+                        ARGS report base.json "${report_fixtures}/bad/killed_run.json" --no-charts)
+armperf_report_cli_test(NAME report_garbage_input EXIT 2 MATCH "armperf: .*garbage.bin:1:1: "
+                        ARGS report "${report_fixtures}/bad/garbage.bin")
+armperf_report_cli_test(NAME report_wrong_type EXIT 2 MATCH "wrong_type.json: benchmarks\\[0\\]: .*'real_time'"
+                        ARGS report "${report_fixtures}/bad/wrong_type.json")
+armperf_report_cli_test(NAME report_empty_file EXIT 2 MATCH "empty.json: empty file"
+                        ARGS report "${report_fixtures}/bad/empty.json")
 armperf_report_cli_test(NAME report_no_input EXIT 2 MATCH "no input files" ARGS report)
 
 # history: one scripted session on a fresh database (the steps depend on each other).
