@@ -16,7 +16,11 @@ tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwlo
        chromium python3)  # chromium + python3: the report render check of scripts/test.sh
 cross=(g++-aarch64-linux-gnu qemu-user)
 
-wanted=("${tools[@]}" "${libs[@]}")
+# Libraries are named with their architecture: once the :arm64 twin is installed, a bare name is
+# ambiguous to dpkg-query and would look missing.
+native=$(dpkg --print-architecture)
+wanted=("${tools[@]}")
+for p in "${libs[@]}"; do wanted+=("$p:$native"); done
 if (( ! native_only )); then
   wanted+=("${cross[@]}")
   for p in "${libs[@]}"; do wanted+=("$p:arm64"); done
