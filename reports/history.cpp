@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "core/result.hpp"
 #include "reports/stats.hpp"
 
 namespace armperf::reports {
@@ -13,7 +14,7 @@ namespace armperf::reports {
 std::unique_ptr<HistoryStore> open_sqlite_history(const std::string& path);  // history_sqlite.cpp
 
 std::string machine_of(const Run& run) {
-  for (const char* key : {"host_name", "cpu_model"}) {
+  for (const char* key : {context_key::host_name, "cpu_model"}) {
     const std::string v = run.context_value(key);
     if (!v.empty()) return v;
   }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.hpp"
 #include "reports/history.hpp"
 
 namespace armperf::reports {
@@ -147,7 +148,7 @@ class SqliteHistory final : public HistoryStore {
     Statement(db_, "INSERT OR IGNORE INTO machines(name, cpu_model, num_cpus) VALUES (?, ?, ?)", where())
         .bind(1, out.machine)
         .bind(2, run.context_value("cpu_model"))
-        .bind(3, run.context_value("num_cpus"))
+        .bind(3, run.context_value(context_key::num_cpus))
         .run();
     Statement insert_run(db_,
                          "INSERT INTO runs(machine_id, content_hash, source_path, run_date, commit_sha, branch, context) "
@@ -156,7 +157,7 @@ class SqliteHistory final : public HistoryStore {
     insert_run.bind(1, out.machine)
         .bind(2, meta.content_hash)
         .bind(3, meta.source_path)
-        .bind(4, run.context_value("date"))
+        .bind(4, run.context_value(context_key::date))
         .bind(5, meta.commit)
         .bind(6, meta.branch)
         .bind(7, nlohmann::json(run.context).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -44,7 +44,7 @@ std::string position(const std::string& path, std::string_view text, std::size_t
 }
 
 // Result files nest a few levels; hostile ones could nest a million and overflow the stack of every
-// recursive walk over the document (context flattening, dump). Refused before parsing, with the position.
+// recursive walk over the document (dump, destruction). Refused before parsing, with the position.
 constexpr int kMaxNesting = 64;
 
 void check_nesting(std::string_view text, const std::string& path) {
@@ -87,14 +87,13 @@ ResultFile parse_file(std::string_view text, const std::string& path) {
 
 // ---- context -------------------------------------------------------------------------------------------
 
-void flatten(const json& value, const std::string& prefix, std::map<std::string, std::string>& out) {
-  if (value.is_object()) {
-    for (const auto& [k, v] : value.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
-  } else if (value.is_string()) {
-    out[prefix] = value.get<std::string>();
-  } else {
-    out[prefix] = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
+// Top-level keys only: a nested value (caches, governors per CPU count) reads best whole, as compact JSON.
+std::map<std::string, std::string> context_strings(const json& context) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : context.items())
+    out[key] = value.is_string() ? value.get<std::string>()
+                                 : value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return out;
 }
 
 // ---- rows ----------------------------------------------------------------------------------------------
@@ -278,7 +277,7 @@ Run parse_run(std::string_view text, const std::string& path) {
   Run run;
   run.path = path;
   run.recovered = file.recovered;
-  flatten(file.context, "", run.context);
+  run.context = context_strings(file.context);
   RunBuilder builder(run);
   for (std::size_t i = 0; i < file.benchmarks.size(); ++i) builder.add_row(file.benchmarks[i], i);
   return run;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/result.hpp"
 #include "reports/stats.hpp"
 
 namespace armperf::reports {
@@ -29,8 +30,8 @@ const Metric* Benchmark::metric(std::string_view wanted) const {
 }
 
 const Metric* Benchmark::primary() const {
-  static constexpr std::array<std::string_view, 5> preference = {"gflops", "gbps", "bytes_per_second",
-                                                                 "items_per_second", "real_time"};
+  static constexpr std::array<std::string_view, 5> preference = {
+      row_key::gflops, row_key::gbps, row_key::bytes_per_second, row_key::items_per_second, row_key::real_time};
   for (std::string_view name : preference) {
     const Metric* m = metric(name);
     if (m != nullptr && !std::isnan(m->center())) return m;

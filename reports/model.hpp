@@ -46,7 +46,7 @@ struct Benchmark {
 
 struct Run {
   std::string path;
-  // Context flattened to strings: nested objects as "a.b", arrays and objects inside arrays as compact JSON.
+  // Context as strings, by top-level key: strings as they are, anything else as compact JSON.
   std::map<std::string, std::string> context;
   std::vector<Benchmark> benchmarks;
   // The file was cut off (a killed run): benchmarks hold its complete rows only (core/result.hpp).

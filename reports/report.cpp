@@ -12,6 +12,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/result.hpp"
 #include "reports/stats.hpp"
 #include "reports/text.hpp"
 
@@ -22,16 +23,26 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string file_stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
-std::string date_of(const Run& run) { return run.context_value("date").substr(0, 10); }
+std::string date_of(const Run& run) { return run.context_value(context_key::date).substr(0, 10); }
 
-// Context keys that differ on every run and say nothing about the machine.
-bool is_volatile(std::string_view key) { return key == "date" || key == "executable"; }
+// Context keys that differ on every run and say nothing about the machine or its setup.
+bool is_volatile(std::string_view key) {
+  for (const char* k : {context_key::date, context_key::executable, context_key::load_avg,
+                        context_key::scaling_cur_khz, context_key::command_line})
+    if (key == k) return true;
+  return false;
+}
 
 // Keys a reader looks for first in "what differs" (DESIGN §5 context), in this order; the rest follow by name.
-constexpr std::array<std::string_view, 16> kKeyOrder = {
-    "host_name", "cpu_model", "midr",   "num_cpus",   "mhz_per_cpu", "smt",      "numa_nodes", "caches",
-    "memory",    "kernel",    "compiler", "compiler_flags", "governor", "thp", "cpu_scaling_enabled",
-    "library_build_type"};
+// cpu_model and mhz_per_cpu are Google Benchmark's and older armperf files' names for the CPU.
+const std::array<std::string_view, 20> kKeyOrder = {
+    context_key::host_name,     "cpu_model",                   context_key::num_cpus,
+    "mhz_per_cpu",              context_key::online_cpus,      context_key::smt_control,
+    context_key::mem_total_kib, context_key::memory_modules,   context_key::kernel_version,
+    context_key::compiler,      context_key::build_flags,      context_key::cpufreq_governors,
+    context_key::thp_enabled,   context_key::thp_defrag,       context_key::mitigations,
+    context_key::hypervisor,    context_key::dmi_product_name, context_key::cpu_scaling_enabled,
+    context_key::library_build_type, context_key::armperf_version};
 
 std::size_t key_rank(const std::string& key) {
   const auto it = std::find(kKeyOrder.begin(), kKeyOrder.end(), key);
@@ -138,7 +149,7 @@ std::vector<ContextDifference> context_differences(const std::vector<ReportInput
 std::vector<std::string> input_labels(const std::vector<Run>& runs) {
   std::vector<std::string> labels;
   for (const Run& run : runs) {
-    const std::string host = run.context_value("host_name");
+    const std::string host = run.context_value(context_key::host_name);
     labels.push_back(host.empty() ? file_stem(run.path) : host);
   }
   const auto repeated = [](const std::vector<std::string>& v, std::size_t i) {
@@ -206,7 +217,7 @@ std::string context_or_dash(const std::map<std::string, std::string>& ctx, const
 }
 
 std::string cpus_text(const std::map<std::string, std::string>& ctx) {
-  const std::string cpus = context_or_dash(ctx, "num_cpus"), mhz = context_or_dash(ctx, "mhz_per_cpu");
+  const std::string cpus = context_or_dash(ctx, context_key::num_cpus), mhz = context_or_dash(ctx, "mhz_per_cpu");
   return mhz == "—" ? cpus : cpus + " × " + mhz + " MHz";
 }
 
@@ -241,9 +252,9 @@ std::string render_markdown(const Report& r, const Charts& charts) {
   std::string out = "# armperf report\n\n## Inputs\n\n| column | file | host | CPU | CPUs | date |\n|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < columns; ++i) {
     out += fmt::format("| {}{} | {} | {} | {} | {} | {} |\n", md_cell(r.labels[i]), i == r.baseline ? " (baseline)" : "",
-                       md_cell(r.paths[i]), md_cell(context_or_dash(r.contexts[i], "host_name")),
+                       md_cell(r.paths[i]), md_cell(context_or_dash(r.contexts[i], context_key::host_name)),
                        md_cell(context_or_dash(r.contexts[i], "cpu_model")), md_cell(cpus_text(r.contexts[i])),
-                       md_cell(context_or_dash(r.contexts[i], "date")));
+                       md_cell(context_or_dash(r.contexts[i], context_key::date)));
   }
   out += "\n## Results\n\n" + explanation(md_cell(r.labels[r.baseline])) + "\n\n| benchmark | metric |";
   std::string rule = "|---|---|";
@@ -282,7 +293,7 @@ std::string render_markdown(const Report& r, const Charts& charts) {
     }
     out += "\n## What differs\n\n";
     if (r.differences.empty()) {
-      out += "The inputs' contexts are identical (apart from date and executable).\n";
+      out += "The inputs' contexts are identical (apart from date, load and command line).\n";
     } else {
       out += "| context |";
       rule = "|---|";
@@ -356,9 +367,9 @@ std::string render_html(const Report& r, const Charts& charts) {
   for (std::size_t i = 0; i < columns; ++i) {
     out += fmt::format("<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                        html_escape(r.labels[i]), i == r.baseline ? " <em>(baseline)</em>" : "", html_escape(r.paths[i]),
-                       html_escape(context_or_dash(r.contexts[i], "host_name")),
+                       html_escape(context_or_dash(r.contexts[i], context_key::host_name)),
                        html_escape(context_or_dash(r.contexts[i], "cpu_model")), html_escape(cpus_text(r.contexts[i])),
-                       html_escape(context_or_dash(r.contexts[i], "date")));
+                       html_escape(context_or_dash(r.contexts[i], context_key::date)));
   }
   out += "</table>\n<h2>Results</h2>\n<p class=\"note\">" + explanation(html_escape(r.labels[r.baseline])) +
          "</p>\n<table>\n<tr><th>benchmark</th><th>metric</th>";
@@ -391,7 +402,7 @@ std::string render_html(const Report& r, const Charts& charts) {
     }
     out += "</table>\n<h2>What differs</h2>\n";
     if (r.differences.empty()) {
-      out += "<p class=\"note\">The inputs' contexts are identical (apart from date and executable).</p>\n";
+      out += "<p class=\"note\">The inputs' contexts are identical (apart from date, load and command line).</p>\n";
     } else {
       out += "<table>\n<tr><th>context</th>";
       for (const std::string& label : r.labels) out += "<th>" + html_escape(label) + "</th>";

@@ -97,7 +97,9 @@ TEST(Report, WhatDiffersListsOnlyDifferingContext) {
   const Report r = build_report(inputs({"altra.json", "altra_max.json"}), 0);
   std::set<std::string> keys;
   for (const auto& d : r.differences) keys.insert(d.key);
-  EXPECT_EQ(keys, (std::set<std::string>{"host_name", "cpu_model", "num_cpus", "governor"}));
+  // date, load_avg and executable differ too, but say nothing about the machine.
+  EXPECT_EQ(keys, (std::set<std::string>{"host_name", "cpu_model", "num_cpus", "cpufreq_governors"}));
+  EXPECT_EQ(r.differences.back().values, (std::vector<std::string>{R"({"performance":80})", R"({"schedutil":128})"}));
 }
 
 TEST(Report, LabelsAreTheHostElseTheFileAndDisambiguated) {
