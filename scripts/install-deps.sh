@@ -12,7 +12,8 @@ native_only=0
 libs=(libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libpfm4-dev libsleef-dev
       libfmt-dev libsqlite3-dev libopenblas-dev libblis-dev)
 # Host tools and header-only libraries (architecture independent).
-tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox)
+tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox
+       chromium python3)  # chromium + python3: the report render check of scripts/test.sh
 cross=(g++-aarch64-linux-gnu qemu-user)
 
 # Libraries are named with their architecture: once the :arm64 twin is installed, a bare name is

@@ -68,6 +68,12 @@ if build native-release -DCMAKE_BUILD_TYPE=Release; then
     header "native-release ARMPERF_MAX_ISA=$cap (kernel tests)"
     ARMPERF_MAX_ISA=$cap run_ctest "native-release-max-isa-$cap" build/test-native-release -L kernels
   done
+  header "report render check (headless Chromium)"
+  if tests/reports/render_check.sh build/test-native-release; then
+    total_pass=$((total_pass + 1))
+  else
+    failed_configs+=("report render check"); total_fail=$((total_fail + 1))
+  fi
 else
   failed_configs+=("native-release (build)"); total_fail=$((total_fail + 1))
 fi
