@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   armperf::cli::add_list_command(app, exit_code);
+  armperf::cli::add_accuracy_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
