@@ -136,20 +136,12 @@ void evaluate_softmax_rows(const std::vector<const KernelVariant*>& variants, st
     const float spread = kSpread[(r / std::size(kCols)) % std::size(kSpread)];
     std::uniform_real_distribution<float> dist(-spread, spread);
     std::vector<float> x(cols), y(cols);
-    std::vector<double> ref(cols);
     for (auto& v : x) v = dist(rng);
-    reference_softmax(x.data(), ref.data(), cols);
     for (std::size_t v = 0; v < variants.size(); ++v) {
       variants[v]->as<ActivationFn>()(x.data(), y.data(), 1, cols, ActivationParams{});
-      double sum = 0;
-      for (std::size_t i = 0; i < cols; ++i) {
-        // Relative to the reference, floored at FLT_MIN: below it f32 has no relative precision.
-        const double rel = std::fabs(y[i] - ref[i]) / std::max(ref[i], static_cast<double>(FLT_MIN));
-        if (!(rel <= stats[v].max_rel)) stats[v].max_rel = std::isnan(rel) ? INFINITY : rel, stats[v].argmax = x[i];
-        sum += y[i];
-      }
-      const double sum_error = std::fabs(sum - 1.0) / (static_cast<double>(cols) * FLT_EPSILON);
-      stats[v].max_sum_error = std::max(stats[v].max_sum_error, std::isnan(sum_error) ? INFINITY : sum_error);
+      const SoftmaxError err = softmax_row_error(x.data(), y.data(), cols);
+      if (!(err.max_rel <= stats[v].max_rel)) stats[v].max_rel = err.max_rel, stats[v].argmax = x[err.argmax];
+      stats[v].max_sum_error = std::max(stats[v].max_sum_error, err.sum_error);
       stats[v].inputs += cols;
     }
   }
@@ -186,9 +178,35 @@ double ulp_error(float y, double reference) {
   if (std::isnan(reference)) return std::isnan(y) ? 0.0 : INFINITY;
   if (std::isnan(y)) return INFINITY;
   const float rf = static_cast<float>(reference);
-  if (y == rf) return 0.0;  // also the correctly rounded inf for a reference beyond FLT_MAX
-  if (std::isinf(y)) return INFINITY;
+  if (std::isinf(y)) return y == rf ? 0.0 : INFINITY;  // rf = inf: the correctly rounded result
   return std::fabs(static_cast<double>(y) - reference) / spacing(rf);
+}
+
+bool meets_contract(const ActivationOp& op, float x, float y, double reference) {
+  switch (op.accuracy) {
+    case AccuracyKind::exact: return same_result(y, reference);
+    case AccuracyKind::ulp: return ulp_error(y, reference) <= op.max_ulp;
+    case AccuracyKind::gelu:
+      if (x >= kGeluSplit || std::isnan(x)) return ulp_error(y, reference) <= op.max_ulp;
+      return std::fabs(static_cast<double>(y) - reference) <= op.abs_below;
+    case AccuracyKind::softmax: break;
+  }
+  return false;
+}
+
+SoftmaxError softmax_row_error(const float* x, const float* y, std::size_t cols) {
+  std::vector<double> ref(cols);
+  reference_softmax(x, ref.data(), cols);
+  SoftmaxError err;
+  double sum = 0;
+  for (std::size_t i = 0; i < cols; ++i) {
+    const double rel = std::fabs(y[i] - ref[i]) / std::max(ref[i], static_cast<double>(FLT_MIN));
+    if (!(rel <= err.max_rel)) err.max_rel = std::isnan(rel) ? INFINITY : rel, err.argmax = i;
+    sum += y[i];
+  }
+  err.sum_error = std::fabs(sum - 1.0) / (static_cast<double>(cols) * FLT_EPSILON);
+  if (std::isnan(err.sum_error)) err.sum_error = INFINITY;
+  return err;
 }
 
 std::vector<float> special_inputs() {
@@ -226,7 +244,11 @@ std::vector<AccuracyReport> evaluate_accuracy(const ActivationOp& op, const std:
     const std::uint64_t chunks = (total + kChunk - 1) / kChunk;
     std::atomic<std::uint64_t> next{0};
     auto work = [&](unsigned t) {
-      if (t == 0) evaluate_chunk(op, variants, special_inputs(), options.params, per_thread[0]);
+      if (t == 0) {
+        std::vector<float> fixed = special_inputs();
+        fixed.insert(fixed.end(), options.extra_inputs.begin(), options.extra_inputs.end());
+        evaluate_chunk(op, variants, fixed, options.params, per_thread[0]);
+      }
       std::vector<float> x;
       for (std::uint64_t c = next++; c < chunks; c = next++) {
         x.clear();

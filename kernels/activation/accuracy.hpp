@@ -17,6 +17,19 @@ namespace armperf::kernels {
 
 double ulp_error(float y, double reference);
 
+// Whether one output y = op(x) meets the op's element-wise contract (not softmax: see
+// softmax_row_error).
+bool meets_contract(const ActivationOp& op, float x, float y, double reference);
+
+// Softmax over one row: the max relative error per element (floored at FLT_MIN, below which f32
+// has no relative precision) and |sum(y) - 1| in units of cols * FLT_EPSILON.
+struct SoftmaxError {
+  double max_rel = 0;
+  std::size_t argmax = 0;
+  double sum_error = 0;
+};
+SoftmaxError softmax_row_error(const float* x, const float* y, std::size_t cols);
+
 // Inputs every sweep includes: ±0, ±inf, NaNs, subnormals, FLT_MIN/MAX, and the saturation edges of
 // exp and of the ops (±88.7, -87.3, ±9, -3, the delu knee, ...).
 std::vector<float> special_inputs();
@@ -25,6 +38,7 @@ struct SweepOptions {
   bool exhaustive = false;        // every one of the 2^32 bit patterns
   std::uint64_t samples = 1 << 20;  // otherwise: about this many patterns, evenly spaced in bits
   unsigned threads = 1;
+  std::vector<float> extra_inputs;  // swept in addition (e.g. a dense grid where an op bends)
   ActivationParams params;        // op parameters (defaults of the issue)
 };
 
