@@ -28,7 +28,7 @@ struct SoftmaxError {
   std::size_t argmax = 0;
   double sum_error = 0;
 };
-SoftmaxError softmax_row_error(const float* x, const float* y, std::size_t cols);
+SoftmaxError softmax_row_error(const float* x, const float* y, std::size_t cols, const ActivationOp& contract);
 
 // Inputs every sweep includes: ±0, ±inf, NaNs, subnormals, FLT_MIN/MAX, and the saturation edges of
 // exp and of the ops (±88.7, -87.3, ±9, -3, the delu knee, ...).

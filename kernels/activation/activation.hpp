@@ -50,11 +50,22 @@ struct ActivationOp {
   double abs_below = 0;    // gelu: absolute bound for x < -3
   double max_rel = 0;      // softmax
   double bytes_per_element = 8;  // logical traffic: f32 in + f32 out (crelu: 4 in + 8 out)
+  // false for peers: NaN/inf inputs and results below kPeerTinyResult are not checked, as peers
+  // flush tiny results and define relu(NaN) = 0 (their behaviour is reported, not held to ours).
+  bool full_domain = true;
+  double abs_tol = 0;       // peers: an output within this absolute error passes whatever its ULP error
+  double max_abs_x = 3.4028234663852886e38;  // peers: inputs beyond are not checked (documented findings)
 };
+
+inline constexpr double kPeerTinyResult = 1e-37;  // about 8.5 FLT_MIN
 
 // The 16 ops, in the order.
 std::span<const ActivationOp> activation_ops();
 const ActivationOp* find_activation_op(std::string_view name);
+
+// The contract a registry row is checked against: the op's for our variants, the peer's own
+// (measured, documented in activation.cpp) for impl = libm, onednn, xnnpack.
+ActivationOp contract_for(std::string_view op, std::string_view impl);
 
 // The double-precision reference (ref.cpp): y for one x of an element-wise op (crelu: the first
 // half, relu(x)). Used only by tests and the evaluator.

@@ -297,17 +297,14 @@ void prelu(const float* x, float* y, std::size_t rows, std::size_t cols, const A
 // load -inf for the max and are summed from what was stored (zero-filled), never from padding.
 // Per-lane TwoSum accumulation: a plain f32 sum of 1000 terms drifts by up to n/lanes * eps/2,
 // which alone would break softmax's 10 eps per element on the scalar variant.
+// (SVE vectors are sizeless, so the pair lives in the caller, not in a struct.)
 template <class T>
-struct CompensatedSum {
-  typename T::V hi = T::set1(0.0f), lo = T::set1(0.0f);
-  void add(typename T::V v) {
-    const auto s = T::add(hi, v);
-    const auto bb = T::sub(s, hi);
-    lo = T::add(lo, T::add(T::sub(hi, T::sub(s, bb)), T::sub(v, bb)));
-    hi = s;
-  }
-  float total() const { return T::reduce_add(hi) + T::reduce_add(lo); }
-};
+inline void compensated_add(typename T::V& hi, typename T::V& lo, typename T::V v) {
+  const auto s = T::add(hi, v);
+  const auto bb = T::sub(s, hi);
+  lo = T::add(lo, T::add(T::sub(hi, T::sub(s, bb)), T::sub(v, bb)));
+  hi = s;
+}
 
 template <class T, unsigned U>
 void softmax_row(const float* x, float* y, std::size_t n) {
@@ -318,17 +315,17 @@ void softmax_row(const float* x, float* y, std::size_t n) {
   for (; i + lanes <= n; i += lanes) vmax = T::max(vmax, T::load(x + i));
   if (i < n) vmax = T::max(vmax, T::load_partial(x + i, n - i, kNegInf));
   const ExpShifted<T> shifted{T::reduce_max(vmax)};
-  CompensatedSum<T> sum;
+  auto hi = T::set1(0.0f), lo = T::set1(0.0f);
   for (i = 0; i + lanes <= n; i += lanes) {
     const auto e = shifted(T::load(x + i));
     T::store(y + i, e);
-    sum.add(e);
+    compensated_add<T>(hi, lo, e);
   }
   if (i < n) {
     T::store_partial(y + i, shifted(T::load_partial(x + i, n - i, 0.0f)), n - i);
-    sum.add(T::load_partial(y + i, n - i, 0.0f));
+    compensated_add<T>(hi, lo, T::load_partial(y + i, n - i, 0.0f));
   }
-  const Scale<T> scale{1.0f / sum.total()};
+  const Scale<T> scale{1.0f / (T::reduce_add(hi) + T::reduce_add(lo))};
   apply<T, U>(y, n, scale, static_cast<const float*>(y));
 }
 
