@@ -50,6 +50,16 @@ struct Avx2 {
     r = _mm_add_ps(r, _mm_movehl_ps(r, r));
     return _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)));
   }
+  static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  // p 2^n for integral n in [-151, 128] as p 2^(n/2) 2^(n - n/2): both factors are normal, and
+  // only the second product rounds (into the subnormals when it must).
+  static V scale2(V p, V n) {
+    const __m256i k = _mm256_cvtps_epi32(n), k1 = _mm256_srai_epi32(k, 1), k2 = _mm256_sub_epi32(k, k1);
+    const __m256i bias = _mm256_set1_epi32(127);
+    const V s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k1, bias), 23));
+    const V s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k2, bias), 23));
+    return mul(mul(p, s1), s2);
+  }
   static V exp(V a) { return Sleef_expf8_u10avx2(a); }
   static V expm1(V a) { return Sleef_expm1f8_u10avx2(a); }
   static V log1p(V a) { return Sleef_log1pf8_u10avx2(a); }
@@ -59,6 +69,8 @@ struct Avx2 {
 
 // Two ymm per step (16 elements).
 [[maybe_unused]] const bool registered = register_activation_variants<Avx2, 2>("avx2_u16", Isa::avx2, 16);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Avx2>, 2>("avx2_t7_u16", Isa::avx2, 16, "armperf", kExpOnlyOps);
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -42,6 +42,8 @@ struct Avx512 {
   static V select(M m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }
   static float reduce_max(V a) { return _mm512_reduce_max_ps(a); }
   static float reduce_add(V a) { return _mm512_reduce_add_ps(a); }
+  static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V scale2(V p, V n) { return _mm512_scalef_ps(p, n); }  // p 2^n, one rounding, no overflow trap
   static V exp(V a) { return Sleef_expf16_u10avx512f(a); }
   static V expm1(V a) { return Sleef_expm1f16_u10avx512f(a); }
   static V log1p(V a) { return Sleef_log1pf16_u10avx512f(a); }
@@ -51,6 +53,8 @@ struct Avx512 {
 
 // Two zmm per step (32 elements): enough independent work to cover Sleef's latency chains.
 [[maybe_unused]] const bool registered = register_activation_variants<Avx512, 2>("avx512_u32", Isa::avx512, 32);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32, "armperf", kExpOnlyOps);
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -10,8 +10,10 @@
 // comment on each op says why it is written the way it is.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <string_view>
 
 #include "kernels/activation/activation.hpp"
@@ -155,8 +157,8 @@ struct Sigmoid {
   explicit Sigmoid(const ActivationParams&) {}
   V operator()(V x) const {
     const V e = T::exp(T::neg(T::abs(x)));
-    const V one = T::set1(1.0f);
-    return T::select(T::lt(x, T::set1(0.0f)), T::div(e, T::add(one, e)), T::div(one, T::add(one, e)));
+    const V r = T::div(T::set1(1.0f), T::add(T::set1(1.0f), e));  // one division: e/(1+e) = e r
+    return T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
   }
 };
 
@@ -275,6 +277,64 @@ struct ExpShifted {
   }
 };
 
+// Our own e^x, the cheaper alternative to Sleef's for the exp-based ops (the issue: "keep both as
+// separate variants and let the numbers speak"). Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2,
+// with ln2 in two parts and fma; e^r by its Taylor polynomial of degree 7 (truncation 4e-9
+// relative, under 0.05 ulp); 2^n applied by the ISA's scale (T::scale2), which rounds once into
+// the subnormals. x is clamped to [-104, 89] (keeping NaN): beyond, e^x is 0 or inf in f32.
+template <class T>
+inline typename T::V exp_taylor7(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_below<T>(x, -104.0f);
+  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V p = T::set1(1.0f / 5040);
+  p = T::fmadd(p, r, T::set1(1.0f / 720));
+  p = T::fmadd(p, r, T::set1(1.0f / 120));
+  p = T::fmadd(p, r, T::set1(1.0f / 24));
+  p = T::fmadd(p, r, T::set1(1.0f / 6));
+  p = T::fmadd(p, r, T::set1(0.5f));
+  p = T::fmadd(p, r, T::set1(1.0f));
+  p = T::fmadd(p, r, T::set1(1.0f));
+  return T::scale2(p, n);
+}
+
+// e^x - 1 the same way: with x = n ln2 + r, e^x - 1 = 2^n (e^r - 1) + (2^n - 1), one fma, where
+// e^r - 1 = r + r^2 q(r) (Taylor, degree 8 overall) has no cancellation and 2^n - 1 is exact for
+// the n that occur: x is clamped below at -17.5, where e^x - 1 is -1 in f32.
+template <class T>
+inline typename T::V expm1_taylor8(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_below<T>(x, -17.5f);
+  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V q = T::set1(1.0f / 40320);
+  q = T::fmadd(q, r, T::set1(1.0f / 5040));
+  q = T::fmadd(q, r, T::set1(1.0f / 720));
+  q = T::fmadd(q, r, T::set1(1.0f / 120));
+  q = T::fmadd(q, r, T::set1(1.0f / 24));
+  q = T::fmadd(q, r, T::set1(1.0f / 6));
+  q = T::fmadd(q, r, T::set1(0.5f));
+  const V em1 = T::fmadd(T::mul(r, r), q, r);
+  const V s = T::scale2(T::set1(1.0f), n);
+  return T::fmadd(s, em1, T::sub(s, T::set1(1.0f)));
+}
+
+// The traits of an ISA with exp and expm1 replaced by ours (the rest, Sleef included, is T's).
+template <class T>
+struct WithOwnExp : T {
+  static typename T::V exp(typename T::V x) { return exp_taylor7<T>(x); }
+  static typename T::V expm1(typename T::V x) { return expm1_taylor8<T>(x); }
+};
+
+// The ops whose only transcendentals are exp and expm1: the ones a WithOwnExp variant changes.
+inline constexpr std::string_view kExpOnlyOps[] = {"elu", "selu", "delu", "sigmoid", "silu", "mish", "gelu_tanh",
+                                                   "softmax"};
+
 template <class T, unsigned U, template <class> class Op>
 void elementwise(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
   apply<T, U>(y, rows * cols, Op<T>(p), x);
@@ -336,9 +396,12 @@ void softmax(const float* x, float* y, std::size_t rows, std::size_t cols, const
 
 // Registers the 16 ops for one ISA (or, for the libm peer, one set of scalar functions):
 // f32_<op>__<suffix>; tile = elements per main-loop step at the widest vector length of the ISA.
+// only: register just these ops (empty: all 16).
 template <class T, unsigned U>
-bool register_activation_variants(std::string_view suffix, Isa isa, unsigned tile, std::string_view impl = "armperf") {
+bool register_activation_variants(std::string_view suffix, Isa isa, unsigned tile, std::string_view impl = "armperf",
+                                  std::span<const std::string_view> only = {}) {
   auto add = [&](std::string_view op, ActivationFn fn) {
+    if (only.size() > 0 && std::find(only.begin(), only.end(), op) == only.end()) return;
     const ActivationOp* info = find_activation_op(op);
     KernelRegistry::instance().add(KernelVariant{
         .name = activation_variant_name(op, suffix), .family = "activation", .op = std::string(op),

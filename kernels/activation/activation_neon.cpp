@@ -45,6 +45,16 @@ struct Neon {
   static V select(M m, V a, V b) { return vbslq_f32(m, a, b); }
   static float reduce_max(V a) { return vmaxvq_f32(a); }
   static float reduce_add(V a) { return vaddvq_f32(a); }
+  static V round(V a) { return vrndnq_f32(a); }
+  // p 2^n for integral n in [-151, 128] as p 2^(n/2) 2^(n - n/2): both factors are normal, and
+  // only the second product rounds (into the subnormals when it must).
+  static V scale2(V p, V n) {
+    const int32x4_t k = vcvtq_s32_f32(n), k1 = vshrq_n_s32(k, 1), k2 = vsubq_s32(k, k1);
+    const int32x4_t bias = vdupq_n_s32(127);
+    const V s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k1, bias), 23));
+    const V s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k2, bias), 23));
+    return vmulq_f32(vmulq_f32(p, s1), s2);
+  }
   static V exp(V a) { return Sleef_expf4_u10advsimd(a); }
   static V expm1(V a) { return Sleef_expm1f4_u10advsimd(a); }
   static V log1p(V a) { return Sleef_log1pf4_u10advsimd(a); }
@@ -54,6 +64,8 @@ struct Neon {
 
 // Two q registers per step (8 elements); Neoverse N1 has two 128-bit FP pipes.
 [[maybe_unused]] const bool registered = register_activation_variants<Neon, 2>("neon_u8", Isa::neon, 8);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Neon>, 2>("neon_t7_u8", Isa::neon, 8, "armperf", kExpOnlyOps);
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -42,6 +42,8 @@ struct Sve {
   static V select(M m, V a, V b) { return svsel_f32(m, a, b); }
   static float reduce_max(V a) { return svmaxv_f32(all(), a); }
   static float reduce_add(V a) { return svaddv_f32(all(), a); }
+  static V round(V a) { return svrintn_f32_x(all(), a); }
+  static V scale2(V p, V n) { return svscale_f32_x(all(), p, svcvt_s32_f32_x(all(), n)); }  // FSCALE: one rounding
   static V exp(V a) { return Sleef_expfx_u10sve(a); }
   static V expm1(V a) { return Sleef_expm1fx_u10sve(a); }
   static V log1p(V a) { return Sleef_log1pfx_u10sve(a); }
@@ -52,6 +54,8 @@ struct Sve {
 // Two vectors per step; tile = 2 vectors at the largest VL (2048 bits: 128 f32), so the tests'
 // 1..2*tile sweep covers full steps plus every tail at every VL from 128 to 2048.
 [[maybe_unused]] const bool registered = register_activation_variants<Sve, 2>("sve_u2", Isa::sve, 128);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf", kExpOnlyOps);
 
 }  // namespace
 }  // namespace armperf::kernels
