@@ -1,0 +1,227 @@
+// The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
+// of the inner dimension, pack B once; for each MC row block of A, pack A; then sweep MR x NR tiles
+// with the ISA's micro-kernel. Built at the baseline ISA: packing is O(mk + kn), the micro-kernel
+// O(mnk), so only the micro-kernel needs the vector unit.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/gemm/gemm.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+constexpr std::size_t kPanelAlignment = 64;  // one cache line; also the widest vector (AVX-512)
+
+std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
+  return std::max(multiple, x / multiple * multiple);
+}
+std::int64_t round_up(std::int64_t x, std::int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
+
+// Grow-only packing buffer, one per thread and element type: allocating and faulting in megabytes
+// of fresh pages on every call costs a few percent at 1024^3.
+template <class T>
+T* workspace(std::size_t elements) {
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  thread_local std::unique_ptr<T, Free> buffer;
+  thread_local std::size_t capacity = 0;
+  if (elements > capacity) {
+    const std::size_t bytes = round_up(static_cast<std::int64_t>(elements * sizeof(T)), kPanelAlignment);
+    buffer.reset(static_cast<T*>(std::aligned_alloc(kPanelAlignment, bytes)));
+    if (!buffer) throw std::bad_alloc();
+    capacity = elements;
+  }
+  return buffer.get();
+}
+
+// op(A) or op(B): the stored matrix and whether op transposes it.
+template <class T>
+struct Operand {
+  const T* data;
+  std::int64_t ld;
+  bool transposed;
+};
+
+// Packs rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into an MR-row panel:
+// dst[p * mr + r], rows past `rows` zero so the micro-kernel always computes a full tile.
+template <class T>
+void pack_a_panel(const Operand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0, std::int64_t kc,
+                  int mr, T* dst) {
+  if (!a.transposed) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* src = a.data + (i0 + r) * a.ld + p0;
+      for (std::int64_t p = 0; p < kc; ++p) dst[p * mr + r] = src[p];
+    }
+  } else {
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = a.data + (p0 + p) * a.ld + i0;
+      for (std::int64_t r = 0; r < rows; ++r) dst[p * mr + r] = src[r];
+    }
+  }
+  for (std::int64_t p = 0; p < kc; ++p) {
+    for (std::int64_t r = rows; r < mr; ++r) dst[p * mr + r] = T(0);
+  }
+}
+
+// Packs rows [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into an NR-column panel: dst[p * nr + j].
+template <class T>
+void pack_b_panel(const Operand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t cols,
+                  int nr, T* dst) {
+  if (!b.transposed) {
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = b.data + (p0 + p) * b.ld + j0;
+      T* out = dst + p * nr;
+      for (std::int64_t j = 0; j < cols; ++j) out[j] = src[j];
+      for (std::int64_t j = cols; j < nr; ++j) out[j] = T(0);
+    }
+  } else {
+    for (std::int64_t j = 0; j < cols; ++j) {
+      const T* src = b.data + (j0 + j) * b.ld + p0;
+      for (std::int64_t p = 0; p < kc; ++p) dst[p * nr + j] = src[p];
+    }
+    for (std::int64_t p = 0; p < kc; ++p) {
+      for (std::int64_t j = cols; j < nr; ++j) dst[p * nr + j] = T(0);
+    }
+  }
+}
+
+// C = beta * C, with beta == 0 writing zeros (BLAS: C is then not read, so NaN does not survive).
+template <class T>
+void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T beta) {
+  for (std::int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = beta == T(0) ? T(0) : beta * row[j];
+  }
+}
+
+// A tile cut by the edge of C: the micro-kernel writes a full scratch tile, then the valid part is
+// merged with alpha and beta here.
+template <class T>
+void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc,
+               std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
+  kernel.fn(kc, a, b, scratch, kernel.nr, T(1), T(0));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    const T* t = scratch + i * kernel.nr;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = alpha * t[j] + (beta == T(0) ? T(0) : beta * row[j]);
+  }
+}
+
+// C[i0:i1, j0:j1] of the whole product, single-threaded, with this thread's workspace.
+template <class T>
+void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk, std::int64_t i0,
+                std::int64_t i1, std::int64_t j0, std::int64_t j1) {
+  const int mr = kernel.mr, nr = kernel.nr;
+  const Operand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
+  const Operand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
+  const std::int64_t a_size = round_up(blk.mc, mr) * blk.kc;
+  const std::int64_t b_size = round_up(blk.nc, nr) * blk.kc;
+  // Each part starts on a 64-byte boundary: mr * kc and nr * kc need not be multiples of 16 floats.
+  const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
+  T* a_pack = workspace<T>(static_cast<std::size_t>(round_up(a_size, align) + round_up(b_size, align) +
+                                                    static_cast<std::int64_t>(mr) * nr));
+  T* b_pack = a_pack + round_up(a_size, align);
+  T* scratch = b_pack + round_up(b_size, align);
+
+  for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
+    const std::int64_t nc = std::min(blk.nc, j1 - jc);
+    for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
+      const std::int64_t kc = std::min(blk.kc, args.k - pc);
+      const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
+      for (std::int64_t jr = 0; jr < nc; jr += nr) {
+        pack_b_panel(b, pc, kc, jc + jr, std::min<std::int64_t>(nr, nc - jr), nr, b_pack + jr * kc);
+      }
+      for (std::int64_t ic = i0; ic < i1; ic += blk.mc) {
+        const std::int64_t mc = std::min(blk.mc, i1 - ic);
+        for (std::int64_t ir = 0; ir < mc; ir += mr) {
+          pack_a_panel(a, ic + ir, std::min<std::int64_t>(mr, mc - ir), pc, kc, mr, a_pack + ir * kc);
+        }
+        for (std::int64_t jr = 0; jr < nc; jr += nr) {
+          const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
+          for (std::int64_t ir = 0; ir < mc; ir += mr) {
+            const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
+            T* c = args.c + (ic + ir) * args.ldc + jc + jr;
+            const T* ap = a_pack + ir * kc;
+            const T* bp = b_pack + jr * kc;
+            if (rows == mr && cols == nr) {
+              kernel.fn(kc, ap, bp, c, args.ldc, args.alpha, beta);
+            } else {
+              edge_tile(kernel, kc, ap, bp, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("gemm: " + what);
+}
+
+}  // namespace
+
+GemmCaches gemm_caches() {
+  GemmCaches caches;
+  // glibc answers from cpuid on x86; on aarch64 it often answers 0, and the defaults stay.
+  if (long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE); l1 > 0) caches.l1 = l1;
+  if (long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE); l2 > 0) caches.l2 = l2;
+  if (long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) caches.llc = l3;
+  return caches;
+}
+
+GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
+                           const GemmCaches& caches) {
+  GemmBlocking blk = requested;
+  // KC: the KC x NR sliver of B that every MR-row panel of A sweeps stays in L1 beside the A panel
+  // streaming through; half of L1 for it leaves room for A, C and the way conflicts of a
+  // not-fully-associative cache.
+  if (blk.kc <= 0) blk.kc = std::clamp<std::int64_t>(caches.l1 / 2 / (nr * element_bytes) / 8 * 8, 64, 1024);
+  // MC: the packed MC x KC block of A stays in L2 (half of it: B slivers and C tiles pass through).
+  if (blk.mc <= 0) blk.mc = caches.l2 / 2 / (blk.kc * element_bytes);
+  // NC: the KC x NC panel of B in a share of the LLC; capped because a VM's reported LLC can be the
+  // whole host's, and beyond a few thousand columns a bigger panel buys nothing.
+  if (blk.nc <= 0) blk.nc = std::min<std::int64_t>(caches.llc / 4 / (blk.kc * element_bytes), 4096);
+  blk.mc = round_down(blk.mc, mr);
+  blk.nc = round_down(blk.nc, nr);
+  return blk;
+}
+
+template <class T>
+void check_gemm_args(const GemmArgs<T>& args) {
+  require(args.m >= 0 && args.n >= 0 && args.k >= 0,
+          "negative dimension m=" + std::to_string(args.m) + " n=" + std::to_string(args.n) +
+              " k=" + std::to_string(args.k));
+  const std::int64_t a_cols = args.trans_a == Trans::no ? args.k : args.m;
+  const std::int64_t b_cols = args.trans_b == Trans::no ? args.n : args.k;
+  require(args.lda >= std::max<std::int64_t>(1, a_cols), "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
+  require(args.ldb >= std::max<std::int64_t>(1, b_cols), "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
+  require(args.ldc >= std::max<std::int64_t>(1, args.n), "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
+  require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
+}
+
+template <class T>
+void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
+  check_gemm_args(args);
+  if (args.m == 0 || args.n == 0) return;
+  if (args.k == 0 || args.alpha == T(0)) {
+    scale_c(args.c, args.ldc, args.m, args.n, args.beta);
+    return;
+  }
+  const GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
+  gemm_block(args, kernel, blk, 0, args.m, 0, args.n);
+}
+
+template void gemm<float>(const GemmArgs<float>&, const MicroKernel<float>&);
+template void gemm<double>(const GemmArgs<double>&, const MicroKernel<double>&);
+template void check_gemm_args<float>(const GemmArgs<float>&);
+template void check_gemm_args<double>(const GemmArgs<double>&);
+
+}  // namespace armperf::kernels
