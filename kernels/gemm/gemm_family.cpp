@@ -98,8 +98,10 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   const double flops = 2.0 * double(m) * double(n) * double(k);
   state.counters["gflops"] = benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
-  state.SetLabel("impl=" + variant.impl + " isa=" + std::string(isa_name(variant.isa)) + " dtype=" + variant.dtype +
-                 " size=" + shape.size + " threads=" + std::to_string(shape.threads));
+  // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
+  const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
+  state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
+                 " threads=" + std::to_string(shape.threads));
 }
 
 void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
