@@ -58,8 +58,10 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
   const std::int64_t a_rows = cs.ta == Trans::no ? cs.m : cs.k, a_cols = cs.ta == Trans::no ? cs.k : cs.m;
   const std::int64_t b_rows = cs.tb == Trans::no ? cs.k : cs.n, b_cols = cs.tb == Trans::no ? cs.n : cs.k;
   const std::int64_t lda = a_cols + kLdPad, ldb = b_cols + kLdPad, ldc = cs.n + kLdPad;
-  std::vector<T> a = random_values<T>(static_cast<std::size_t>(a_rows * lda), rng);
-  std::vector<T> b = random_values<T>(static_cast<std::size_t>(b_rows * ldb), rng);
+  // At least one element: with k = 0 a matrix is empty, but callers still pass a valid pointer
+  // (oneDNN rejects a null one).
+  std::vector<T> a = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng);
+  std::vector<T> b = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng);
   std::vector<T> c = random_values<T>(static_cast<std::size_t>(cs.m * ldc), rng);
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
