@@ -11,14 +11,18 @@ native_only=0
 # Libraries needed by the build, on every architecture we build for.
 libs=(libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libpfm4-dev libsleef-dev
       libfmt-dev libsqlite3-dev libopenblas-dev libblis-dev)
+# oneDNN (a gemm peer): libdnnl-dev cannot be installed for both architectures at once (its
+# dnnl_config.h differs), so the arm64 side gets the runtime library and shares the headers.
+native_dev=(libdnnl-dev)
+arm64_runtime=(libdnnl2)
 # Host tools and header-only libraries (architecture independent).
 tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox)
 cross=(g++-aarch64-linux-gnu qemu-user)
 
-wanted=("${tools[@]}" "${libs[@]}")
+wanted=("${tools[@]}" "${libs[@]}" "${native_dev[@]}")
 if (( ! native_only )); then
   wanted+=("${cross[@]}")
-  for p in "${libs[@]}"; do wanted+=("$p:arm64"); done
+  for p in "${libs[@]}" "${arm64_runtime[@]}"; do wanted+=("$p:arm64"); done
 fi
 
 missing=()
