@@ -45,7 +45,14 @@ void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T 
   using Z = Zmm<T>;
   constexpr int NR = NV * Z::lanes;
   typename Z::V acc[MR][NV];
-  unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Z::zero(); }); });
+  // C is needed only after the k loop: start fetching its lines (one zmm = one 64-byte line) now.
+  unroll<MR>([&](auto i) {
+    unroll<NV>([&](auto j) {
+      acc[i][j] = Z::zero();
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + j * Z::lanes), _MM_HINT_T0);
+    });
+  });
+#pragma GCC unroll 4
   for (std::int64_t p = 0; p < kc; ++p) {
     typename Z::V bv[NV];
     unroll<NV>([&](auto j) { bv[j] = Z::load(b + j * Z::lanes); });

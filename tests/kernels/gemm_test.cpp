@@ -241,9 +241,10 @@ TEST(GemmResidual, DetectsOneMissingProductTerm) {
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
-  EXPECT_EQ(blk.kc, 192);                 // half of L1 holds a KC x 32 sliver of f32
+  EXPECT_EQ(blk.kc, 512);                       // 2 KiB per packed row
   EXPECT_EQ(blk.mc % 14, 0);
-  EXPECT_LE(blk.mc * blk.kc * 4, 1 << 19);  // the A block fits half of L2
+  EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
+  EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
   EXPECT_EQ(blk.nc % 32, 0);
   const GemmBlocking fixed = kernels::gemm_blocking({.mc = 100, .kc = 64, .nc = 100}, 14, 32, 4, caches);
   EXPECT_EQ(fixed.mc, 98);
