@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace armperf::kernels {
 
@@ -62,6 +63,17 @@ GemmCaches gemm_caches();
 // Fills the zero fields of `requested` from the caches; nonzero fields are kept, rounded to the tile.
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
                            const GemmCaches& caches);
+
+// A rectangle C[i0:i1, j0:j1] one thread computes.
+struct GemmRange {
+  std::int64_t i0 = 0, i1 = 0, j0 = 0, j1 = 0;
+  bool empty() const { return i0 >= i1 || j0 >= j1; }
+  bool operator==(const GemmRange&) const = default;
+};
+// 2-D partition of C for `threads` threads on the MR x NR tile grid: rows x cols bands with
+// rows * cols = threads, boundaries on whole tiles, chosen to minimise what each thread packs.
+// Returns `threads` ranges (some empty when C has fewer tiles than threads).
+std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, int nr, int threads);
 
 // The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
 // alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a

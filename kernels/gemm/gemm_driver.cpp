@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "kernels/gemm/gemm.hpp"
 
@@ -122,21 +125,33 @@ void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const 
   }
 }
 
-// C[i0:i1, j0:j1] of the whole product, single-threaded, with this thread's workspace.
+// Packing buffers of one thread: the MC x KC block of A, the KC x NC panel of B, one scratch tile.
+// Each part starts on a 64-byte boundary (mr * kc and nr * kc need not be multiples of a line).
 template <class T>
-void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk, std::int64_t i0,
-                std::int64_t i1, std::int64_t j0, std::int64_t j1) {
+struct Panels {
+  std::int64_t a_size, b_size, scratch_size;
+
+  Panels(const GemmBlocking& blk, int mr, int nr) {
+    const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
+    a_size = round_up(round_up(blk.mc, mr) * blk.kc, align);
+    b_size = round_up(round_up(blk.nc, nr) * blk.kc, align);
+    scratch_size = round_up(static_cast<std::int64_t>(mr) * nr, align);
+  }
+  std::int64_t total() const { return a_size + b_size + scratch_size; }
+};
+
+// C[i0:i1, j0:j1] of the whole product, on one thread, packing into `work` (Panels<T>::total()).
+template <class T>
+void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
+                const GemmRange& range, T* work) {
   const int mr = kernel.mr, nr = kernel.nr;
   const Operand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
   const Operand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
-  const std::int64_t a_size = round_up(blk.mc, mr) * blk.kc;
-  const std::int64_t b_size = round_up(blk.nc, nr) * blk.kc;
-  // Each part starts on a 64-byte boundary: mr * kc and nr * kc need not be multiples of 16 floats.
-  const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
-  T* a_pack = workspace<T>(static_cast<std::size_t>(round_up(a_size, align) + round_up(b_size, align) +
-                                                    static_cast<std::int64_t>(mr) * nr));
-  T* b_pack = a_pack + round_up(a_size, align);
-  T* scratch = b_pack + round_up(b_size, align);
+  const Panels<T> panels(blk, mr, nr);
+  T* a_pack = work;
+  T* b_pack = a_pack + panels.a_size;
+  T* scratch = b_pack + panels.b_size;
+  const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
 
   for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
     const std::int64_t nc = std::min(blk.nc, j1 - jc);
@@ -174,7 +189,62 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("gemm: " + what);
 }
 
+// Runs fn(0) .. fn(threads - 1) concurrently, fn(0) on the caller; rethrows the first exception.
+// Interim: threads are started per call and not pinned, until core/team (persistent pinned
+// workers, DESIGN §7) is available to the kernels.
+template <class F>
+void run_threads(int threads, F&& fn) {
+  if (threads == 1) {
+    fn(0);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  auto guarded = [&](int t) {
+    try {
+      fn(t);
+    } catch (...) {
+      errors[static_cast<std::size_t>(t)] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads - 1));
+  for (int t = 1; t < threads; ++t) workers.emplace_back(guarded, t);
+  guarded(0);
+  for (auto& w : workers) w.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
 }  // namespace
+
+std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, int nr, int threads) {
+  const std::int64_t row_tiles = (m + mr - 1) / mr, col_tiles = (n + nr - 1) / nr;
+  // Grid rows x cols = threads. Each thread packs its rows of A and its columns of B, so minimise
+  // m / rows + n / cols (the packed volume per thread), among grids where every thread gets a tile.
+  int best_rows = 1;
+  double best_cost = -1;
+  for (int rows = 1; rows <= threads; ++rows) {
+    if (threads % rows != 0) continue;
+    const int cols = threads / rows;
+    const bool all_busy = rows <= row_tiles && cols <= col_tiles;
+    const double cost = double(m) / rows + double(n) / cols + (all_busy ? 0.0 : 1e300);
+    if (best_cost < 0 || cost < best_cost) {
+      best_cost = cost;
+      best_rows = rows;
+    }
+  }
+  const int rows = best_rows, cols = threads / best_rows;
+  std::vector<GemmRange> ranges;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      // Whole tiles per thread, spread evenly; only the last band/column holds the edge.
+      ranges.push_back({std::min(m, row_tiles * r / rows * mr), std::min(m, row_tiles * (r + 1) / rows * mr),
+                        std::min(n, col_tiles * c / cols * nr), std::min(n, col_tiles * (c + 1) / cols * nr)});
+    }
+  }
+  return ranges;
+}
 
 GemmCaches gemm_caches() {
   GemmCaches caches;
@@ -226,7 +296,12 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     return;
   }
   const GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
-  gemm_block(args, kernel, blk, 0, args.m, 0, args.n);
+  const std::vector<GemmRange> ranges = gemm_partition(args.m, args.n, kernel.mr, kernel.nr, args.threads);
+  const std::int64_t per_thread = Panels<T>(blk, kernel.mr, kernel.nr).total();
+  T* work = workspace<T>(static_cast<std::size_t>(per_thread) * ranges.size());
+  run_threads(static_cast<int>(ranges.size()), [&](int t) {
+    if (!ranges[t].empty()) gemm_block(args, kernel, blk, ranges[t], work + t * per_thread);
+  });
 }
 
 template void gemm<float>(const GemmArgs<float>&, const MicroKernel<float>&);

@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "kernels/gemm/gemm.hpp"
@@ -196,6 +197,26 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   run(cases);
 }
 
+// Every thread count splits C differently (1 x 2, 3 x 1, 2 x 2 grids); fewer tiles than threads
+// leaves some threads idle. Peers get the thread counts through their own pools, but not more than
+// the cores: BLIS's spinning barriers take seconds per call when oversubscribed.
+TEST_P(GemmTest, ThreadedMatchesTheReference) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Case> cases;
+  for (int threads : {2, 3, 4}) {
+    if (!ours() && threads > std::max(2, cores)) continue;
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      cases.push_back({.ta = ta, .tb = Trans::yes, .m = 3 * mr() + 1, .n = 2 * nr() + 5, .k = 40, .alpha = 1,
+                       .beta = 0, .nan_in_c = true, .threads = threads});
+      cases.push_back({.ta = ta, .tb = Trans::no, .m = 1, .n = 3 * nr() + 1, .k = 19, .alpha = 2, .beta = 1,
+                       .threads = threads});
+      cases.push_back({.ta = ta, .tb = Trans::no, .m = mr() - 1, .n = 7, .k = 5, .alpha = 1, .beta = 0.5,
+                       .threads = threads});
+    }
+  }
+  run(cases);
+}
+
 template <class T>
 void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
   std::vector<T> a(16), b(16), c(16);
@@ -236,6 +257,36 @@ TEST(GemmResidual, DetectsOneMissingProductTerm) {
   const Case cs{.m = 5, .n = 6, .k = 40, .alpha = 1, .beta = 0};
   EXPECT_THAT(check_case<float>(+drop_last_term, cs), ::testing::HasSubstr("C(0,0)"));
   EXPECT_EQ(check_case<float>(&kernels::gemm_reference<float>, cs), "");
+}
+
+// Disjoint, covering, on whole tiles, and the cheaper grid: one output row is split by columns.
+TEST(GemmPartition, CoversCOnceOnWholeTiles) {
+  struct Shape {
+    std::int64_t m, n;
+    int threads;
+  };
+  for (const Shape s : {Shape{1024, 1024, 2}, Shape{1, 4096, 2}, Shape{4096, 64, 4}, Shape{7, 5, 4},
+                        Shape{100, 300, 6}, Shape{1025, 1023, 3}}) {
+    SCOPED_TRACE(std::to_string(s.m) + "x" + std::to_string(s.n) + " threads=" + std::to_string(s.threads));
+    const int mr = 6, nr = 64;
+    const auto ranges = kernels::gemm_partition(s.m, s.n, mr, nr, s.threads);
+    ASSERT_EQ(ranges.size(), static_cast<std::size_t>(s.threads));
+    std::vector<int> owner(static_cast<std::size_t>(s.m * s.n), 0);
+    for (const auto& r : ranges) {
+      if (r.empty()) continue;
+      EXPECT_EQ(r.i0 % mr, 0);
+      EXPECT_EQ(r.j0 % nr, 0);
+      EXPECT_TRUE(r.i1 % mr == 0 || r.i1 == s.m);
+      EXPECT_TRUE(r.j1 % nr == 0 || r.j1 == s.n);
+      for (std::int64_t i = r.i0; i < r.i1; ++i) {
+        for (std::int64_t j = r.j0; j < r.j1; ++j) ++owner[static_cast<std::size_t>(i * s.n + j)];
+      }
+    }
+    EXPECT_EQ(std::count(owner.begin(), owner.end(), 1), static_cast<long>(owner.size()));
+  }
+  const auto gemv = kernels::gemm_partition(1, 4096, 6, 64, 2);
+  EXPECT_EQ(gemv[0], (kernels::GemmRange{0, 1, 0, 2048}));
+  EXPECT_EQ(gemv[1], (kernels::GemmRange{0, 1, 2048, 4096}));
 }
 
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
