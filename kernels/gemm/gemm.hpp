@@ -41,11 +41,13 @@ struct GemmArgs {
 using SgemmFn = void (*)(const GemmArgs<float>&);
 using DgemmFn = void (*)(const GemmArgs<double>&);
 
-// A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * C, where a and b are
-// packed panels (zero-padded to full MR and NR, 64-byte aligned) and C is row-major with stride ldc.
-// beta == 0: C is not read.
+// A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*ldb + j] + beta * C, where a is a
+// packed panel (zero-padded to MR rows, 64-byte aligned), b either a packed panel (ldb = NR) or,
+// for GEMV-like shapes, the rows of B itself (ldb = B's leading dimension), and C is row-major
+// with stride ldc. beta == 0: C is not read.
 template <class T>
-using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta);
+using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc,
+                               T alpha, T beta);
 
 template <class T>
 struct MicroKernel {

@@ -18,7 +18,6 @@ struct Ymm<float> {
   static constexpr int lanes = 8;
   static V zero() { return _mm256_setzero_ps(); }
   static V set1(float x) { return _mm256_set1_ps(x); }
-  static V load(const float* p) { return _mm256_load_ps(p); }
   static V loadu(const float* p) { return _mm256_loadu_ps(p); }
   static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
@@ -30,7 +29,6 @@ struct Ymm<double> {
   static constexpr int lanes = 4;
   static V zero() { return _mm256_setzero_pd(); }
   static V set1(double x) { return _mm256_set1_pd(x); }
-  static V load(const double* p) { return _mm256_load_pd(p); }
   static V loadu(const double* p) { return _mm256_loadu_pd(p); }
   static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
   static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
@@ -41,20 +39,19 @@ struct Ymm<double> {
 // 4-5 cycle latency: at least 10 independent accumulators; MR * NV + NV + 1 <= 16 registers, so
 // 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
 template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
   using Z = Ymm<T>;
-  constexpr int NR = NV * Z::lanes;
   typename Z::V acc[MR][NV];
   unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Z::zero(); }); });
   for (std::int64_t p = 0; p < kc; ++p) {
     typename Z::V bv[NV];
-    unroll<NV>([&](auto j) { bv[j] = Z::load(b + j * Z::lanes); });
+    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
     unroll<MR>([&](auto i) {
       const typename Z::V ai = Z::set1(a[i]);
       unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
     });
     a += MR;
-    b += NR;
+    b += ldb;
   }
   const typename Z::V va = Z::set1(alpha), vb = Z::set1(beta);
   unroll<MR>([&](auto i) {

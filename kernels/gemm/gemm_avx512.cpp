@@ -18,7 +18,6 @@ struct Zmm<float> {
   static constexpr int lanes = 16;
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float x) { return _mm512_set1_ps(x); }
-  static V load(const float* p) { return _mm512_load_ps(p); }  // packed panels are 64-byte aligned
   static V loadu(const float* p) { return _mm512_loadu_ps(p); }
   static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
@@ -30,7 +29,6 @@ struct Zmm<double> {
   static constexpr int lanes = 8;
   static V zero() { return _mm512_setzero_pd(); }
   static V set1(double x) { return _mm512_set1_pd(x); }
-  static V load(const double* p) { return _mm512_load_pd(p); }
   static V loadu(const double* p) { return _mm512_loadu_pd(p); }
   static void storeu(double* p, V v) { _mm512_storeu_pd(p, v); }
   static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
@@ -39,11 +37,10 @@ struct Zmm<double> {
 
 // MR rows x NV zmm vectors of C in registers. Zen 4/5 and Skylake-X issue two 512-bit FMAs per
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
-// Per k step: NV aligned loads of B, MR broadcasts of A (folded into the FMAs as {1toN} operands).
+// Per k step: NV loads of B, MR broadcasts of A (folded into the FMAs as {1toN} operands).
 template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
   using Z = Zmm<T>;
-  constexpr int NR = NV * Z::lanes;
   typename Z::V acc[MR][NV];
   // C is needed only after the k loop: start fetching its lines (one zmm = one 64-byte line) now.
   unroll<MR>([&](auto i) {
@@ -55,13 +52,13 @@ void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T 
 #pragma GCC unroll 4
   for (std::int64_t p = 0; p < kc; ++p) {
     typename Z::V bv[NV];
-    unroll<NV>([&](auto j) { bv[j] = Z::load(b + j * Z::lanes); });
+    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
     unroll<MR>([&](auto i) {
       const typename Z::V ai = Z::set1(a[i]);
       unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
     });
     a += MR;
-    b += NR;
+    b += ldb;
   }
   const typename Z::V va = Z::set1(alpha), vb = Z::set1(beta);
   unroll<MR>([&](auto i) {

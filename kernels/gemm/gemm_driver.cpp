@@ -22,6 +22,8 @@ namespace {
 
 constexpr std::size_t kPanelAlignment = 64;  // one cache line; also the widest vector (AVX-512)
 constexpr std::size_t kHugePage = 2 << 20;
+// B is read in place, unpacked, when a thread's rows of C span at most this many MR-row panels.
+constexpr std::int64_t kDirectBRowPanels = 2;
 
 std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
   return std::max(multiple, x / multiple * multiple);
@@ -115,9 +117,10 @@ void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T bet
 // A tile cut by the edge of C: the micro-kernel writes a full scratch tile, then the valid part is
 // merged with alpha and beta here.
 template <class T>
-void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc,
+void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
+               std::int64_t ldc,
                std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
-  kernel.fn(kc, a, b, scratch, kernel.nr, T(1), T(0));
+  kernel.fn(kc, a, b, ldb, scratch, kernel.nr, T(1), T(0));
   for (std::int64_t i = 0; i < rows; ++i) {
     T* row = c + i * ldc;
     const T* t = scratch + i * kernel.nr;
@@ -152,6 +155,10 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   T* b_pack = a_pack + panels.a_size;
   T* scratch = b_pack + panels.b_size;
   const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
+  // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
+  // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
+  // saves. Full-width tiles then read an untransposed B in place; only the edge panel is packed.
+  const bool direct_b = !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
 
   for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
     const std::int64_t nc = std::min(blk.nc, j1 - jc);
@@ -159,7 +166,8 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       const std::int64_t kc = std::min(blk.kc, args.k - pc);
       const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
       for (std::int64_t jr = 0; jr < nc; jr += nr) {
-        pack_b_panel(b, pc, kc, jc + jr, std::min<std::int64_t>(nr, nc - jr), nr, b_pack + jr * kc);
+        const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
+        if (!direct_b || cols < nr) pack_b_panel(b, pc, kc, jc + jr, cols, nr, b_pack + jr * kc);
       }
       for (std::int64_t ic = i0; ic < i1; ic += blk.mc) {
         const std::int64_t mc = std::min(blk.mc, i1 - ic);
@@ -172,11 +180,13 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
             T* c = args.c + (ic + ir) * args.ldc + jc + jr;
             const T* ap = a_pack + ir * kc;
-            const T* bp = b_pack + jr * kc;
+            const bool in_place = direct_b && cols == nr;
+            const T* bp = in_place ? b.data + pc * b.ld + jc + jr : b_pack + jr * kc;
+            const std::int64_t ldb = in_place ? b.ld : nr;
             if (rows == mr && cols == nr) {
-              kernel.fn(kc, ap, bp, c, args.ldc, args.alpha, beta);
+              kernel.fn(kc, ap, bp, ldb, c, args.ldc, args.alpha, beta);
             } else {
-              edge_tile(kernel, kc, ap, bp, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+              edge_tile(kernel, kc, ap, bp, ldb, c, args.ldc, rows, cols, args.alpha, beta, scratch);
             }
           }
         }

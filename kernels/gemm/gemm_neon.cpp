@@ -47,9 +47,9 @@ struct Q<double> {
 constexpr int kMr = 8, kNv = 3;
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
   using V = typename Q<T>::V;
-  constexpr int lanes = Q<T>::lanes, nr = kNv * lanes;
+  constexpr int lanes = Q<T>::lanes;
   V acc[kMr][kNv];
   unroll<kMr>([&](auto i) { unroll<kNv>([&](auto j) { acc[i][j] = Q<T>::zero(); }); });
   for (std::int64_t p = 0; p < kc; ++p) {
@@ -62,7 +62,7 @@ void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T 
       });
     });
     a += kMr;
-    b += nr;
+    b += ldb;
   }
   const V va = Q<T>::set1(alpha), vb = Q<T>::set1(beta);
   unroll<kMr>([&](auto i) {

@@ -11,12 +11,12 @@ namespace {
 constexpr int kMr = 4, kNr = 4;
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
   T acc[kMr][kNr] = {};
   for (std::int64_t p = 0; p < kc; ++p) {
     unroll<kMr>([&](auto i) { unroll<kNr>([&](auto j) { acc[i][j] += a[i] * b[j]; }); });
     a += kMr;
-    b += kNr;
+    b += ldb;
   }
   unroll<kMr>([&](auto i) {
     unroll<kNr>([&](auto j) {

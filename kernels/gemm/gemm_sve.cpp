@@ -56,7 +56,7 @@ constexpr int kMr = 8;
 #define ARMPERF_GEMM_SVE_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
   using S = Sve<T>;
   const svbool_t pg = S::all();
   const std::int64_t vl = S::lanes();
@@ -69,7 +69,7 @@ void ukernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, T 
     ARMPERF_GEMM_SVE_ROWS(ARMPERF_FMA)
 #undef ARMPERF_FMA
     a += kMr;
-    b += 3 * vl;
+    b += ldb;
   }
 #define ARMPERF_STORE(r) store_row(pg, c + r * ldc, vl, c##r##0, c##r##1, c##r##2, alpha, beta);
   ARMPERF_GEMM_SVE_ROWS(ARMPERF_STORE)
