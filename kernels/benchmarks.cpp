@@ -2,11 +2,36 @@
 
 #include <algorithm>
 
+#include "core/topology.hpp"
+
 namespace armperf {
 
 BenchPlan machine_bench_plan(Profile profile) {
   BenchPlan plan;
   plan.profile = profile;
+  const TopologySummary& topo = Topology::binding().summary();
+  std::int64_t llc_total = 0;
+  int llc_level = 0;
+  for (const auto& cache : topo.caches) {
+    if (cache.type == "instruction") continue;
+    const auto size = static_cast<std::int64_t>(cache.size_bytes);
+    if (cache.level == 1) plan.l1_bytes = size;
+    if (cache.level == 2) plan.l2_bytes = size;
+    if (cache.level >= llc_level) {
+      llc_level = cache.level;
+      plan.llc_bytes = size;
+      llc_total = size * cache.count;
+    }
+  }
+  std::uint64_t memory = 0;
+  for (const auto& node : topo.numa) memory += node.memory_bytes;
+  // STREAM's rule is 4x the total last-level cache. Bound it by an eighth of memory (the kernel
+  // may need several arrays) and, for the quick profile, by 512 MiB so it stays quick; VMs also
+  // report odd LLC sizes (hundreds of MiB per vCPU) that would otherwise dictate gigabytes.
+  std::int64_t dram = std::max<std::int64_t>(4 * llc_total, 64 << 20);
+  if (memory > 0) dram = std::min<std::int64_t>(dram, static_cast<std::int64_t>(memory / 8));
+  if (profile == Profile::quick) dram = std::min<std::int64_t>(dram, 512 << 20);
+  plan.dram_bytes = dram;
   return plan;
 }
 
@@ -43,9 +68,9 @@ int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) 
 
 std::vector<BenchShape> elementwise_shapes(const BenchPlan& plan, int arrays, std::int64_t element_bytes) {
   const std::int64_t per_element = arrays * element_bytes;
-  // Half of each cache leaves room for the rest of the process; DRAM is 4x the LLC (STREAM rule).
-  std::vector<std::int64_t> bytes = {plan.l1_bytes / 2, plan.llc_bytes * 4};
-  if (plan.profile != Profile::quick) bytes = {plan.l1_bytes / 2, plan.l2_bytes / 2, plan.llc_bytes / 2, plan.llc_bytes * 4};
+  // Half of each cache leaves room for the rest of the process; the DRAM point is the plan's.
+  std::vector<std::int64_t> bytes = {plan.l1_bytes / 2, plan.dram_bytes};
+  if (plan.profile != Profile::quick) bytes = {plan.l1_bytes / 2, plan.l2_bytes / 2, plan.llc_bytes / 2, plan.dram_bytes};
   std::vector<BenchShape> shapes;
   for (std::int64_t b : bytes) {
     const std::int64_t n = std::max<std::int64_t>(64, b / per_element / 64 * 64);

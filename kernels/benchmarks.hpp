@@ -24,8 +24,8 @@ std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape
 // Returns the number registered.
 int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter);
 
-// Element counts for streaming kernels over `arrays` f32-sized arrays: working sets that sit in
-// L1, L2, the LLC and DRAM (4x the LLC, the STREAM rule). quick keeps L1 and DRAM only.
+// Element counts for streaming kernels over `arrays` arrays of element_bytes elements: the whole
+// working set sits in half of L1, of L2, of the LLC, or spans plan.dram_bytes. quick: L1 and DRAM.
 std::vector<BenchShape> elementwise_shapes(const BenchPlan& plan, int arrays, std::int64_t element_bytes);
 
 // Sets items/bytes processed and the derived counters gbps (GB/s, 1e9 B) and gflops from the

@@ -5,15 +5,6 @@
 
 namespace armperf {
 
-std::string_view profile_name(Profile profile) {
-  switch (profile) {
-    case Profile::quick: return "quick";
-    case Profile::standard: return "standard";
-    case Profile::full: return "full";
-  }
-  return "?";
-}
-
 KernelRegistry& KernelRegistry::instance() {
   static KernelRegistry registry;
   return registry;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/isa.hpp"
+#include "core/profile.hpp"
 
 namespace benchmark {
 class State;
@@ -47,15 +48,15 @@ struct BenchShape {
   int threads = 1;                   // worker threads; > 1 adds "/threads:<n>" to the benchmark name
 };
 
-enum class Profile { quick, standard, full };
-std::string_view profile_name(Profile profile);
-
-// What sizes to benchmark is decided from the machine's caches, not fixed numbers.
+// What sizes to benchmark is decided from the machine's caches, not fixed numbers
+// (machine_bench_plan() in kernels/benchmarks.hpp fills it from the topology).
 struct BenchPlan {
   Profile profile = Profile::quick;
-  std::int64_t l1_bytes = 32 << 10;
-  std::int64_t l2_bytes = 1 << 20;
-  std::int64_t llc_bytes = 32 << 20;
+  std::int64_t l1_bytes = 32 << 10;    // one L1 data cache
+  std::int64_t l2_bytes = 1 << 20;     // one L2
+  std::int64_t llc_bytes = 32 << 20;   // one instance of the last-level cache
+  std::int64_t dram_bytes = 128 << 20; // a working set that must come from DRAM (STREAM: 4x all LLC)
+  int threads = 1;                     // team size the family's benchmark should use
 };
 
 using BenchShapesFn = std::vector<BenchShape> (*)(const BenchPlan&);

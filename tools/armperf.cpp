@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("armperf ") + ARMPERF_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
+  armperf::cli::add_info_command(app, exit_code);
   armperf::cli::add_list_command(app, exit_code);
 
   try {

@@ -21,13 +21,12 @@ int main(int argc, char** argv) {
       continue;
     }
     auto value = arg.substr(flag.size());
-    if (value == "quick") profile = armperf::Profile::quick;
-    else if (value == "standard") profile = armperf::Profile::standard;
-    else if (value == "full") profile = armperf::Profile::full;
-    else {
+    auto parsed = armperf::parse_profile(value);
+    if (!parsed) {
       std::cerr << "armperf-bench: --armperf_profile: expected quick, standard or full, got '" << value << "'\n";
       return 2;
     }
+    profile = *parsed;
   }
   argc = kept;
   const auto& cpu = armperf::this_cpu();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernels/registry.hpp"
+#include "probes/probe.hpp"
 #include "tools/cli.hpp"
 
 namespace armperf::cli {
@@ -30,6 +31,14 @@ nlohmann::json kernels_json() {
   return families;
 }
 
+nlohmann::json probes_json() {
+  nlohmann::json probes = nlohmann::json::array();
+  for (const auto& probe : ProbeRegistry::instance().probes()) {
+    probes.push_back({{"name", probe.name}, {"description", probe.description}});
+  }
+  return probes;
+}
+
 void print_kernels(const nlohmann::json& families) {
   for (const auto& family : families) {
     fmt::print("{} — {}\n", family["family"].get<std::string>(), family["description"].get<std::string>());
@@ -50,13 +59,16 @@ void add_list_command(CLI::App& app, int& exit_code) {
   cmd->add_option("what", what, "kernels or probes")->check(CLI::IsMember({"kernels", "probes"}));
   cmd->add_flag("--json", json, "Machine-readable output");
   cmd->callback([&exit_code] {
-    nlohmann::json out = {{"kernels", kernels_json()}, {"probes", nlohmann::json::array()}};
+    nlohmann::json out = {{"kernels", kernels_json()}, {"probes", probes_json()}};
     if (json) {
       std::cout << out[what].dump(2) << "\n";
     } else if (what == "kernels") {
       print_kernels(out["kernels"]);
     } else {
-      fmt::print("no probes are built yet\n");
+      for (const auto& probe : out["probes"]) {
+        fmt::print("{:<16} {}\n", probe["name"].get<std::string>(), probe["description"].get<std::string>());
+      }
+      if (out["probes"].empty()) fmt::print("no probes are registered in this build\n");
     }
     exit_code = 0;
   });

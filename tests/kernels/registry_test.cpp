@@ -69,6 +69,15 @@ TEST(Registry, EveryVariantHasATest) {
   for (const auto& v : registry().variants()) EXPECT_TRUE(tested.count(v.name)) << v.name << " has no test";
 }
 
+TEST(Registry, MachinePlanUsesTheTopologyCaches) {
+  const BenchPlan quick = machine_bench_plan(Profile::quick);
+  EXPECT_GT(quick.l1_bytes, 0);
+  EXPECT_GE(quick.l2_bytes, quick.l1_bytes);
+  EXPECT_GE(quick.llc_bytes, quick.l2_bytes);
+  EXPECT_GE(quick.dram_bytes, std::int64_t{64} << 20);
+  EXPECT_LE(quick.dram_bytes, std::int64_t{512} << 20);
+}
+
 TEST(Registry, RejectsDuplicates) {
   KernelRegistry local;
   KernelVariant v{.name = "f32_copy__scalar_dup", .family = "copy", .op = "copy", .dtype = "f32"};
@@ -77,11 +86,13 @@ TEST(Registry, RejectsDuplicates) {
 }
 
 TEST(Registry, ElementwiseShapesFollowTheCaches) {
-  BenchPlan plan{.profile = Profile::standard, .l1_bytes = 64 << 10, .l2_bytes = 1 << 20, .llc_bytes = 32 << 20};
+  BenchPlan plan{.profile = Profile::standard, .l1_bytes = 64 << 10, .l2_bytes = 1 << 20, .llc_bytes = 32 << 20,
+                 .dram_bytes = 256 << 20};
   auto shapes = elementwise_shapes(plan, 2, 4);
   ASSERT_EQ(shapes.size(), 4u);
-  EXPECT_EQ(shapes.front().dims.at(0), (32 << 10) / 8);           // half of L1 over 2 f32 arrays
-  EXPECT_EQ(shapes.back().dims.at(0), std::int64_t{128} << 20 >> 3);  // 4x LLC
+  EXPECT_EQ(shapes.front().dims.at(0), (32 << 10) / 8);            // half of L1 over 2 f32 arrays
+  EXPECT_EQ(shapes[2].dims.at(0), (16 << 20) / 8);                 // half of the LLC
+  EXPECT_EQ(shapes.back().dims.at(0), std::int64_t{256} << 20 >> 3);  // the DRAM working set
   plan.profile = Profile::quick;
   EXPECT_EQ(elementwise_shapes(plan, 2, 4).size(), 2u);
 }

@@ -1,0 +1,196 @@
+#include "core/team.hpp"
+
+#include <hwloc.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/topology.hpp"
+
+namespace armperf {
+
+namespace {
+
+// Spin budget of a barrier waiter before it sleeps: ~10^4 pause/yield instructions is tens of
+// microseconds, longer than the skew of threads woken together, far shorter than a timed region.
+constexpr int kSpins = 1 << 14;
+// Under oversubscription the late thread may need this CPU: give it up now and then while spinning.
+constexpr int kSpinsPerYield = 256;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+// The team a thread belongs to, to refuse run() from inside a run and barrier() from outside.
+thread_local const Team* current_team = nullptr;
+
+Pin pin_this_thread(const Topology& topology, int pu) {
+  Pin pin;
+  pin.pu = pu;
+  std::unique_ptr<hwloc_bitmap_s, decltype(&hwloc_bitmap_free)> set(hwloc_bitmap_alloc(), &hwloc_bitmap_free);
+  if (!set || hwloc_bitmap_only(set.get(), static_cast<unsigned>(pu)) < 0) {
+    pin.error = fmt::format("PU {}: cannot allocate a cpuset", pu);
+    return pin;
+  }
+  if (hwloc_set_cpubind(topology.handle(), set.get(), HWLOC_CPUBIND_THREAD) == 0) {
+    pin.pinned = true;
+  } else {
+    pin.error =
+        fmt::format("hwloc_set_cpubind(PU {}) on {}: {}", pu, topology.source(), std::strerror(errno));
+  }
+  return pin;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+// Barrier
+
+Barrier::Barrier(int parties) : parties_(parties), remaining_(parties) {
+  if (parties < 1)
+    throw std::invalid_argument(fmt::format("barrier for {} threads: need at least 1", parties));
+}
+
+void Barrier::arrive_and_wait() {
+  const std::uint32_t phase = phase_.load(std::memory_order_acquire);
+  if (broken_.load(std::memory_order_acquire)) throw BarrierBroken();
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // Last to arrive: re-arm before releasing, since the released may arrive at the next barrier at once.
+    remaining_.store(parties_, std::memory_order_relaxed);
+    phase_.fetch_add(1, std::memory_order_release);
+    phase_.notify_all();
+    return;
+  }
+  for (int spin = 1; phase_.load(std::memory_order_acquire) == phase; ++spin) {
+    if (spin < kSpins) {
+      cpu_relax();
+      if (spin % kSpinsPerYield == 0) std::this_thread::yield();
+    } else {
+      phase_.wait(phase, std::memory_order_acquire);
+    }
+  }
+  if (broken_.load(std::memory_order_acquire)) throw BarrierBroken();
+}
+
+void Barrier::break_all() {
+  broken_.store(true, std::memory_order_release);
+  phase_.fetch_add(1, std::memory_order_release);
+  phase_.notify_all();
+}
+
+void Barrier::reset() {
+  remaining_.store(parties_, std::memory_order_relaxed);
+  broken_.store(false, std::memory_order_release);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Team
+
+Team::Team(std::vector<int> pus) : barrier_(pus.empty() ? 1 : static_cast<int>(pus.size())) {
+  if (pus.empty()) throw std::invalid_argument("thread team: no PUs given");
+  for (int pu : pus) {
+    if (pu < 0) throw std::invalid_argument(fmt::format("thread team: PU {} is negative", pu));
+  }
+  const Topology& topology = Topology::binding();
+  pins_.resize(pus.size());
+  for (std::size_t i = 0; i < pus.size(); ++i) pins_[i].pu = pus[i];
+
+  try {
+    for (std::size_t i = 0; i < pus.size(); ++i) {
+      threads_.emplace_back([this, &topology, i] {
+        // Pinning is the thread's first act, so the pages it touches from here on (its stack beyond
+        // the first frames, its malloc arena, its share of every buffer) come from its own node.
+        Pin pin = pin_this_thread(topology, pins_[i].pu);
+        {
+          std::lock_guard lock(mutex_);
+          pins_[i] = std::move(pin);
+          ++ready_;
+        }
+        done_.notify_all();
+        work(static_cast<int>(i));
+      });
+    }
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_) thread.join();
+    throw;
+  }
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [&] { return ready_ == size(); });
+}
+
+Team::~Team() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+bool Team::all_pinned() const {
+  for (const Pin& pin : pins_) {
+    if (!pin.pinned) return false;
+  }
+  return true;
+}
+
+void Team::work(int index) {
+  current_team = this;
+  std::uint64_t seen = 0;
+  for (;;) {
+    const std::function<void(int)>* job = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      if (generation_ == seen) return;  // stopping, and no run left to do
+      seen = generation_;
+      job = job_;
+    }
+    try {
+      (*job)(index);
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      barrier_.break_all();
+    }
+    std::lock_guard lock(mutex_);
+    if (--pending_ == 0) done_.notify_all();
+  }
+}
+
+void Team::run(const std::function<void(int thread_index)>& fn) {
+  if (current_team == this) throw std::logic_error("Team::run called from one of the team's own threads");
+  std::lock_guard serial(run_mutex_);
+  barrier_.reset();
+  std::unique_lock lock(mutex_);
+  job_ = &fn;
+  pending_ = size();
+  error_ = nullptr;
+  ++generation_;
+  wake_.notify_all();
+  done_.wait(lock, [&] { return pending_ == 0; });
+  job_ = nullptr;
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void Team::barrier() {
+  if (current_team != this) throw std::logic_error("Team::barrier called outside the team's run()");
+  barrier_.arrive_and_wait();
+}
+
+}  // namespace armperf
