@@ -33,7 +33,7 @@ struct GemmArgs {
   T beta = 0;
   T* c = nullptr;
   std::int64_t ldc = 0;
-  int threads = 1;          // worker threads for this call (ours: the team; peers: their own pools)
+  int threads = 1;          // ours: a persistent pinned core/team of this size; peers: their own pools
   GemmBlocking blocking{};  // ours only; peers choose their own
 };
 
@@ -59,7 +59,7 @@ struct MicroKernel {
 struct GemmCaches {
   std::int64_t l1 = 32 << 10, l2 = 1 << 20, llc = 32 << 20;
 };
-// This machine's data-cache sizes (sysconf where the C library knows them, the defaults otherwise).
+// This machine's data-cache sizes, from the topology (the defaults for a level it does not report).
 GemmCaches gemm_caches();
 
 // Fills the zero fields of `requested` from the caches; nonzero fields are kept, rounded to the tile.

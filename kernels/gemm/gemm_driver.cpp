@@ -3,18 +3,19 @@
 // with the ISA's micro-kernel. Built at the baseline ISA: packing is O(mk + kn), the micro-kernel
 // O(mnk), so only the micro-kernel needs the vector unit.
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <exception>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/team.hpp"
+#include "core/topology.hpp"
 #include "kernels/gemm/gemm.hpp"
 
 namespace armperf::kernels {
@@ -199,31 +200,22 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("gemm: " + what);
 }
 
-// Runs fn(0) .. fn(threads - 1) concurrently, fn(0) on the caller; rethrows the first exception.
-// Interim: threads are started per call and not pinned, until core/team (persistent pinned
-// workers, DESIGN §7) is available to the kernels.
-template <class F>
-void run_threads(int threads, F&& fn) {
-  if (threads == 1) {
-    fn(0);
-    return;
+// The persistent pinned team of `threads` workers (DESIGN §7), made on first use and kept for the
+// process, one per thread count: compact placement (a core's first PU before any SMT sibling);
+// more threads than PUs repeat PUs, oversubscribed, as the tests do on small machines.
+Team& gemm_team(int threads) {
+  static std::mutex mutex;
+  static std::map<int, std::unique_ptr<Team>> teams;
+  const std::lock_guard lock(mutex);
+  std::unique_ptr<Team>& team = teams[threads];
+  if (!team) {
+    const Topology& topology = Topology::binding();
+    const int pus = std::max(1, topology.summary().pus);
+    std::vector<int> cpus = topology.placement_cpus(Placement::compact, std::min(threads, pus));
+    for (int t = pus; t < threads; ++t) cpus.push_back(cpus[static_cast<std::size_t>(t % pus)]);
+    team = std::make_unique<Team>(std::move(cpus));
   }
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-  auto guarded = [&](int t) {
-    try {
-      fn(t);
-    } catch (...) {
-      errors[static_cast<std::size_t>(t)] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) workers.emplace_back(guarded, t);
-  guarded(0);
-  for (auto& w : workers) w.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  return *team;
 }
 
 }  // namespace
@@ -257,11 +249,22 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
 }
 
 GemmCaches gemm_caches() {
-  GemmCaches caches;
-  // glibc answers from cpuid on x86; on aarch64 it often answers 0, and the defaults stay.
-  if (long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE); l1 > 0) caches.l1 = l1;
-  if (long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE); l2 > 0) caches.l2 = l2;
-  if (long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) caches.llc = l3;
+  // From the topology (hwloc), once; a level it does not report keeps the default.
+  static const GemmCaches caches = [] {
+    GemmCaches found;
+    int llc_level = 0;
+    for (const CacheSummary& cache : Topology::binding().summary().caches) {
+      if (cache.type == "instruction" || cache.size_bytes == 0) continue;
+      const auto size = static_cast<std::int64_t>(cache.size_bytes);
+      if (cache.level == 1) found.l1 = size;
+      if (cache.level == 2) found.l2 = size;
+      if (cache.level >= 3 && cache.level > llc_level) {
+        llc_level = cache.level;
+        found.llc = size;
+      }
+    }
+    return found;
+  }();
   return caches;
 }
 
@@ -307,10 +310,15 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   const GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
   const std::vector<GemmRange> ranges = gemm_partition(args.m, args.n, kernel.mr, kernel.nr, args.threads);
-  const std::int64_t per_thread = Panels<T>(blk, kernel.mr, kernel.nr).total();
-  T* work = workspace<T>(static_cast<std::size_t>(per_thread) * ranges.size());
-  run_threads(static_cast<int>(ranges.size()), [&](int t) {
-    if (!ranges[t].empty()) gemm_block(args, kernel, blk, ranges[t], work + t * per_thread);
+  const auto per_thread = static_cast<std::size_t>(Panels<T>(blk, kernel.mr, kernel.nr).total());
+  if (ranges.size() == 1) {  // like the peers at one thread: on the caller, no hand-off
+    gemm_block(args, kernel, blk, ranges[0], workspace<T>(per_thread));
+    return;
+  }
+  // Each worker packs into its own buffer, first touched by that (pinned) worker.
+  gemm_team(args.threads).run([&](int t) {
+    const GemmRange& range = ranges[static_cast<std::size_t>(t)];
+    if (!range.empty()) gemm_block(args, kernel, blk, range, workspace<T>(per_thread));
   });
 }
 

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/registry.hpp"
@@ -36,7 +36,7 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
   if (plan.profile == Profile::full) {
     sizes.insert(sizes.end(), {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
   }
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = std::max(1, Topology::binding().summary().cores);
   std::vector<int> threads = {1};
   if (plan.profile == Profile::full) {
     for (int t = 2; t < cores; t *= 2) threads.push_back(t);
