@@ -1,7 +1,8 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
 // of the inner dimension, pack B once; for each MC row block of A, pack A; then sweep MR x NR tiles
 // with the ISA's micro-kernel. Built at the baseline ISA: packing is O(mk + kn), the micro-kernel
-// O(mnk), so only the micro-kernel needs the vector unit.
+// O(mnk), so only the micro-kernel needs the vector unit. Threads split C into a 2-D grid of
+// rectangles (gemm_partition), each computed by one worker of the pinned team with its own panels.
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -46,6 +47,7 @@ T* workspace(std::size_t elements) {
     // needs one TLB entry instead of hundreds (where THP is enabled; harmless elsewhere).
     const std::size_t bytes = elements * sizeof(T);
     const std::size_t alignment = bytes >= kHugePage ? kHugePage : kPanelAlignment;
+    capacity = 0;
     buffer.reset(static_cast<T*>(std::aligned_alloc(alignment, round_up_bytes(bytes, alignment))));
     if (!buffer) throw std::bad_alloc();
     if (alignment == kHugePage) madvise(buffer.get(), round_up_bytes(bytes, alignment), MADV_HUGEPAGE);
