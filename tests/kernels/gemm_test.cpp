@@ -151,7 +151,7 @@ TEST_P(GemmTest, TileEdgesAndTransposes) {
     for (Trans tb : {Trans::no, Trans::yes}) {
       for (std::int64_t m : ms) {
         for (std::int64_t n : ns) {
-          for (std::int64_t k : {1, 7, 33}) {
+          for (std::int64_t k : {1, 33}) {
             if (m > 0 && n > 0) cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0});
           }
         }
@@ -197,13 +197,13 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   run(cases);
 }
 
-// Every thread count splits C differently (1 x 2, 3 x 1, 2 x 2 grids); fewer tiles than threads
-// leaves some threads idle. Peers get the thread counts through their own pools, but not more than
-// the cores: BLIS's spinning barriers take seconds per call when oversubscribed.
+// 2 and 4 threads split C as 1 x 2 / 2 x 1 and 2 x 2 grids; fewer tiles than threads leaves some
+// threads idle. Peers get the thread count through their own pools, but not more than the cores:
+// BLIS's spinning barriers take seconds per call when oversubscribed.
 TEST_P(GemmTest, ThreadedMatchesTheReference) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<Case> cases;
-  for (int threads : {2, 3, 4}) {
+  for (int threads : {2, 4}) {
     if (!ours() && threads > std::max(2, cores)) continue;
     for (Trans ta : {Trans::no, Trans::yes}) {
       cases.push_back({.ta = ta, .tb = Trans::yes, .m = 3 * mr() + 1, .n = 2 * nr() + 5, .k = 40, .alpha = 1,
