@@ -46,8 +46,8 @@ using DgemmFn = void (*)(const GemmArgs<double>&);
 // for GEMV-like shapes, the rows of B itself (ldb = B's leading dimension), and C is row-major
 // with stride ldc. beta == 0: C is not read.
 template <class T>
-using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc,
-                               T alpha, T beta);
+using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
+                               std::int64_t ldc, T alpha, T beta);
 
 template <class T>
 struct MicroKernel {

@@ -39,7 +39,8 @@ struct Ymm<double> {
 // 4-5 cycle latency: at least 10 independent accumulators; MR * NV + NV + 1 <= 16 registers, so
 // 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
 template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
   using Z = Ymm<T>;
   typename Z::V acc[MR][NV];
   unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Z::zero(); }); });
@@ -73,11 +74,21 @@ void gemm_avx2(const GemmArgs<T>& args) {
 void f32_sgemm__avx2_6x16(const GemmArgs<float>& args) { gemm_avx2<float, 6, 2>(args); }
 void f64_dgemm__avx2_6x8(const GemmArgs<double>& args) { gemm_avx2<double, 6, 2>(args); }
 
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx2_6x16", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::avx2, .tile = 6, .tile_n = 16,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx2_6x16",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::avx2,
+                                      .tile = 6,
+                                      .tile_n = 16,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx2_6x16)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx2_6x8", .family = "gemm", .op = "dgemm",
-                                      .dtype = "f64", .isa = Isa::avx2, .tile = 6, .tile_n = 8,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx2_6x8",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::avx2,
+                                      .tile = 6,
+                                      .tile_n = 8,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__avx2_6x8)});
 
 }  // namespace armperf::kernels

@@ -39,7 +39,8 @@ struct Zmm<double> {
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
 // Per k step: NV loads of B, MR broadcasts of A (folded into the FMAs as {1toN} operands).
 template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
   using Z = Zmm<T>;
   typename Z::V acc[MR][NV];
   // C is needed only after the k loop: start fetching its lines (one zmm = one 64-byte line) now.
@@ -83,14 +84,29 @@ void f32_sgemm__avx512_6x64(const GemmArgs<float>& args) { gemm_avx512<float, 6,
 // registered because their ranking changes with the shape (see the gemm benchmarks).
 void f64_dgemm__avx512_6x32(const GemmArgs<double>& args) { gemm_avx512<double, 6, 4>(args); }
 
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_14x32", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::avx512, .tile = 14, .tile_n = 32,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_14x32",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::avx512,
+                                      .tile = 14,
+                                      .tile_n = 32,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx512_14x32)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_6x64", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::avx512, .tile = 6, .tile_n = 64,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_6x64",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::avx512,
+                                      .tile = 6,
+                                      .tile_n = 64,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx512_6x64)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx512_6x32", .family = "gemm", .op = "dgemm",
-                                      .dtype = "f64", .isa = Isa::avx512, .tile = 6, .tile_n = 32,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx512_6x32",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::avx512,
+                                      .tile = 6,
+                                      .tile_n = 32,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__avx512_6x32)});
 
 }  // namespace armperf::kernels

@@ -17,8 +17,9 @@ void blis_gemm(const GemmArgs<T>& args, Fn gemm_fn) {
   bli_thread_set_num_threads(args.threads);
   T alpha = args.alpha, beta = args.beta;
   // Row-major: row stride = leading dimension, column stride 1 (of the stored, untransposed matrix).
-  gemm_fn(blis_trans(args.trans_a), blis_trans(args.trans_b), args.m, args.n, args.k, &alpha, const_cast<T*>(args.a),
-          args.lda, 1, const_cast<T*>(args.b), args.ldb, 1, &beta, args.c, args.ldc, 1);
+  gemm_fn(blis_trans(args.trans_a), blis_trans(args.trans_b), args.m, args.n, args.k, &alpha,
+          const_cast<T*>(args.a), args.lda, 1, const_cast<T*>(args.b), args.ldb, 1, &beta, args.c, args.ldc,
+          1);
 }
 
 [[maybe_unused]] const bool context_recorded = [] {
@@ -32,9 +33,17 @@ void blis_gemm(const GemmArgs<T>& args, Fn gemm_fn) {
 void f32_sgemm__blis(const GemmArgs<float>& args) { blis_gemm(args, &bli_sgemm); }
 void f64_dgemm__blis(const GemmArgs<double>& args) { blis_gemm(args, &bli_dgemm); }
 
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__blis", .family = "gemm", .op = "sgemm", .dtype = "f32",
-                                      .impl = "blis", .fn = reinterpret_cast<KernelFn>(&f32_sgemm__blis)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__blis", .family = "gemm", .op = "dgemm", .dtype = "f64",
-                                      .impl = "blis", .fn = reinterpret_cast<KernelFn>(&f64_dgemm__blis)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__blis",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .impl = "blis",
+                                      .fn = reinterpret_cast<KernelFn>(&f32_sgemm__blis)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__blis",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .impl = "blis",
+                                      .fn = reinterpret_cast<KernelFn>(&f64_dgemm__blis)});
 
 }  // namespace armperf::kernels

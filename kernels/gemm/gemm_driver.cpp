@@ -30,8 +30,12 @@ constexpr std::int64_t kDirectBRowPanels = 2;
 std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
   return std::max(multiple, x / multiple * multiple);
 }
-std::int64_t round_up(std::int64_t x, std::int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
-std::size_t round_up_bytes(std::size_t x, std::size_t multiple) { return (x + multiple - 1) / multiple * multiple; }
+std::int64_t round_up(std::int64_t x, std::int64_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+std::size_t round_up_bytes(std::size_t x, std::size_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
 
 // Grow-only packing buffer, one per thread and element type: allocating and faulting in megabytes
 // of fresh pages on every call costs a few percent at 1024^3.
@@ -121,8 +125,7 @@ void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T bet
 // merged with alpha and beta here.
 template <class T>
 void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
-               std::int64_t ldc,
-               std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
+               std::int64_t ldc, std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
   kernel.fn(kc, a, b, ldb, scratch, kernel.nr, T(1), T(0));
   for (std::int64_t i = 0; i < rows; ++i) {
     T* row = c + i * ldc;
@@ -244,7 +247,8 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
     for (int c = 0; c < cols; ++c) {
       // Whole tiles per thread, spread evenly; only the last band/column holds the edge.
       ranges.push_back({std::min(m, row_tiles * r / rows * mr), std::min(m, row_tiles * (r + 1) / rows * mr),
-                        std::min(n, col_tiles * c / cols * nr), std::min(n, col_tiles * (c + 1) / cols * nr)});
+                        std::min(n, col_tiles * c / cols * nr),
+                        std::min(n, col_tiles * (c + 1) / cols * nr)});
     }
   }
   return ranges;
@@ -291,14 +295,17 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
 
 template <class T>
 void check_gemm_args(const GemmArgs<T>& args) {
-  require(args.m >= 0 && args.n >= 0 && args.k >= 0,
-          "negative dimension m=" + std::to_string(args.m) + " n=" + std::to_string(args.n) +
-              " k=" + std::to_string(args.k));
+  require(args.m >= 0 && args.n >= 0 && args.k >= 0, "negative dimension m=" + std::to_string(args.m) +
+                                                         " n=" + std::to_string(args.n) +
+                                                         " k=" + std::to_string(args.k));
   const std::int64_t a_cols = args.trans_a == Trans::no ? args.k : args.m;
   const std::int64_t b_cols = args.trans_b == Trans::no ? args.n : args.k;
-  require(args.lda >= std::max<std::int64_t>(1, a_cols), "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
-  require(args.ldb >= std::max<std::int64_t>(1, b_cols), "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
-  require(args.ldc >= std::max<std::int64_t>(1, args.n), "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
+  require(args.lda >= std::max<std::int64_t>(1, a_cols),
+          "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
+  require(args.ldb >= std::max<std::int64_t>(1, b_cols),
+          "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
+  require(args.ldc >= std::max<std::int64_t>(1, args.n),
+          "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
   require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
 }
 

@@ -34,7 +34,8 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
     sizes.insert(sizes.end(), {{1, 4096, 4096}, {8, 4096, 4096}, {4096, 64, 4096}, {512, 4096, 1024}});
   }
   if (plan.profile == Profile::full) {
-    sizes.insert(sizes.end(), {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
+    sizes.insert(sizes.end(),
+                 {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
   }
   const int cores = std::max(1, Topology::binding().summary().cores);
   std::vector<int> threads = {1};
@@ -56,7 +57,8 @@ bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
   long long mc = 0, kc = 0, nc = 0;
   char tail = 0;
   if (std::sscanf(value, "%lld,%lld,%lld%c", &mc, &kc, &nc, &tail) != 3 || mc < 0 || kc < 0 || nc < 0) {
-    error = std::string("ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), got '") + value + "'";
+    error =
+        std::string("ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), got '") + value + "'";
     return false;
   }
   blocking = {mc, kc, nc};
@@ -75,9 +77,19 @@ std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
 template <class T>
 void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
-  std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2), c(static_cast<std::size_t>(m * n));
-  GemmArgs<T> args{.m = m, .n = n, .k = k, .a = a.data(), .lda = k, .b = b.data(), .ldb = n,
-                   .beta = 0, .c = c.data(), .ldc = n, .threads = shape.threads};
+  std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2),
+                 c(static_cast<std::size_t>(m * n));
+  GemmArgs<T> args{.m = m,
+                   .n = n,
+                   .k = k,
+                   .a = a.data(),
+                   .lda = k,
+                   .b = b.data(),
+                   .ldb = n,
+                   .beta = 0,
+                   .c = c.data(),
+                   .ldc = n,
+                   .threads = shape.threads};
   std::string error;
   if (!blocking_from_env(args.blocking, error)) {
     state.SkipWithError(error.c_str());
@@ -96,7 +108,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   if (!(std::abs(double(c.back()) - dot) <= tolerance)) state.SkipWithError("gemm result check failed");
 
   const double flops = 2.0 * double(m) * double(n) * double(k);
-  state.counters["gflops"] = benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["gflops"] =
+      benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
@@ -114,9 +127,10 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 
 }  // namespace
 
-ARMPERF_REGISTER_KERNEL(KernelFamily{.name = "gemm",
-                                     .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm)",
-                                     .shapes = gemm_shapes,
-                                     .run = gemm_bench_any});
+ARMPERF_REGISTER_KERNEL(KernelFamily{
+    .name = "gemm",
+    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm)",
+    .shapes = gemm_shapes,
+    .run = gemm_bench_any});
 
 }  // namespace armperf::kernels

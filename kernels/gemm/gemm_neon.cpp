@@ -23,7 +23,9 @@ struct Q<float> {
   static V mul(V a, V b) { return vmulq_f32(a, b); }
   static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
   template <int L>
-  static V fma_lane(V acc, V b, V a) { return vfmaq_laneq_f32(acc, b, a, L); }
+  static V fma_lane(V acc, V b, V a) {
+    return vfmaq_laneq_f32(acc, b, a, L);
+  }
 };
 template <>
 struct Q<double> {
@@ -36,7 +38,9 @@ struct Q<double> {
   static V mul(V a, V b) { return vmulq_f64(a, b); }
   static V fma(V acc, V a, V b) { return vfmaq_f64(acc, a, b); }
   template <int L>
-  static V fma_lane(V acc, V b, V a) { return vfmaq_laneq_f64(acc, b, a, L); }
+  static V fma_lane(V acc, V b, V a) {
+    return vfmaq_laneq_f64(acc, b, a, L);
+  }
 };
 
 // MR = 8 rows x NV = 3 q registers of C: 24 accumulators + 3 for B + 8 rows of A packed into
@@ -47,7 +51,8 @@ struct Q<double> {
 constexpr int kMr = 8, kNv = 3;
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
   using V = typename Q<T>::V;
   constexpr int lanes = Q<T>::lanes;
   V acc[kMr][kNv];
@@ -57,9 +62,8 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
     unroll<kMr / lanes>([&](auto q) { av[q] = Q<T>::load(a + q * lanes); });
     unroll<kNv>([&](auto j) { bv[j] = Q<T>::load(b + j * lanes); });
     unroll<kMr>([&](auto i) {
-      unroll<kNv>([&](auto j) {
-        acc[i][j] = Q<T>::template fma_lane<i % lanes>(acc[i][j], bv[j], av[i / lanes]);
-      });
+      unroll<kNv>(
+          [&](auto j) { acc[i][j] = Q<T>::template fma_lane<i % lanes>(acc[i][j], bv[j], av[i / lanes]); });
     });
     a += kMr;
     b += ldb;
@@ -83,11 +87,21 @@ void f64_dgemm__neon_8x6(const GemmArgs<double>& args) {
   gemm(args, MicroKernel<double>{kMr, kNv * Q<double>::lanes, &ukernel<double>});
 }
 
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::neon, .tile = 8, .tile_n = 12,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::neon,
+                                      .tile = 8,
+                                      .tile_n = 12,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__neon_8x12)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__neon_8x6", .family = "gemm", .op = "dgemm",
-                                      .dtype = "f64", .isa = Isa::neon, .tile = 8, .tile_n = 6,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__neon_8x6",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::neon,
+                                      .tile = 8,
+                                      .tile_n = 6,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__neon_8x6)});
 
 }  // namespace armperf::kernels

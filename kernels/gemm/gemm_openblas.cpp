@@ -34,7 +34,8 @@ Fn openblas_symbol(const char* name) {
 }
 
 blasint blas_int(std::int64_t value, const char* what) {
-  if (value > INT_MAX) throw std::invalid_argument(std::string("openblas: ") + what + " exceeds a 32-bit blasint");
+  if (value > INT_MAX)
+    throw std::invalid_argument(std::string("openblas: ") + what + " exceeds a 32-bit blasint");
   return static_cast<blasint>(value);
 }
 
@@ -68,9 +69,17 @@ void f64_dgemm__openblas(const GemmArgs<double>& args) {
 }
 
 // isa: peers dispatch to their own kernels (recorded in the context); scalar only means "always runnable".
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__openblas", .family = "gemm", .op = "sgemm", .dtype = "f32",
-                                      .impl = "openblas", .fn = reinterpret_cast<KernelFn>(&f32_sgemm__openblas)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__openblas", .family = "gemm", .op = "dgemm", .dtype = "f64",
-                                      .impl = "openblas", .fn = reinterpret_cast<KernelFn>(&f64_dgemm__openblas)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__openblas",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .impl = "openblas",
+                                      .fn = reinterpret_cast<KernelFn>(&f32_sgemm__openblas)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__openblas",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .impl = "openblas",
+                                      .fn = reinterpret_cast<KernelFn>(&f64_dgemm__openblas)});
 
 }  // namespace armperf::kernels

@@ -11,7 +11,8 @@ namespace {
 constexpr int kMr = 4, kNr = 4;
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
   T acc[kMr][kNr] = {};
   for (std::int64_t p = 0; p < kc; ++p) {
     unroll<kMr>([&](auto i) { unroll<kNr>([&](auto j) { acc[i][j] += a[i] * b[j]; }); });
@@ -28,14 +29,28 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
 
 }  // namespace
 
-void f32_sgemm__scalar_4x4(const GemmArgs<float>& args) { gemm(args, MicroKernel<float>{kMr, kNr, &ukernel<float>}); }
-void f64_dgemm__scalar_4x4(const GemmArgs<double>& args) { gemm(args, MicroKernel<double>{kMr, kNr, &ukernel<double>}); }
+void f32_sgemm__scalar_4x4(const GemmArgs<float>& args) {
+  gemm(args, MicroKernel<float>{kMr, kNr, &ukernel<float>});
+}
+void f64_dgemm__scalar_4x4(const GemmArgs<double>& args) {
+  gemm(args, MicroKernel<double>{kMr, kNr, &ukernel<double>});
+}
 
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__scalar_4x4", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::scalar, .tile = kMr, .tile_n = kNr,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__scalar_4x4",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::scalar,
+                                      .tile = kMr,
+                                      .tile_n = kNr,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__scalar_4x4)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__scalar_4x4", .family = "gemm", .op = "dgemm",
-                                      .dtype = "f64", .isa = Isa::scalar, .tile = kMr, .tile_n = kNr,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__scalar_4x4",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::scalar,
+                                      .tile = kMr,
+                                      .tile_n = kNr,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__scalar_4x4)});
 
 }  // namespace armperf::kernels

@@ -56,7 +56,8 @@ constexpr int kMr = 8;
 #define ARMPERF_GEMM_SVE_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
   using S = Sve<T>;
   const svbool_t pg = S::all();
   const std::int64_t vl = S::lanes();
@@ -86,11 +87,21 @@ void f64_dgemm__sve_8x3vl(const GemmArgs<double>& args) {
 }
 
 // tile_n is NR at VL 128; the tests scale it by the vector length they run at.
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__sve_8x3vl", .family = "gemm", .op = "sgemm",
-                                      .dtype = "f32", .isa = Isa::sve, .tile = kMr, .tile_n = 12,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__sve_8x3vl",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::sve,
+                                      .tile = kMr,
+                                      .tile_n = 12,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__sve_8x3vl)});
-ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__sve_8x3vl", .family = "gemm", .op = "dgemm",
-                                      .dtype = "f64", .isa = Isa::sve, .tile = kMr, .tile_n = 6,
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__sve_8x3vl",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::sve,
+                                      .tile = kMr,
+                                      .tile_n = 6,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__sve_8x3vl)});
 
 }  // namespace armperf::kernels

@@ -1,5 +1,6 @@
 // Generated from the registry: every gemm variant (ours and the peers) against the double reference,
-// by residual: max|C - C_ref| <= c * eps * (k * |alpha| * max|A| * max|B| + |beta| * max|C0|) + eps * max|C_ref|.
+// by residual: max|C - C_ref| <= c * eps * (k * |alpha| * max|A| * max|B| + |beta| * max|C0|) + eps *
+// max|C_ref|.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -31,16 +32,16 @@ struct Case {
   Trans ta = Trans::no, tb = Trans::no;
   std::int64_t m = 1, n = 1, k = 1;
   double alpha = 1, beta = 0;
-  bool nan_in_c = false;     // only meaningful with beta == 0: NaN must be overwritten
-  GemmBlocking blocking{};   // ours only; peers ignore it
+  bool nan_in_c = false;    // only meaningful with beta == 0: NaN must be overwritten
+  GemmBlocking blocking{};  // ours only; peers ignore it
   int threads = 1;
 };
 
 std::string describe(const Case& c) {
   std::ostringstream os;
-  os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k << " alpha=" << c.alpha
-     << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads << " blocking=" << c.blocking.mc
-     << "," << c.blocking.kc << "," << c.blocking.nc;
+  os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
+     << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
+     << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc;
   return os.str();
 }
 
@@ -67,14 +68,28 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       T& x = c[i * ldc + j];
-      if (j >= cs.n) x = T(kSentinel);
-      else if (cs.nan_in_c) x = std::numeric_limits<T>::quiet_NaN();
+      if (j >= cs.n)
+        x = T(kSentinel);
+      else if (cs.nan_in_c)
+        x = std::numeric_limits<T>::quiet_NaN();
     }
   }
   std::vector<T> ref = c;
-  GemmArgs<T> args{.trans_a = cs.ta, .trans_b = cs.tb, .m = cs.m, .n = cs.n, .k = cs.k, .alpha = T(cs.alpha),
-                   .a = a.data(), .lda = lda, .b = b.data(), .ldb = ldb, .beta = T(cs.beta), .c = c.data(),
-                   .ldc = ldc, .threads = cs.threads, .blocking = cs.blocking};
+  GemmArgs<T> args{.trans_a = cs.ta,
+                   .trans_b = cs.tb,
+                   .m = cs.m,
+                   .n = cs.n,
+                   .k = cs.k,
+                   .alpha = T(cs.alpha),
+                   .a = a.data(),
+                   .lda = lda,
+                   .b = b.data(),
+                   .ldb = ldb,
+                   .beta = T(cs.beta),
+                   .c = c.data(),
+                   .ldc = ldc,
+                   .threads = cs.threads,
+                   .blocking = cs.blocking};
   fn(args);
   args.c = ref.data();
   kernels::gemm_reference(args);
@@ -92,20 +107,22 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
     max_c0 = 1.0;  // C0 was drawn from [-1, 1]
   }
   const double eps = std::numeric_limits<T>::epsilon();
-  const double bound = kResidualFactor * eps *
-                           (double(cs.k) * std::abs(cs.alpha) * max_abs(a) * max_abs(b) + std::abs(cs.beta) * max_c0) +
-                       eps * max_ref;
+  const double bound =
+      kResidualFactor * eps *
+          (double(cs.k) * std::abs(cs.alpha) * max_abs(a) * max_abs(b) + std::abs(cs.beta) * max_c0) +
+      eps * max_ref;
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       const double got = c[i * ldc + j], want = ref[i * ldc + j];
       if (j >= cs.n) {
-        if (got != kSentinel) return describe(cs) + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
+        if (got != kSentinel)
+          return describe(cs) + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
         continue;
       }
       if (!(std::abs(got - want) <= bound)) {  // also catches NaN
         std::ostringstream os;
-        os << describe(cs) << ": C(" << i << "," << j << ") = " << got << ", reference " << want << ", residual "
-           << std::abs(got - want) << " > bound " << bound;
+        os << describe(cs) << ": C(" << i << "," << j << ") = " << got << ", reference " << want
+           << ", residual " << std::abs(got - want) << " > bound " << bound;
         return os.str();
       }
     }
@@ -152,7 +169,8 @@ TEST_P(GemmTest, TileEdgesAndTransposes) {
       for (std::int64_t m : ms) {
         for (std::int64_t n : ns) {
           for (std::int64_t k : {1, 33}) {
-            if (m > 0 && n > 0) cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0});
+            if (m > 0 && n > 0)
+              cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0});
           }
         }
       }
@@ -167,7 +185,8 @@ TEST_P(GemmTest, AlphaBetaAndNaNInCWhenBetaIsZero) {
   for (Trans ta : {Trans::no, Trans::yes}) {
     for (Trans tb : {Trans::no, Trans::yes}) {
       cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0, .nan_in_c = true});
-      cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = -2.5, .beta = 0, .nan_in_c = true});
+      cases.push_back(
+          {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = -2.5, .beta = 0, .nan_in_c = true});
       cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 1});
       cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = -0.5, .beta = 2});
       cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 0, .beta = 0.5});
@@ -188,8 +207,14 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   std::vector<Case> cases;
   for (Trans ta : {Trans::no, Trans::yes}) {
     for (Trans tb : {Trans::no, Trans::yes}) {
-      cases.push_back({.ta = ta, .tb = tb, .m = 5 * mr() + 3, .n = 5 * nr() + 1, .k = 3 * 16 + 5, .alpha = 0.75,
-                       .beta = -1, .blocking = small});
+      cases.push_back({.ta = ta,
+                       .tb = tb,
+                       .m = 5 * mr() + 3,
+                       .n = 5 * nr() + 1,
+                       .k = 3 * 16 + 5,
+                       .alpha = 0.75,
+                       .beta = -1,
+                       .blocking = small});
     }
   }
   // The default, cache-derived blocking with k above the largest KC the driver picks.
@@ -206,11 +231,30 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
   for (int threads : {2, 4}) {
     if (!ours() && threads > std::max(2, cores)) continue;
     for (Trans ta : {Trans::no, Trans::yes}) {
-      cases.push_back({.ta = ta, .tb = Trans::yes, .m = 3 * mr() + 1, .n = 2 * nr() + 5, .k = 40, .alpha = 1,
-                       .beta = 0, .nan_in_c = true, .threads = threads});
-      cases.push_back({.ta = ta, .tb = Trans::no, .m = 1, .n = 3 * nr() + 1, .k = 19, .alpha = 2, .beta = 1,
+      cases.push_back({.ta = ta,
+                       .tb = Trans::yes,
+                       .m = 3 * mr() + 1,
+                       .n = 2 * nr() + 5,
+                       .k = 40,
+                       .alpha = 1,
+                       .beta = 0,
+                       .nan_in_c = true,
                        .threads = threads});
-      cases.push_back({.ta = ta, .tb = Trans::no, .m = mr() - 1, .n = 7, .k = 5, .alpha = 1, .beta = 0.5,
+      cases.push_back({.ta = ta,
+                       .tb = Trans::no,
+                       .m = 1,
+                       .n = 3 * nr() + 1,
+                       .k = 19,
+                       .alpha = 2,
+                       .beta = 1,
+                       .threads = threads});
+      cases.push_back({.ta = ta,
+                       .tb = Trans::no,
+                       .m = mr() - 1,
+                       .n = 7,
+                       .k = 5,
+                       .alpha = 1,
+                       .beta = 0.5,
                        .threads = threads});
     }
   }
@@ -220,9 +264,11 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
 template <class T>
 void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
   std::vector<T> a(16), b(16), c(16);
-  const GemmArgs<T> args{.m = 4, .n = 4, .k = 4, .a = a.data(), .lda = 4, .b = b.data(), .ldb = 4, .c = c.data(), .ldc = 4};
+  const GemmArgs<T> args{
+      .m = 4, .n = 4, .k = 4, .a = a.data(), .lda = 4, .b = b.data(), .ldb = 4, .c = c.data(), .ldc = 4};
   auto expect_error = [&](GemmArgs<T> bad, const char* message) {
-    EXPECT_THAT([&] { fn(bad); }, ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr(message)));
+    EXPECT_THAT([&] { fn(bad); },
+                ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr(message)));
   };
   auto bad = args;
   bad.lda = 3;
@@ -292,7 +338,7 @@ TEST(GemmPartition, CoversCOnceOnWholeTiles) {
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
-  EXPECT_EQ(blk.kc, 512);                       // 2 KiB per packed row
+  EXPECT_EQ(blk.kc, 512);  // 2 KiB per packed row
   EXPECT_EQ(blk.mc % 14, 0);
   EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
   EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
