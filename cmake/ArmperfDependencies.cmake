@@ -38,9 +38,10 @@ endif()
 # Peers (DESIGN §2), measured beside our kernels and checked by the same tests. A peer that is not
 # found is skipped with a message, never replaced. Found by header + library rather than by their
 # CMake/pkg-config files, so the cross build sees only arm64 libraries (Debian's libdnnl-dev and
-# libxnnpack-dev cannot be co-installed with their :arm64 twins; see scripts/install-deps.sh).
+# libxnnpack-dev cannot be co-installed with their :arm64 twins; see scripts/install-deps.sh). The
+# cross build links oneDNN's arm64 runtime (libdnnl2:arm64, libdnnl.so.2) with the shared headers.
 find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
-find_library(DNNL_LIBRARY dnnl)
+find_library(DNNL_LIBRARY NAMES dnnl libdnnl.so.2)
 find_package(OpenMP COMPONENTS CXX QUIET)  # Debian's oneDNN runs on libgomp; we cap its team
 if(DNNL_INCLUDE_DIR AND DNNL_LIBRARY AND OpenMP_gomp_LIBRARY)
   add_library(armperf_onednn INTERFACE)

@@ -37,6 +37,7 @@ struct KernelVariant {
   Isa isa = Isa::scalar;
   std::string impl = "armperf";  // or the peer library measured beside us: "openblas", "faiss", ...
   unsigned tile = 1;    // elements per main-loop iteration (tests sweep 1 .. 2*tile and tile±1)
+  unsigned tile_n = 0;  // 2-D tiles only (GEMM: tile = MR rows, tile_n = NR columns; SVE: NR at 128-bit VL)
   double flops_per_element = 0;  // arithmetic per output element, for derived GFLOP/s
   double bytes_per_element = 0;  // memory traffic per element (reads + writes), for derived GB/s
   KernelFn fn = nullptr;
@@ -52,6 +53,7 @@ struct KernelVariant {
 struct BenchShape {
   std::string size;                  // "4096" or "1024x1024x1024" (bytes or shape, DESIGN §5)
   std::vector<std::int64_t> dims;    // what the family's bench function reads
+  int threads = 1;                   // worker threads; > 1 adds "/threads:<n>" to the benchmark name
 };
 
 // What sizes to benchmark is decided from the machine's caches, not fixed numbers
