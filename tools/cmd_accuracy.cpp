@@ -65,13 +65,22 @@ void print_report(const kernels::AccuracyReport& r) {
              show_input(r.argmax), r.p9999_ulp, extra, r.bound, r.pass ? "ok" : "FAIL");
 }
 
+bool is_peer(std::string_view name) { return name == "libm" || name == "onednn" || name == "xnnpack"; }
+
+// --isa: empty selects every row, a peer name that peer's rows, an ISA our variants of that ISA.
+bool selected(const KernelVariant& v, const std::string& isa) {
+  if (isa.empty()) return true;
+  if (is_peer(isa)) return v.impl == isa;
+  return v.impl == "armperf" && isa_name(v.isa) == isa;
+}
+
 int run_accuracy(const AccuracyOptions& o) {
   if (o.op != "all" && kernels::find_activation_op(o.op) == nullptr) {
     std::string names;
     for (const auto& op : kernels::activation_ops()) names += (names.empty() ? "" : ", ") + std::string(op.name);
     throw InputError(fmt::format("accuracy: unknown op '{}': expected all or one of {}", o.op, names));
   }
-  if (!o.isa.empty() && !parse_isa(o.isa) && o.isa != "libm" && o.isa != "onednn" && o.isa != "xnnpack") {
+  if (!o.isa.empty() && !parse_isa(o.isa) && !is_peer(o.isa)) {
     throw InputError(fmt::format("accuracy: --isa '{}': expected an ISA (scalar, neon, sve, avx2, avx512, ...) "
                                  "or a peer (libm, onednn, xnnpack)", o.isa));
   }
@@ -91,15 +100,12 @@ int run_accuracy(const AccuracyOptions& o) {
     if (o.op != "all" && o.op != op.name) continue;
     std::vector<const KernelVariant*> chosen;
     for (const KernelVariant* v : all) {
-      if (v->op != op.name) continue;
-      if (!o.isa.empty() && o.isa != isa_name(v->isa) && o.isa != v->impl) continue;
-      if (o.isa.empty() || o.isa == v->impl || v->impl == "armperf") {
-        if (!v->runnable()) {
-          if (!o.json) fmt::print("{:<12} {:<28} skipped: {}\n", op.name, v->name, v->skip_reason());
-          continue;
-        }
-        chosen.push_back(v);
+      if (v->op != op.name || !selected(*v, o.isa)) continue;
+      if (!v->runnable()) {
+        if (!o.json) fmt::print("{:<12} {:<28} skipped: {}\n", op.name, v->name, v->skip_reason());
+        continue;
       }
+      chosen.push_back(v);
     }
     if (chosen.empty()) continue;
     const auto reports = kernels::evaluate_accuracy(op, chosen, sweep);

@@ -138,12 +138,10 @@ constexpr float kSoftmaxSpread[] = {0.1f, 1.0f, 10.0f, 30.0f, 88.0f, 200.0f};
 
 void evaluate_softmax_rows(const std::vector<const KernelVariant*>& variants, const std::vector<ActivationOp>& contracts,
                            std::uint64_t rows, std::uint64_t seed, std::vector<Stats>& stats) {
-  const auto& kCols = kSoftmaxCols;
-  const auto& kSpread = kSoftmaxSpread;
   std::mt19937_64 rng(seed);
   for (std::uint64_t r = 0; r < rows; ++r) {
-    const std::size_t cols = kCols[r % std::size(kCols)];
-    const float spread = kSpread[(r / std::size(kCols)) % std::size(kSpread)];
+    const std::size_t cols = kSoftmaxCols[r % std::size(kSoftmaxCols)];
+    const float spread = kSoftmaxSpread[(r / std::size(kSoftmaxCols)) % std::size(kSoftmaxSpread)];
     std::uniform_real_distribution<float> dist(-spread, spread);
     std::vector<float> x(cols), y(cols);
     for (auto& v : x) v = dist(rng);
