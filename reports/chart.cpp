@@ -90,6 +90,11 @@ std::optional<std::string> run_gnuplot(const std::string& script, std::string& w
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  // 127: the child could not exec the program (how posix_spawn reports a missing one on some libcs).
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    why_not = fmt::format("{} not found or not runnable; install gnuplot-nox", program);
+    return std::nullopt;
+  }
   std::string svg = slurp(svg_path);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || svg.find("<svg") == std::string::npos) {
     std::string err = slurp(err_path);

@@ -94,6 +94,20 @@ std::pair<std::string, double> sweep_of(const Benchmark& b) {
   return {b.name.substr(0, slash), size};
 }
 
+// The benchmark without its thread count: armperf's key without threads, a gbench name without "/threads:N".
+std::string scaling_group_of(const Benchmark& b) {
+  if (!b.op.empty()) {
+    std::string group = fmt::format("{}/{}/{}/{}/{}", b.op, b.impl, b.isa, b.dtype, b.size);
+    if (!b.placement.empty()) group += "/" + b.placement;
+    if (!b.membind.empty()) group += "/" + b.membind;
+    return group;
+  }
+  const auto at = b.name.find("/threads:");
+  if (at == std::string::npos) return b.name;
+  const auto end = b.name.find('/', at + 1);
+  return b.name.substr(0, at) + (end == std::string::npos ? "" : b.name.substr(end));
+}
+
 bool measured(const Cell& c) { return c.present && c.error.empty() && std::isfinite(c.median); }
 
 double speedup(const Cell& base, const Cell& cell, Better better) {
@@ -124,6 +138,43 @@ std::vector<FamilySummary> summarize_families(const std::vector<ReportRow>& rows
       if (families[f].shared[c] > 0)
         families[f].geomean_speedup[c] = std::exp(log_sums[f][c] / static_cast<double>(families[f].shared[c]));
   return families;
+}
+
+std::vector<ScalingTable> scaling_tables(const std::vector<ReportRow>& rows, std::size_t columns) {
+  std::vector<ScalingTable> tables;
+  std::map<std::string, std::map<int, const ReportRow*>> groups;
+  std::vector<std::string> order;
+  for (const ReportRow& row : rows) {
+    if (row.threads <= 0 || row.metric.empty()) continue;
+    auto [it, inserted] = groups.try_emplace(row.scaling_group);
+    if (inserted) order.push_back(row.scaling_group);
+    const auto& first = it->second.empty() ? row : *it->second.begin()->second;
+    if (first.metric == row.metric) it->second.emplace(row.threads, &row);
+  }
+  for (const std::string& group : order) {
+    const auto& by_threads = groups[group];
+    if (by_threads.size() < 2) continue;
+    const ReportRow& base_row = *by_threads.begin()->second;
+    ScalingTable t{group, base_row.metric, base_row.unit, {}, {}, {}};
+    for (const auto& [threads, row] : by_threads) {
+      t.threads.push_back(threads);
+      std::vector<double> values(columns, kNaN), efficiency(columns, kNaN);
+      for (std::size_t c = 0; c < columns; ++c) {
+        const Cell& cell = row->cells[c];
+        const Cell& base = base_row.cells[c];
+        if (!measured(cell)) continue;
+        values[c] = cell.median;
+        if (measured(base) && base.median > 0 && cell.median > 0) {
+          const double speedup = row->better == Better::lower ? base.median / cell.median : cell.median / base.median;
+          efficiency[c] = speedup * static_cast<double>(t.threads.front()) / static_cast<double>(threads);
+        }
+      }
+      t.value.push_back(std::move(values));
+      t.efficiency.push_back(std::move(efficiency));
+    }
+    tables.push_back(std::move(t));
+  }
+  return tables;
 }
 
 std::vector<ContextDifference> context_differences(const std::vector<ReportInput>& inputs) {
@@ -185,6 +236,8 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
       row.name = b.name;
       row.family = b.family;
       std::tie(row.sweep, row.size) = sweep_of(b);
+      row.scaling_group = scaling_group_of(b);
+      row.threads = b.threads;
       for (std::size_t j : order) {
         const Benchmark* other = inputs[j].run.find(b.key);
         const Metric* m = other != nullptr ? other->primary() : nullptr;
@@ -201,6 +254,7 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
     }
   }
   report.families = summarize_families(report.rows, inputs.size());
+  report.scaling = scaling_tables(report.rows, inputs.size());
   report.differences = context_differences(inputs);
   return report;
 }
@@ -275,6 +329,24 @@ std::string render_markdown(const Report& r, const Charts& charts) {
       if (i != r.baseline) out += " " + speedup_text(row.cells[i].speedup) + " |";
     }
     out += "\n";
+  }
+  for (const ScalingTable& t : r.scaling) {
+    out += fmt::format("\n## Scaling: {} ({})\n\nParallel efficiency: speedup over {} thread(s) divided by the thread "
+                       "ratio (100% is linear).\n\n| threads |",
+                       md_cell(t.group), md_cell(t.metric), t.threads.front());
+    rule = "|---:|";
+    for (std::size_t i = 0; i < columns; ++i) {
+      out += " " + md_cell(r.labels[i]) + " | efficiency |";
+      rule += "---:|---:|";
+    }
+    out += "\n" + rule + "\n";
+    const UnitScale scale = unit_scale(t.value.front()[r.baseline], t.unit);
+    for (std::size_t k = 0; k < t.threads.size(); ++k) {
+      out += fmt::format("| {} |", t.threads[k]);
+      for (std::size_t i = 0; i < columns; ++i)
+        out += fmt::format(" {} | {} |", format_scaled(t.value[k][i], scale), format_percent(t.efficiency[k][i]));
+      out += "\n";
+    }
   }
   if (columns > 1) {
     out += fmt::format("\n## Geometric mean of speedups per family (vs {})\n\n| family |", md_cell(r.labels[r.baseline]));
@@ -388,6 +460,22 @@ std::string render_html(const Report& r, const Charts& charts) {
     out += "</tr>\n";
   }
   out += "</table>\n";
+  for (const ScalingTable& t : r.scaling) {
+    out += fmt::format("<h2>Scaling: {} ({})</h2>\n<p class=\"note\">Parallel efficiency: speedup over {} thread(s) "
+                       "divided by the thread ratio (100% is linear).</p>\n<table>\n<tr><th>threads</th>",
+                       html_escape(t.group), html_escape(t.metric), t.threads.front());
+    for (std::size_t i = 0; i < columns; ++i) out += "<th>" + html_escape(r.labels[i]) + "</th><th>efficiency</th>";
+    out += "</tr>\n";
+    const UnitScale scale = unit_scale(t.value.front()[r.baseline], t.unit);
+    for (std::size_t k = 0; k < t.threads.size(); ++k) {
+      out += fmt::format("<tr><td class=\"num\">{}</td>", t.threads[k]);
+      for (std::size_t i = 0; i < columns; ++i)
+        out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                           html_escape(format_scaled(t.value[k][i], scale)), format_percent(t.efficiency[k][i]));
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+  }
   if (columns > 1) {
     out += "<h2>Geometric mean of speedups per family (vs " + html_escape(r.labels[r.baseline]) +
            ")</h2>\n<table>\n<tr><th>family</th>";

@@ -38,6 +38,10 @@ struct ReportRow {
   // and the size; both empty otherwise. Charts draw a sweep as a curve per input.
   std::string sweep;
   double size = 0;
+  // The benchmark without its thread count, and that count (0: not stated): rows of one group with
+  // several counts form a scaling table.
+  std::string scaling_group;
+  int threads = 0;
   Better better = Better::lower;
   std::vector<Cell> cells;  // one per input
 };
@@ -46,6 +50,15 @@ struct FamilySummary {
   std::string family;
   std::vector<double> geomean_speedup;  // one per input, NaN where no benchmark of the family is shared
   std::vector<std::size_t> shared;      // benchmarks of the family in both the input and the baseline
+};
+
+// One benchmark over thread counts (DESIGN §7 thread team): per input its values, and the parallel
+// efficiency against the fewest threads: speedup over that count divided by the thread ratio.
+struct ScalingTable {
+  std::string group, metric, unit;
+  std::vector<int> threads;                     // ascending
+  std::vector<std::vector<double>> value;       // [thread row][input], NaN where absent
+  std::vector<std::vector<double>> efficiency;  // [thread row][input], NaN where not computable
 };
 
 struct ContextDifference {
@@ -59,6 +72,7 @@ struct Report {
   std::size_t baseline = 0;
   std::vector<ReportRow> rows;
   std::vector<FamilySummary> families;
+  std::vector<ScalingTable> scaling;
   std::vector<ContextDifference> differences;
 };
 

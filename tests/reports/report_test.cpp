@@ -93,6 +93,17 @@ TEST(Report, NoisyMarkAboveFivePercent) {
   EXPECT_GE(mid.cells[1].ci_high, mid.cells[1].median);
 }
 
+TEST(Report, ScalingTableWithParallelEfficiency) {
+  const Report r = build_report(inputs({"altra.json", "graviton3.json"}), 0);
+  ASSERT_EQ(r.scaling.size(), 1u);  // triad at 1, 2, 4 threads; nothing else varies its thread count
+  const ScalingTable& t = r.scaling[0];
+  EXPECT_EQ(t.group, "triad/armperf/neon/f64/1048576");
+  EXPECT_EQ(t.threads, (std::vector<int>{1, 2, 4}));
+  EXPECT_NEAR(t.value[2][1], 28.0 * std::pow(4.0, 0.8), 1e-3);      // bandwidth grows as threads^0.8
+  EXPECT_NEAR(t.efficiency[1][0], std::pow(2.0, 0.8) / 2.0, 1e-4);  // 87 % at 2 threads
+  EXPECT_NEAR(t.efficiency[2][1], std::pow(4.0, 0.8) / 4.0, 1e-4);
+}
+
 TEST(Report, WhatDiffersListsOnlyDifferingContext) {
   const Report r = build_report(inputs({"altra.json", "altra_max.json"}), 0);
   std::set<std::string> keys;
