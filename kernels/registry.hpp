@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ namespace armperf {
 // Type-erased kernel entry point; the family header casts it back with KernelVariant::as<F>().
 using KernelFn = void (*)();
 
+struct KernelVariant;
+// Optional per-shape set-up that must stay out of timed loops (a peer library's primitive or
+// operator): returns an opaque object the family hands back to fn (activation: through
+// ActivationParams::prepared). dims mean what they mean to the family's fn.
+using KernelPrepareFn = std::shared_ptr<void> (*)(const KernelVariant& variant, const std::vector<std::int64_t>& dims);
+
 struct KernelVariant {
   std::string name;     // XNNPACK-style taxonomy: "<dtype>_<op>__<isa>[_u<unroll>]", e.g. f32_copy__avx2_u32
   std::string family;   // directory under kernels/: "copy", "activation", "gemm", ...
@@ -34,6 +41,7 @@ struct KernelVariant {
   double flops_per_element = 0;  // arithmetic per output element, for derived GFLOP/s
   double bytes_per_element = 0;  // memory traffic per element (reads + writes), for derived GB/s
   KernelFn fn = nullptr;
+  KernelPrepareFn prepare = nullptr;  // null: fn needs no set-up
 
   template <class F>
   F as() const { return reinterpret_cast<F>(fn); }
