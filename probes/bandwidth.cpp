@@ -21,7 +21,9 @@ std::vector<WorkingSet> bandwidth_working_sets(const TopologySummary& topology, 
   std::uint64_t llc_total = 0;
   for (const auto& cache : topology.caches) {
     if (cache.type == "instruction" || cache.size_bytes == 0) continue;
-    const std::uint64_t share = cache.size_bytes / static_cast<std::uint64_t>(std::max(1, cache.shared_by_pus));
+    // Compact placement: an instance serves at most min(threads, its PUs) of the team.
+    const int sharers = std::clamp(cache.shared_by_pus, 1, threads);
+    const std::uint64_t share = cache.size_bytes / static_cast<std::uint64_t>(sharers);
     std::uint64_t per_thread = share / 2 / kArrays / kLine * kLine;
     const std::uint64_t bytes = per_thread * static_cast<std::uint64_t>(threads);
     if (bytes > 0 && (sets.empty() || bytes > sets.back().array_bytes)) {

@@ -20,7 +20,8 @@ struct WorkingSet {
 };
 
 // One working set per data-cache level and DRAM for `threads` threads. A cache level gets three arrays
-// filling half of each thread's share of it (size / PUs sharing an instance), so they stay resident;
+// filling half of each thread's share of it (size / min(threads, PUs sharing an instance): compact
+// placement), so they stay resident;
 // DRAM gets arrays of 4× the last-level cache (all instances: STREAM's rule), capped by the profile
 // (quick 128 MiB, standard 1 GiB) and by a quarter of memory_bytes for the three — a cap below 4×
 // LLC adds a note. Levels whose arrays would not be larger than the previous level's are dropped.
