@@ -9,6 +9,7 @@
 
 #include "core/buffer.hpp"
 #include "core/timer.hpp"
+#include "probes/memory.hpp"
 #include "probes/probe.hpp"
 #include "probes/support.hpp"
 
@@ -160,6 +161,7 @@ ProbeOutcome run_bandwidth(const ProbeConfig& cfg, const RowSink& sink) {
           row.gbps = stream_bytes(info.op, n) / best * 1e-9;
           row.counters[row_key::gbps_with_write_allocate] = stream_bytes_with_write_allocate(info.op, n) / best * 1e-9;
           row.counters[row_key::gbps_median] = stream_bytes(info.op, n) / median(timing.seconds) * 1e-9;
+          if (const auto& peak = this_dram_peak()) row.counters[row_key::pct_of_dram_peak] = 100.0 * *row.gbps / peak->gbps;
           row.extra = {{row_key::level, set.level}};
           if (!sink(row)) return outcome;
         }
