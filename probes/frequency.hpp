@@ -16,8 +16,8 @@ struct AddChainRun {
 // Runs at least `adds` dependent adds (a multiple of the unrolled block) and times them.
 AddChainRun run_add_chain(std::uint64_t adds);
 
-// GHz of the calling thread's core over about min_seconds (the best of a few runs, so an interrupt
-// or a migration does not count).
+// GHz of the calling thread's core over about min_seconds: the fastest of 16 runs, so an interrupt,
+// a migration or another process on the core does not count.
 double measure_ghz(double min_seconds = 0.02);
 
 }  // namespace armperf::probes
