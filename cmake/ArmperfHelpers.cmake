@@ -33,11 +33,12 @@ function(armperf_kernels_library)
   target_link_libraries(armperf_kernels PUBLIC armperf::core benchmark::benchmark)
 endfunction()
 
-# armperf_add_kernel_family(NAME <family> SOURCES <files...> [LIBRARIES <targets...>])
-# Adds a kernel family's sources to armperf_kernels. Sources ending in _<isa>.cpp are ISA variants
-# (see above); the rest (reference, benchmark driver, family header code) build at the baseline.
-function(armperf_add_kernel_family)
-  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+# armperf_add_isa_sources(TARGET <target> SOURCES <files...>)
+# Adds sources to a target with the ISA rule above: <anything>_<isa>.cpp is compiled only when the
+# target architecture has <isa>, and only that file gets the ISA's flags; other sources build at the
+# baseline. Paths are relative to the calling directory.
+function(armperf_add_isa_sources)
+  cmake_parse_arguments(ARG "" "TARGET" "SOURCES" ${ARGN})
   foreach(src IN LISTS ARG_SOURCES)
     get_filename_component(stem "${src}" NAME_WE)
     set(isa "")
@@ -49,13 +50,21 @@ function(armperf_add_kernel_family)
     if(isa AND NOT isa IN_LIST ARMPERF_ISAS)
       continue()  # a variant for the other architecture
     endif()
-    set(path "${CMAKE_CURRENT_SOURCE_DIR}/${src}")
-    target_sources(armperf_kernels PRIVATE "${path}")
+    get_filename_component(path "${src}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    target_sources(${ARG_TARGET} PRIVATE "${path}")
     if(isa)
-      set_source_files_properties("${path}" TARGET_DIRECTORY armperf_kernels
+      set_source_files_properties("${path}" TARGET_DIRECTORY ${ARG_TARGET}
                                   PROPERTIES COMPILE_OPTIONS "${ARMPERF_ISA_FLAGS_${isa}}")
     endif()
   endforeach()
+endfunction()
+
+# armperf_add_kernel_family(NAME <family> SOURCES <files...> [LIBRARIES <targets...>])
+# Adds a kernel family's sources to armperf_kernels. Sources ending in _<isa>.cpp are ISA variants
+# (see above); the rest (reference, benchmark driver, family header code) build at the baseline.
+function(armperf_add_kernel_family)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+  armperf_add_isa_sources(TARGET armperf_kernels SOURCES ${ARG_SOURCES})
   if(ARG_LIBRARIES)
     target_link_libraries(armperf_kernels PUBLIC ${ARG_LIBRARIES})
   endif()

@@ -55,6 +55,20 @@ inline constexpr const char* size = "size";
 inline constexpr const char* gflops = "gflops";
 inline constexpr const char* gbps = "gbps";
 inline constexpr const char* pct_of_peak = "pct_of_peak";
+// Probe fields (DESIGN §4, issue 4). ResultRow has no member for them, so they are not in
+// row_keys(): numbers travel as counters, strings in extra, under these names.
+inline constexpr const char* gbps_with_write_allocate = "gbps_with_write_allocate";  // counter, 1e9 B/s
+inline constexpr const char* gbps_median = "gbps_median";                            // counter, 1e9 B/s
+inline constexpr const char* latency_ns = "latency_ns";                              // counter
+inline constexpr const char* latency_cycles = "latency_cycles";                      // counter
+inline constexpr const char* ghz = "ghz";                                            // counter, 1e9 Hz
+inline constexpr const char* peak_gflops = "peak_gflops";                            // counter
+inline constexpr const char* pct_of_dram_peak = "pct_of_dram_peak";                  // counter, percent
+inline constexpr const char* cpu_a = "cpu_a";                                        // counter, PU OS index
+inline constexpr const char* cpu_b = "cpu_b";                                        // counter, PU OS index
+inline constexpr const char* page = "page";                                          // extra: "4k" | "huge"
+inline constexpr const char* atomic = "atomic";                                      // extra: lse | llsc | x86
+inline constexpr const char* level = "level";                                        // extra: L1 | L2 | L3 | DRAM
 }  // namespace row_key
 
 // Context keys that armperf writes (Google Benchmark's own where they overlap: date, host_name,
@@ -98,6 +112,9 @@ inline constexpr const char* hypervisor = "hypervisor";
 inline constexpr const char* hypervisor_evidence = "hypervisor_evidence";
 inline constexpr const char* perf_event_paranoid = "perf_event_paranoid";
 inline constexpr const char* numa_balancing = "numa_balancing";
+// Written by `armperf probe` / `armperf run`: the CPU (core/isa.hpp) and topology summary (core/topology.hpp).
+inline constexpr const char* cpu = "cpu";
+inline constexpr const char* topology = "topology";
 }  // namespace context_key
 
 // Values with a fixed vocabulary.
