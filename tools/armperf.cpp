@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   armperf::cli::add_info_command(app, exit_code);
   armperf::cli::add_list_command(app, exit_code);
+  armperf::cli::add_run_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

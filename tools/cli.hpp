@@ -16,5 +16,6 @@ struct InputError : std::runtime_error {
 
 void add_info_command(CLI::App& app, int& exit_code);
 void add_list_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
 
 }  // namespace armperf::cli
