@@ -152,7 +152,8 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   if (!a.quiet) {
     for (const auto& note : outcome.notes) fmt::print(stderr, "armperf: note: {}\n", note);
   }
-  exit_code = outcome.signal != 0 ? exit_code_for_signal(outcome.signal) : 0;
+  // Failed items are in the notes and report.md; the rows that were measured stay valid.
+  exit_code = outcome.signal != 0 ? exit_code_for_signal(outcome.signal) : outcome.items_failed > 0 ? 1 : 0;
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ std::string context_text(const json& context, const char* key) {
 
 std::string csv_field(const std::string& text) {
   std::string value = text;
-  if (!value.empty() && std::string_view("=+-@").find(value.front()) != std::string_view::npos) value = "'" + value;
+  if (!value.empty() && std::string_view("=+-@").find(value.front()) != std::string_view::npos) value.insert(0, 1, '\'');
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string quoted = "\"";
   for (char c : value) {
@@ -93,14 +93,14 @@ std::string csv_field(const std::string& text) {
 
 std::string results_csv(const ResultFile& file) {
   std::string out;
-  for (std::size_t i = 0; i < kCsvColumns.size(); ++i) out += (i ? "," : "") + std::string(kCsvColumns[i]);
+  for (std::size_t i = 0; i < kCsvColumns.size(); ++i) out += fmt::format("{}{}", i ? "," : "", kCsvColumns[i]);
   out += "\n";
   for (const auto& row : file.benchmarks) {
     for (std::size_t i = 0; i < kCsvColumns.size(); ++i) {
       const auto it = row.find(kCsvColumns[i]);
       std::string cell;
       if (it != row.end()) cell = it->is_string() ? csv_field(it->get<std::string>()) : number_text(*it);
-      out += (i ? "," : "") + cell;
+      out += fmt::format("{}{}", i ? "," : "", cell);
     }
     out += "\n";
   }
@@ -198,7 +198,7 @@ std::string repro_script(const std::vector<std::string>& command_line, const std
   out += "cd " + shell_quote(std::filesystem::current_path().string()) + "\n";
   for (const auto& [name, value] : environment) out += "export " + name + "=" + shell_quote(value) + "\n";
   out += "exec " + shell_quote(executable);
-  for (std::size_t i = 1; i < command_line.size(); ++i) out += " " + shell_quote(command_line[i]);
+  for (std::size_t i = 1; i < command_line.size(); ++i) out += fmt::format(" {}", shell_quote(command_line[i]));
   return out + "\n";
 }
 
