@@ -8,7 +8,7 @@
 namespace armperf::run {
 namespace {
 
-using Run = benchmark::BenchmarkReporter::Run;
+using GbenchRun = benchmark::BenchmarkReporter::Run;
 
 PlanItem copy_item(SweepPoint point = {}) {
   const KernelVariant* variant = KernelRegistry::instance().find("f32_copy__scalar_u4");
@@ -23,11 +23,11 @@ PlanItem copy_item(SweepPoint point = {}) {
   return item;
 }
 
-Run iteration_run() {
-  Run run;
+GbenchRun iteration_run() {
+  GbenchRun run;
   run.run_name.function_name = "f32_copy__scalar_u4/4096";
   run.run_name.time_type = "real_time";
-  run.run_type = Run::RT_Iteration;
+  run.run_type = GbenchRun::RT_Iteration;
   run.repetitions = 3;
   run.repetition_index = 1;
   run.iterations = 1000;
@@ -81,16 +81,16 @@ TEST(KernelRow, SweepPointIsInTheFieldsAndTheName) {
 }
 
 TEST(KernelRow, AThreadsCounterIsWhatTheFamilyRan) {
-  Run run = iteration_run();
+  GbenchRun run = iteration_run();
   run.counters["threads"] = benchmark::Counter(4);
   EXPECT_EQ(kernel_row(run, copy_item()).threads, 4);
 }
 
 TEST(KernelRow, AggregatesAndErrors) {
-  Run run = iteration_run();
-  run.run_type = Run::RT_Aggregate;
+  GbenchRun run = iteration_run();
+  run.run_type = GbenchRun::RT_Aggregate;
   run.aggregate_name = "median";
-  run.repetition_index = Run::no_repetition_index;
+  run.repetition_index = GbenchRun::no_repetition_index;
   run.counters["cv_of_nothing"] = benchmark::Counter(std::nan(""));
   const ResultRow aggregate = kernel_row(run, copy_item());
   EXPECT_NO_THROW(validate_row(aggregate));
@@ -98,7 +98,7 @@ TEST(KernelRow, AggregatesAndErrors) {
   EXPECT_EQ(aggregate.aggregate_name, "median");
   EXPECT_EQ(aggregate.counters.count("cv_of_nothing"), 0u);
 
-  Run skipped = iteration_run();
+  GbenchRun skipped = iteration_run();
   skipped.error_occurred = true;
   skipped.error_message = "isa unsupported: sve";
   skipped.iterations = 0;
@@ -112,10 +112,10 @@ TEST(RowReporter, AggregatesTakeTheThreadsOfTheirRepetitions) {
   RowReporter reporter([&](const ResultRow& row) { rows.push_back(row); }, nullptr);
   const PlanItem item = copy_item();
   reporter.set_item(&item);
-  Run run = iteration_run();
+  GbenchRun run = iteration_run();
   run.counters["threads"] = benchmark::Counter(2);
-  Run stddev = run;
-  stddev.run_type = Run::RT_Aggregate;
+  GbenchRun stddev = run;
+  stddev.run_type = GbenchRun::RT_Aggregate;
   stddev.aggregate_name = "stddev";
   stddev.counters["threads"] = benchmark::Counter(0);
   reporter.ReportRuns({run});

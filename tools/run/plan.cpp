@@ -112,10 +112,11 @@ double shape_bytes(const KernelVariant& variant, const BenchShape& shape) {
 }
 
 // gbench grows the iteration count until a repetition lasts min_time, so a repetition costs about
-// twice min_time; every trial run rebuilds the family's buffers (first touch at ~2 GB/s on a VM).
+// twice min_time; each repetition builds the family's buffers again, and first touch on a 2-core VM
+// runs at ~0.5 GB/s (several times slower again when the VM is loaded).
 double kernel_estimate_seconds(const KernelVariant& variant, const BenchShape& shape, int repetitions,
                                double min_time) {
-  const double setup = 3.0 * shape_bytes(variant, shape) / 2e9;
+  const double setup = shape_bytes(variant, shape) / 0.5e9;
   return repetitions * (2.0 * min_time + setup) + 0.005;
 }
 
