@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -141,6 +142,10 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   }
   run::ExecuteSettings settings;
   settings.out_dir = a.resume.empty() ? (a.out.empty() ? default_out_dir(env) : a.out) : a.resume;
+  if (a.resume.empty() && std::filesystem::exists(settings.out_dir + "/results.json")) {
+    throw InputError(fmt::format("--out {}: it already holds results.json (continue it with --resume {}, or "
+                                 "choose another directory)", settings.out_dir, settings.out_dir));
+  }
   settings.resume = !a.resume.empty();
   settings.context = run::run_context(env, cpu, topology, options, plan, warnings);
   settings.command_line = command_line;

@@ -46,9 +46,9 @@ pid_t spawn(std::vector<std::string> args) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
-  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error("posix_spawn " + command.front() + ": " + std::strerror(error));
+  if (error != 0) throw std::runtime_error("posix_spawnp " + command.front() + ": " + std::strerror(error));
   return pid;
 }
 
