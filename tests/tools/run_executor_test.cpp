@@ -131,9 +131,9 @@ TEST(RunExecutor, ResumeSkipsWhatIsDoneAndAddsTheRest) {
 
 TEST(RunExecutor, InterruptMidProbeLeavesValidResultsAndResumeRedoesThatProbe) {
   test::ScratchDir dir;
-  test::raise_sigint_at_row = 1;
+  test::raise_at_row = 1;
   const RunOutcome cut = execute(tiny_plan(true, true), settings_for(dir.path()));
-  test::raise_sigint_at_row = -1;
+  test::raise_at_row = -1;
   EXPECT_EQ(cut.signal, SIGINT);
   EXPECT_EQ(exit_code_for_signal(cut.signal), 130);
   // Probes come first: the probe stopped after the row that carried the signal, the kernel never ran.
@@ -151,6 +151,18 @@ TEST(RunExecutor, InterruptMidProbeLeavesValidResultsAndResumeRedoesThatProbe) {
   EXPECT_EQ(count_suite(rows, "kernel"), 1u);
   expect_no_duplicates(rows);
   EXPECT_FALSE(fs::exists(dir.path() / run_file::state));
+}
+
+TEST(RunExecutor, SigtermStopsTheRunLikeSigintAndMeansExit143) {
+  test::ScratchDir dir;
+  test::raised_signal = SIGTERM;
+  test::raise_at_row = 0;
+  const RunOutcome cut = execute(tiny_plan(true, true), settings_for(dir.path()));
+  test::raise_at_row = -1;
+  test::raised_signal = SIGINT;
+  EXPECT_EQ(cut.signal, SIGTERM);
+  EXPECT_EQ(exit_code_for_signal(cut.signal), 143);
+  EXPECT_EQ(rows_of(dir.path()).size(), 1u);
 }
 
 TEST(RunExecutor, ResumeOfADirectoryWithoutResultsNamesTheFile) {

@@ -9,7 +9,8 @@
 
 namespace armperf::test {
 
-std::atomic<int> raise_sigint_at_row{-1};
+std::atomic<int> raise_at_row{-1};
+std::atomic<int> raised_signal{SIGINT};
 
 namespace {
 
@@ -26,7 +27,7 @@ ProbeOutcome run_test_probe(const ProbeConfig& config, const RowSink& sink) {
     row.cpu_time = 1.0 + i;
     row.size = static_cast<std::uint64_t>(4096) << i;
     row.gbps = 10.0 * (i + 1);
-    if (raise_sigint_at_row.load() == i) std::raise(SIGINT);
+    if (raise_at_row.load() == i) std::raise(raised_signal.load());
     if (!sink(row)) return {{"stopped early"}};
   }
   return {};

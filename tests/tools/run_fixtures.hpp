@@ -11,10 +11,11 @@
 
 namespace armperf::test {
 
-// test_probe writes kTestProbeRows rows; when raise_sigint_at_row >= 0 it raises SIGINT while
-// handing over that row, as a user's Ctrl-C mid-probe would.
+// test_probe writes kTestProbeRows rows; when raise_at_row >= 0 it raises raised_signal while
+// handing over that row, as a user's Ctrl-C (or a batch system's SIGTERM) mid-probe would.
 inline constexpr int kTestProbeRows = 4;
-extern std::atomic<int> raise_sigint_at_row;
+extern std::atomic<int> raise_at_row;
+extern std::atomic<int> raised_signal;
 
 std::string fixture_path(const std::string& name);  // tests/fixtures/<name>, through ARMPERF_SOURCE_DIR
 

@@ -104,6 +104,27 @@ TEST(RunPlan, QuickRunsEveryVariantAtTheFirstShapeAndOneVariantPerFamilyAtTheOth
   }
 }
 
+TEST(RunPlan, StandardAddsTheOtherVariantsWithinItsBudgetSmallestShapesFirst) {
+  RunOptions o = profile(Profile::standard);
+  o.threads = {"1"};
+  BenchPlan sizes = small_sizes();
+  sizes.dram_bytes = std::int64_t(64) << 30;  // minutes per repetition by the estimate: over any budget
+  const RunPlan plan = make_plan(o, vm_2core().summary(), sizes);
+  for (const auto& family : KernelRegistry::instance().families()) {
+    const auto variants = KernelRegistry::instance().variants(family.name);
+    const auto shapes = family.shapes(plan.sizes);
+    ASSERT_GE(shapes.size(), 2u);
+    std::size_t at_first = 0, at_last = 0;
+    for (const auto& item : plan.items) {
+      if (item.family != family.name) continue;
+      at_first += item.shape.size == shapes.front().size;
+      at_last += item.shape.size == shapes.back().size;
+    }
+    EXPECT_EQ(at_first, variants.size()) << family.name;
+    if (family.name == "copy") EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+  }
+}
+
 TEST(RunPlan, KeysAreUniqueAndNamePoint) {
   RunOptions o = profile(Profile::full);
   const RunPlan plan = plan_for(altra_2socket(), o);

@@ -131,9 +131,25 @@ const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& v
   return best != nullptr ? best : (variants.empty() ? nullptr : variants.front());
 }
 
-void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
+// How much of the registry a profile measures when no --filter chooses:
+//   tier 0: every variant at its family's first (smallest) shape;
+//   tier 1: one variant per family (showcase_variant) at every other shape;
+//   tier 2: every other (variant, shape).
+// quick takes tiers 0 and 1, so it touches every family and stays near a minute however many
+// variants exist; full takes everything; standard adds tier 2, smallest shapes first, while the
+// estimate stays within its budget (DESIGN §6: 10 minutes on a 2-core VM, probes included).
+constexpr double kStandardBudgetSeconds = 600;
+
+struct Candidate {
+  int tier = 0;
+  std::size_t shape_index = 0;
+  std::size_t order = 0;  // position in the shape-major order the plan runs in
+  PlanItem item;
+};
+
+std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter) {
   auto& registry = KernelRegistry::instance();
-  const bool quick_subset = plan.profile == Profile::quick && options.filter.empty();
+  std::vector<Candidate> out;
   for (const SweepPoint& point : plan.points) {
     BenchPlan sizes = plan.sizes;
     sizes.threads = point.threads;
@@ -145,23 +161,51 @@ void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex
       // drift on the machine affects both (issue 7).
       for (std::size_t s = 0; s < shapes.size(); ++s) {
         for (const KernelVariant* variant : variants) {
-          if (quick_subset && s > 0 && variant != showcase) continue;
           const std::string name = benchmark_name(*variant, shapes[s]);
           if (!std::regex_search(name, filter)) continue;
-          PlanItem item;
-          item.kind = PlanItem::Kind::kernel;
-          item.key = "kernel:" + name + "@" + point_key(point);
-          item.name = name;
-          item.family = family.name;
-          item.variant = variant;
-          item.shape = shapes[s];
-          item.point = point;
-          item.estimate_seconds = kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
-          plan.items.push_back(std::move(item));
+          Candidate c;
+          c.tier = s == 0 ? 0 : variant == showcase ? 1 : 2;
+          c.shape_index = s;
+          c.order = out.size();
+          c.item.kind = PlanItem::Kind::kernel;
+          c.item.key = "kernel:" + name + "@" + point_key(point);
+          c.item.name = name;
+          c.item.family = family.name;
+          c.item.variant = variant;
+          c.item.shape = shapes[s];
+          c.item.point = point;
+          c.item.estimate_seconds = kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
+          out.push_back(std::move(c));
         }
       }
     }
   }
+  return out;
+}
+
+void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
+  std::vector<Candidate> candidates = kernel_candidates(plan, filter);
+  const bool everything = !options.filter.empty() || plan.profile == Profile::full;
+  std::vector<Candidate> chosen;
+  double total = plan.estimated_seconds();  // the probes, already planned
+  std::vector<Candidate> optional;
+  for (auto& c : candidates) {
+    if (everything || c.tier < 2) {
+      total += c.item.estimate_seconds;
+      chosen.push_back(std::move(c));
+    } else if (plan.profile == Profile::standard) {
+      optional.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(optional.begin(), optional.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.shape_index < b.shape_index; });
+  for (auto& c : optional) {
+    if (total + c.item.estimate_seconds > kStandardBudgetSeconds) continue;
+    total += c.item.estimate_seconds;
+    chosen.push_back(std::move(c));
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+  for (auto& c : chosen) plan.items.push_back(std::move(c.item));
 }
 
 void add_probe_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
