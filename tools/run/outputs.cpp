@@ -136,11 +136,11 @@ std::string report_markdown(const ResultFile& file, const std::vector<std::strin
   out += fmt::format("* rows: {}{}\n", file.benchmarks.size(), file.recovered ? " (file was cut off; recovered)" : "");
   if (const auto w = c.find("warnings"); w != c.end() && w->is_array() && !w->empty()) {
     out += "\n## Warnings\n\n";
-    for (const auto& line : *w) out += "* " + markdown_text(line.is_string() ? line.get<std::string>() : line.dump()) + "\n";
+    for (const auto& line : *w) out += fmt::format("* {}\n", markdown_text(line.is_string() ? line.get<std::string>() : line.dump()));
   }
   if (!notes.empty()) {
     out += "\n## Notes\n\n";
-    for (const auto& note : notes) out += "* " + markdown_text(note) + "\n";
+    for (const auto& note : notes) out += fmt::format("* {}\n", markdown_text(note));
   }
   for (const char* suite : {row_value::probe, row_value::kernel}) {
     std::string table;
@@ -195,9 +195,9 @@ std::string repro_script(const std::vector<std::string>& command_line, const std
                          const std::vector<std::pair<std::string, std::string>>& environment) {
   std::string out = "#!/bin/sh\n# Reproduces the armperf run that wrote this directory: the same binary, command line\n"
                     "# and the environment variables that change what armperf measures.\nset -e\n";
-  out += "cd " + shell_quote(std::filesystem::current_path().string()) + "\n";
-  for (const auto& [name, value] : environment) out += "export " + name + "=" + shell_quote(value) + "\n";
-  out += "exec " + shell_quote(executable);
+  out += fmt::format("cd {}\n", shell_quote(std::filesystem::current_path().string()));
+  for (const auto& [name, value] : environment) out += fmt::format("export {}={}\n", name, shell_quote(value));
+  out += fmt::format("exec {}", shell_quote(executable));
   for (std::size_t i = 1; i < command_line.size(); ++i) out += fmt::format(" {}", shell_quote(command_line[i]));
   return out + "\n";
 }

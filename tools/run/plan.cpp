@@ -168,7 +168,7 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
           c.shape_index = s;
           c.order = out.size();
           c.item.kind = PlanItem::Kind::kernel;
-          c.item.key = "kernel:" + name + "@" + point_key(point);
+          c.item.key = fmt::format("kernel:{}@{}", name, point_key(point));
           c.item.name = name;
           c.item.family = family.name;
           c.item.variant = variant;
@@ -389,7 +389,7 @@ std::string describe(const RunPlan& plan) {
   out += fmt::format("sizes: L1 {} B, L2 {} B, LLC {} B, DRAM working set {} B\n", plan.sizes.l1_bytes,
                      plan.sizes.l2_bytes, plan.sizes.llc_bytes, plan.sizes.dram_bytes);
   out += "sweep points (threads/placement/membind):";
-  for (const auto& p : plan.points) out += " " + point_key(p);
+  for (const auto& p : plan.points) out += fmt::format(" {}", point_key(p));
   out += "\n";
   for (const auto& [family, count] : kernels_per_family) {
     out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count, seconds_per_family[family]);

@@ -1,5 +1,7 @@
 #include "tools/run/row_reporter.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -22,7 +24,7 @@ nlohmann::json size_of(const PlanItem& item) {
 }
 
 std::string point_suffix(const SweepPoint& point) {
-  return point == SweepPoint{} ? std::string() : "/" + point_key(point);
+  return point == SweepPoint{} ? std::string() : fmt::format("/{}", point_key(point));
 }
 
 }  // namespace
@@ -65,7 +67,7 @@ ResultRow kernel_row(const benchmark::BenchmarkReporter::Run& run, const PlanIte
     } else if (key == row_key::threads) {
       if (!aggregate && value >= 1) row.threads = static_cast<std::int64_t>(value);
     } else {
-      row.counters[is_row_field(key) ? "counter." + key : key] = value;
+      row.counters[is_row_field(key) ? fmt::format("counter.{}", key) : key] = value;
     }
   }
   row.extra = {{kItemKey, item.key}, {"family", item.family}, {"variant", variant.name}};
