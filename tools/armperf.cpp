@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   armperf::cli::add_info_command(app, exit_code);
   armperf::cli::add_list_command(app, exit_code);
+  armperf::cli::add_compare_command(app, exit_code);
+  armperf::cli::add_report_command(app, exit_code);
+  armperf::cli::add_history_command(app, exit_code);
+  armperf::cli::add_accuracy_command(app, exit_code);
   armperf::cli::add_run_command(app, exit_code);
 
   try {

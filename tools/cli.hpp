@@ -14,8 +14,12 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+void add_accuracy_command(CLI::App& app, int& exit_code);
 void add_info_command(CLI::App& app, int& exit_code);
 void add_list_command(CLI::App& app, int& exit_code);
+void add_compare_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
+void add_history_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 
 }  // namespace armperf::cli
