@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "kernels/benchmarks.hpp"
 #include "kernels/registry.hpp"
 #include "probes/probe.hpp"
 #include "tests/tools/run_fixtures.hpp"
@@ -117,8 +118,8 @@ TEST(RunPlan, StandardAddsTheOtherVariantsWithinItsBudgetSmallestShapesFirst) {
     std::size_t at_first = 0, at_last = 0;
     for (const auto& item : plan.items) {
       if (item.family != family.name) continue;
-      at_first += item.shape.size == shapes.front().size;
-      at_last += item.shape.size == shapes.back().size;
+      at_first += item.name == benchmark_name(*item.variant, shapes.front());
+      at_last += item.name == benchmark_name(*item.variant, shapes.back());
     }
     EXPECT_EQ(at_first, variants.size()) << family.name;
     if (family.name == "copy") EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
