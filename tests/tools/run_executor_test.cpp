@@ -1,0 +1,189 @@
+// `armperf run` end to end in process: the files of a run directory, --resume, and an interrupt in
+// the middle of a probe. One kernel benchmark at its smallest size and the test probe keep it fast
+// (also under ASan and qemu).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/result.hpp"
+#include "kernels/benchmarks.hpp"
+#include "tests/tools/run_fixtures.hpp"
+#include "tools/run/executor.hpp"
+#include "tools/run/outputs.hpp"
+#include "tools/run/row_reporter.hpp"
+
+namespace armperf::run {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+BenchPlan small_sizes() {
+  BenchPlan sizes;
+  sizes.l1_bytes = 32 << 10;
+  sizes.dram_bytes = 1 << 20;
+  return sizes;
+}
+
+// The copy family's scalar variant at its first (L1) shape, and/or the test probe.
+RunPlan tiny_plan(bool kernel, bool probe) {
+  const auto* family = KernelRegistry::instance().family("copy");
+  const std::string shape = family->shapes(small_sizes()).front().size;
+  std::vector<std::string> parts;
+  if (kernel) parts.push_back("^f32_copy__scalar_u4/" + shape + "$");
+  if (probe) parts.push_back("^test_probe$");
+  RunOptions options;
+  options.filter = parts.size() == 2 ? parts[0] + "|" + parts[1] : parts[0];
+  options.min_time = 0.001;
+  return make_plan(options, Topology::binding().summary(), small_sizes());
+}
+
+ExecuteSettings settings_for(const fs::path& dir, bool resume = false) {
+  ExecuteSettings s;
+  s.out_dir = dir.string();
+  s.resume = resume;
+  s.context = {{"host_name", "test-host"}, {"command_line", {"armperf", "run", "--filter", "x"}}};
+  s.command_line = {"armperf", "run", "--filter", "x"};
+  s.progress = ProgressMode::quiet;
+  return s;
+}
+
+std::vector<ResultRow> rows_of(const fs::path& dir) {
+  const ResultFile file = read_results((dir / run_file::results).string());
+  EXPECT_FALSE(file.recovered);
+  std::vector<ResultRow> rows;
+  for (const auto& j : file.benchmarks) {
+    rows.push_back(row_from_json(j));
+    EXPECT_NO_THROW(validate_row(rows.back()));
+  }
+  return rows;
+}
+
+std::size_t count_suite(const std::vector<ResultRow>& rows, const std::string& suite) {
+  return std::count_if(rows.begin(), rows.end(), [&](const ResultRow& r) { return r.suite == suite; });
+}
+
+void expect_no_duplicates(const std::vector<ResultRow>& rows) {
+  std::set<std::string> seen;
+  for (const auto& r : rows) {
+    const std::string key = r.name + "#" + std::to_string(r.repetition_index) + "#" + r.aggregate_name;
+    EXPECT_TRUE(seen.insert(key).second) << "duplicate row " << key;
+  }
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(RunExecutor, WritesResultsCsvReportReproAndRawGbench) {
+  test::ScratchDir dir;
+  const RunOutcome outcome = execute(tiny_plan(true, true), settings_for(dir.path()));
+  EXPECT_EQ(outcome.signal, 0);
+  EXPECT_EQ(outcome.items_run, 2u);
+  EXPECT_EQ(outcome.items_failed, 0u);
+  const auto rows = rows_of(dir.path());
+  ASSERT_EQ(count_suite(rows, "kernel"), 1u);
+  EXPECT_EQ(count_suite(rows, "probe"), std::size_t(test::kTestProbeRows));
+  const ResultRow& kernel = *std::find_if(rows.begin(), rows.end(), [](auto& r) { return r.suite == "kernel"; });
+  EXPECT_EQ(kernel.op, "copy");
+  EXPECT_EQ(kernel.isa, "scalar");
+  EXPECT_TRUE(kernel.error_message.empty()) << kernel.error_message;
+  ASSERT_TRUE(kernel.gbps.has_value());
+  EXPECT_GT(*kernel.gbps, 0);
+  for (const auto& r : rows) {
+    EXPECT_TRUE(r.extra.contains(kItemKey)) << r.name;
+    EXPECT_EQ(r.placement, "compact");
+    EXPECT_EQ(r.membind, "local");
+  }
+  EXPECT_EQ(read_results((dir.path() / run_file::results).string()).context["host_name"], "test-host");
+
+  // The reports library's single-machine view: every benchmark of the run in the table and the CSV.
+  const std::string csv = read_text(dir.path() / run_file::csv);
+  EXPECT_THAT(csv, HasSubstr("f32_copy__scalar_u4/"));
+  EXPECT_THAT(csv, HasSubstr("step:3"));
+  EXPECT_THAT(read_text(dir.path() / run_file::report_md), HasSubstr("step:3"));
+  EXPECT_THAT(read_text(dir.path() / run_file::report_html), HasSubstr("step:3"));
+  const std::string repro = read_text(dir.path() / run_file::repro);
+  EXPECT_THAT(repro, HasSubstr("#!/bin/sh"));
+  EXPECT_THAT(repro, HasSubstr("'run' '--filter' 'x'"));
+  EXPECT_NE(fs::status(dir.path() / run_file::repro).permissions() & fs::perms::owner_exec, fs::perms::none);
+  const auto raw = nlohmann::json::parse(read_text(dir.path() / run_file::gbench_raw));
+  EXPECT_EQ(raw["benchmarks"].size(), 1u);
+}
+
+TEST(RunExecutor, ResumeSkipsWhatIsDoneAndAddsTheRest) {
+  test::ScratchDir dir;
+  execute(tiny_plan(true, false), settings_for(dir.path()));
+  ASSERT_EQ(rows_of(dir.path()).size(), 1u);
+  const RunOutcome outcome = execute(tiny_plan(true, true), settings_for(dir.path(), true));
+  EXPECT_EQ(outcome.items_skipped, 1u);
+  EXPECT_EQ(outcome.items_run, 1u);
+  const auto rows = rows_of(dir.path());
+  EXPECT_EQ(rows.size(), 1u + test::kTestProbeRows);
+  expect_no_duplicates(rows);
+  const auto context = read_results((dir.path() / run_file::results).string()).context;
+  EXPECT_EQ(context["armperf_run"]["resumed"].size(), 1u);
+  EXPECT_TRUE(fs::exists(dir.path() / "gbench-raw.json"));
+}
+
+TEST(RunExecutor, InterruptMidProbeLeavesValidResultsAndResumeRedoesThatProbe) {
+  test::ScratchDir dir;
+  test::raise_at_row = 1;
+  const RunOutcome cut = execute(tiny_plan(true, true), settings_for(dir.path()));
+  test::raise_at_row = -1;
+  EXPECT_EQ(cut.signal, SIGINT);
+  EXPECT_EQ(exit_code_for_signal(cut.signal), 130);
+  // Probes come first: the probe stopped after the row that carried the signal, the kernel never ran.
+  auto rows = rows_of(dir.path());
+  EXPECT_EQ(rows.size(), 2u);
+  EXPECT_EQ(count_suite(rows, "kernel"), 0u);
+  EXPECT_TRUE(fs::exists(dir.path() / run_file::state));
+  EXPECT_TRUE(fs::exists(dir.path() / run_file::report_md));
+
+  const RunOutcome resumed = execute(tiny_plan(true, true), settings_for(dir.path(), true));
+  EXPECT_EQ(resumed.signal, 0);
+  EXPECT_EQ(resumed.items_run, 2u);
+  rows = rows_of(dir.path());
+  EXPECT_EQ(count_suite(rows, "probe"), std::size_t(test::kTestProbeRows));
+  EXPECT_EQ(count_suite(rows, "kernel"), 1u);
+  expect_no_duplicates(rows);
+  EXPECT_FALSE(fs::exists(dir.path() / run_file::state));
+}
+
+TEST(RunExecutor, SigtermStopsTheRunLikeSigintAndMeansExit143) {
+  test::ScratchDir dir;
+  test::raised_signal = SIGTERM;
+  test::raise_at_row = 0;
+  const RunOutcome cut = execute(tiny_plan(true, true), settings_for(dir.path()));
+  test::raise_at_row = -1;
+  test::raised_signal = SIGINT;
+  EXPECT_EQ(cut.signal, SIGTERM);
+  EXPECT_EQ(exit_code_for_signal(cut.signal), 143);
+  EXPECT_EQ(rows_of(dir.path()).size(), 1u);
+}
+
+TEST(RunExecutor, ResumeOfADirectoryWithoutResultsNamesTheFile) {
+  test::ScratchDir dir;
+  try {
+    read_previous_run(dir.path().string());
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("results.json: no results to resume"));
+  }
+}
+
+TEST(RunOutputs, ReproQuotesForTheShell) {
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  const std::string script = repro_script({"armperf", "run", "--filter", "a b"}, "/opt/armperf",
+                                          {{"ARMPERF_MAX_ISA", "neon"}});
+  EXPECT_THAT(script, HasSubstr("export ARMPERF_MAX_ISA='neon'\n"));
+  EXPECT_THAT(script, HasSubstr("exec '/opt/armperf' 'run' '--filter' 'a b'\n"));
+}
+
+}  // namespace
+}  // namespace armperf::run

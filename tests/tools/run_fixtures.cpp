@@ -1,0 +1,57 @@
+#include "tests/tools/run_fixtures.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+
+#include "probes/probe.hpp"
+
+namespace armperf::test {
+
+std::atomic<int> raise_at_row{-1};
+std::atomic<int> raised_signal{SIGINT};
+
+namespace {
+
+ProbeOutcome run_test_probe(const ProbeConfig& config, const RowSink& sink) {
+  for (int i = 0; i < kTestProbeRows; ++i) {
+    ResultRow row;
+    row.name = "test_probe/step:" + std::to_string(i);
+    row.suite = row_value::probe;
+    row.op = "test_probe.step";
+    row.impl = row_value::impl_armperf;
+    row.isa = "scalar";
+    row.threads = config.threads.empty() ? 1 : config.threads.front();
+    row.real_time = 1.0 + i;
+    row.cpu_time = 1.0 + i;
+    row.size = static_cast<std::uint64_t>(4096) << i;
+    row.gbps = 10.0 * (i + 1);
+    if (raise_at_row.load() == i) std::raise(raised_signal.load());
+    if (!sink(row)) return {{"stopped early"}};
+  }
+  return {};
+}
+
+ARMPERF_REGISTER_PROBE(Probe{"test_probe", "four rows of made-up numbers (tests only)", run_test_probe});
+
+}  // namespace
+
+std::string fixture_path(const std::string& name) {
+  const char* root = std::getenv("ARMPERF_SOURCE_DIR");
+  if (root == nullptr) throw std::runtime_error("ARMPERF_SOURCE_DIR is not set: run the tests through ctest");
+  return std::string(root) + "/tests/fixtures/" + name;
+}
+
+ScratchDir::ScratchDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() / ("armperf-run-test-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+}  // namespace armperf::test

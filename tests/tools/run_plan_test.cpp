@@ -1,0 +1,270 @@
+// `armperf run` plans on the machines of issue 7: a 2-core VM, a one-node 80-core Altra, a
+// two-socket Altra and a 192-core AmpereOne (replayed through hwloc), per profile.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "kernels/benchmarks.hpp"
+#include "kernels/registry.hpp"
+#include "probes/probe.hpp"
+#include "tests/tools/run_fixtures.hpp"
+#include "tools/run/plan.hpp"
+
+namespace armperf::run {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const Topology& vm_2core() {
+  static const Topology t = Topology::from_synthetic("pack:1 [numa(memory=4GiB)] l3:1(size=32MiB) l2:2(size=512KiB) l1d:1(size=32KiB) core:1 pu:1");
+  return t;
+}
+const Topology& altra_80() {
+  static const Topology t = Topology::from_xml(test::fixture_path("ampere-altra-80c.xml"));
+  return t;
+}
+const Topology& altra_2socket() {
+  static const Topology t = Topology::from_synthetic("pack:2 [numa(memory=128GiB)] l3:1(size=32MiB) l2:80(size=1MiB) l1d:1(size=64KiB) core:1 pu:1");
+  return t;
+}
+const Topology& ampereone_192() {
+  static const Topology t = Topology::from_xml(test::fixture_path("ampereone-192c.xml"));
+  return t;
+}
+
+BenchPlan small_sizes() {
+  BenchPlan sizes;
+  sizes.l1_bytes = 32 << 10;
+  sizes.l2_bytes = 512 << 10;
+  sizes.llc_bytes = 4 << 20;
+  sizes.dram_bytes = 64 << 20;
+  return sizes;
+}
+
+RunPlan plan_for(const Topology& topo, RunOptions options) {
+  return make_plan(options, topo.summary(), small_sizes());
+}
+
+RunOptions profile(Profile p) {
+  RunOptions o;
+  o.profile = p;
+  return o;
+}
+
+std::set<std::string> kernel_families(const RunPlan& plan) {
+  std::set<std::string> out;
+  for (const auto& item : plan.items) {
+    if (item.kind == PlanItem::Kind::kernel) out.insert(item.family);
+  }
+  return out;
+}
+
+std::set<std::string> probes(const RunPlan& plan) {
+  std::set<std::string> out;
+  for (const auto& item : plan.items) {
+    if (item.kind == PlanItem::Kind::probe) out.insert(item.name);
+  }
+  return out;
+}
+
+std::vector<int> threads_of(const RunPlan& plan) {
+  std::vector<int> out;
+  for (const auto& p : plan.points) {
+    if (std::find(out.begin(), out.end(), p.threads) == out.end()) out.push_back(p.threads);
+  }
+  return out;
+}
+
+TEST(RunPlan, QuickTouchesEveryRegisteredFamilyAndProbeOnceAtOnePoint) {
+  const RunPlan plan = plan_for(vm_2core(), profile(Profile::quick));
+  std::set<std::string> families;
+  for (const auto& f : KernelRegistry::instance().families()) families.insert(f.name);
+  std::set<std::string> registered_probes;
+  for (const auto& p : ProbeRegistry::instance().probes()) registered_probes.insert(p.name);
+  EXPECT_EQ(kernel_families(plan), families);
+  EXPECT_EQ(probes(plan), registered_probes);
+  EXPECT_TRUE(registered_probes.count("test_probe"));
+  ASSERT_EQ(plan.points.size(), 1u);
+  EXPECT_EQ(plan.points[0], (SweepPoint{1, "compact", "local"}));
+  EXPECT_EQ(plan.repetitions, 1);
+  EXPECT_LE(plan.min_time, 0.05);
+  EXPECT_LE(plan.estimated_seconds(), 60.0);
+}
+
+TEST(RunPlan, QuickRunsEveryVariantAtTheFirstShapeAndOneVariantPerFamilyAtTheOthers) {
+  const RunPlan plan = plan_for(vm_2core(), profile(Profile::quick));
+  for (const auto& family : KernelRegistry::instance().families()) {
+    const auto variants = KernelRegistry::instance().variants(family.name);
+    const auto shapes = family.shapes(plan.sizes);
+    std::size_t items = 0;
+    for (const auto& item : plan.items) items += item.family == family.name;
+    EXPECT_EQ(items, variants.size() + shapes.size() - 1) << family.name;
+  }
+}
+
+TEST(RunPlan, StandardAddsTheOtherVariantsWithinItsBudgetSmallestShapesFirst) {
+  RunOptions o = profile(Profile::standard);
+  o.threads = {"1"};
+  BenchPlan sizes = small_sizes();
+  sizes.dram_bytes = std::int64_t(64) << 30;  // minutes per repetition by the estimate: over any budget
+  const RunPlan plan = make_plan(o, vm_2core().summary(), sizes);
+  for (const auto& family : KernelRegistry::instance().families()) {
+    const auto variants = KernelRegistry::instance().variants(family.name);
+    const auto shapes = family.shapes(plan.sizes);
+    ASSERT_GE(shapes.size(), 2u);
+    std::size_t at_first = 0, at_last = 0;
+    for (const auto& item : plan.items) {
+      if (item.family != family.name) continue;
+      at_first += item.name == benchmark_name(*item.variant, shapes.front());
+      at_last += item.name == benchmark_name(*item.variant, shapes.back());
+    }
+    EXPECT_EQ(at_first, variants.size()) << family.name;
+    if (family.name == "copy") EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+  }
+}
+
+TEST(RunPlan, KeysAreUniqueAndNamePoint) {
+  RunOptions o = profile(Profile::full);
+  const RunPlan plan = plan_for(altra_2socket(), o);
+  std::set<std::string> keys;
+  for (const auto& item : plan.items) {
+    EXPECT_TRUE(keys.insert(item.key).second) << item.key;
+    EXPECT_THAT(item.key, HasSubstr(item.name));
+  }
+}
+
+TEST(RunPlan, StandardRepeatsNineTimesOnOneAndAllCores) {
+  const RunPlan plan = plan_for(vm_2core(), profile(Profile::standard));
+  EXPECT_GE(plan.repetitions, 9);
+  EXPECT_THAT(threads_of(plan), ElementsAre(1, 2));
+  for (const auto& p : plan.points) {
+    EXPECT_EQ(p.placement, "compact");
+    EXPECT_EQ(p.membind, "local");
+  }
+}
+
+TEST(RunPlan, FullOnTwoSocketAltraSweepsThreadsPlacementsAndMembinds) {
+  const RunPlan plan = plan_for(altra_2socket(), profile(Profile::full));
+  EXPECT_GE(plan.repetitions, 9);
+  // Powers of two below the 160 cores, one socket (= one NUMA node) of 80, all cores.
+  EXPECT_THAT(threads_of(plan), ElementsAre(1, 2, 4, 8, 16, 32, 64, 80, 128, 160));
+  std::set<std::string> placements, membinds;
+  for (const auto& p : plan.points) {
+    placements.insert(p.placement);
+    membinds.insert(p.membind);
+    // Spread over one thread or every PU is compact again: measured once.
+    if (p.threads == 1 || p.threads == 160) EXPECT_EQ(p.placement, "compact");
+  }
+  EXPECT_EQ(placements, (std::set<std::string>{"compact", "spread"}));
+  EXPECT_EQ(membinds, (std::set<std::string>{"local", "remote", "interleave"}));
+  // 2 thread counts at compact only, 8 at both placements; 3 membinds each.
+  EXPECT_EQ(plan.points.size(), (2u + 2u * 8u) * 3u);
+}
+
+TEST(RunPlan, FullOnOneNodeAltraBindsLocalOnly) {
+  const RunPlan plan = plan_for(altra_80(), profile(Profile::full));
+  EXPECT_THAT(threads_of(plan), ElementsAre(1, 2, 4, 8, 16, 32, 64, 80));
+  for (const auto& p : plan.points) EXPECT_EQ(p.membind, "local");
+}
+
+TEST(RunPlan, FullOnAmpereOneReachesAll192Cores) {
+  const RunPlan plan = plan_for(ampereone_192(), profile(Profile::full));
+  EXPECT_THAT(threads_of(plan), ElementsAre(1, 2, 4, 8, 16, 32, 64, 128, 192));
+}
+
+TEST(RunPlan, ExplicitThreadsPlacementAndMembind) {
+  RunOptions o;
+  o.threads = {"1", "all"};
+  o.placements = {"spread"};
+  const RunPlan plan = plan_for(ampereone_192(), o);
+  ASSERT_EQ(plan.points.size(), 2u);
+  EXPECT_EQ(plan.points[1], (SweepPoint{192, "spread", "local"}));
+}
+
+TEST(RunPlan, FilterSelectsKernelsAndProbesAndDisablesTheQuickSubset) {
+  RunOptions o;
+  o.filter = "f32_copy__scalar";
+  const RunPlan plan = plan_for(vm_2core(), o);
+  const auto* family = KernelRegistry::instance().family("copy");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(plan.items.size(), family->shapes(plan.sizes).size());
+  for (const auto& item : plan.items) EXPECT_THAT(item.name, HasSubstr("f32_copy__scalar"));
+  o.filter = "^test_probe$";
+  EXPECT_EQ(probes(plan_for(vm_2core(), o)), std::set<std::string>{"test_probe"});
+}
+
+TEST(RunPlan, DescribeNamesFamiliesProbesAndTheEstimate) {
+  const std::string text = describe(plan_for(vm_2core(), profile(Profile::quick)));
+  EXPECT_THAT(text, HasSubstr("profile quick"));
+  EXPECT_THAT(text, HasSubstr("kernels copy"));
+  EXPECT_THAT(text, HasSubstr("test_probe"));
+  EXPECT_THAT(text, HasSubstr("estimated time"));
+  const auto j = plan_json(plan_for(vm_2core(), profile(Profile::quick)));
+  EXPECT_EQ(j["profile"], "quick");
+  EXPECT_GT(j["items"].size(), 0u);
+}
+
+TEST(RunPlan, OptionsRoundTripThroughJson) {
+  RunOptions o;
+  o.profile = Profile::standard;
+  o.filter = "copy";
+  o.threads = {"1", "all"};
+  o.repetitions = 3;
+  o.min_time = 0.5;
+  const RunOptions back = options_from_json(to_json(o));
+  EXPECT_EQ(to_json(back), to_json(o));
+}
+
+void expect_refused(const Topology& topo, const RunOptions& o, const std::string& message) {
+  try {
+    plan_for(topo, o);
+    FAIL() << "expected: " << message;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr(message));
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
+  }
+}
+
+TEST(RunPlan, RefusesWhatTheMachineCannotDo) {
+  RunOptions o;
+  o.threads = {"3"};
+  expect_refused(vm_2core(), o, "--threads: 3 threads exceed the 2 PUs");
+  o.threads = {"zero"};
+  expect_refused(vm_2core(), o, "--threads: 'zero' is not a thread count");
+  o = {};
+  o.membinds = {"remote"};
+  expect_refused(vm_2core(), o, "--membind remote: this machine has 1 NUMA node");
+  o.membinds = {"far"};
+  expect_refused(altra_2socket(), o, "--membind: 'far' is not local, remote or interleave");
+  o = {};
+  o.placements = {"scatter"};
+  expect_refused(vm_2core(), o, "--placement: 'scatter' is not compact or spread");
+  o = {};
+  o.filter = "(";
+  expect_refused(vm_2core(), o, "--filter: '(' is not a valid regular expression");
+  o.filter = "^no_such_kernel$";
+  expect_refused(vm_2core(), o, "--filter '^no_such_kernel$' matches no kernel benchmark or probe");
+  o = {};
+  o.repetitions = 0;
+  expect_refused(vm_2core(), o, "--repetitions: 0");
+  o = {};
+  o.min_time = -1;
+  expect_refused(vm_2core(), o, "--min-time: -1");
+}
+
+TEST(RunPlan, RefusesWorkingSetsAboveFreeMemory) {
+  const RunPlan plan = plan_for(vm_2core(), profile(Profile::quick));
+  EXPECT_NO_THROW(check_fits_memory(plan, std::uint64_t(1) << 40));
+  try {
+    check_fits_memory(plan, 1 << 20);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("exceeds the 1 MB of free memory"));
+  }
+}
+
+}  // namespace
+}  // namespace armperf::run

@@ -1,0 +1,50 @@
+// Runs a plan (issue 7): kernel benchmarks through Google Benchmark in process (one call per item,
+// with the RowReporter), probes through their registry entry with a row sink, each row appended to
+// results.json as soon as it exists. SIGINT/SIGTERM stop after the current item (a probe stops at
+// its next row); --resume skips the items whose rows a previous run already wrote.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/run/plan.hpp"
+#include "tools/run/progress.hpp"
+
+namespace armperf::run {
+
+struct ExecuteSettings {
+  std::string out_dir;     // created if missing
+  bool resume = false;     // continue out_dir/results.json instead of starting a new one
+  nlohmann::json context;  // for a new results.json (a resumed one keeps its own, with a note)
+  std::vector<std::string> command_line;
+  ProgressMode progress = ProgressMode::lines;
+  std::FILE* progress_out = stdout;
+};
+
+struct RunOutcome {
+  int signal = 0;  // SIGINT / SIGTERM that stopped the run, 0 when it finished
+  std::size_t items_run = 0;
+  std::size_t items_skipped = 0;  // already in the results being resumed
+  std::size_t items_failed = 0;   // a probe threw, or a kernel benchmark produced no run
+  std::size_t rows_written = 0;   // by this run (not counting rows carried over by --resume)
+  std::vector<std::string> notes; // failures, refused bindings, probe notes
+};
+
+// Item keys of a previous run's results (the rows' armperf_item field), less the item an
+// interrupt cut short (out_dir/run-state.json), whose rows are dropped. Throws std::runtime_error
+// naming the file when out_dir/results.json is missing or unreadable.
+struct PreviousRun {
+  nlohmann::json context;
+  std::vector<nlohmann::json> rows;  // to carry over
+  std::vector<std::string> done;     // sorted item keys
+};
+PreviousRun read_previous_run(const std::string& out_dir);
+
+// Everything in the directory is written: results.json, gbench-raw.json, results.csv, report.md,
+// repro.sh. Throws std::runtime_error for I/O errors on the results.
+RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings);
+
+}  // namespace armperf::run

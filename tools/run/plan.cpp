@@ -1,0 +1,402 @@
+#include "tools/run/plan.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <regex>
+#include <set>
+#include <stdexcept>
+
+#include "kernels/benchmarks.hpp"
+#include "probes/probe.hpp"
+
+namespace armperf::run {
+namespace {
+
+using json = nlohmann::json;
+
+// Per-probe guess for the estimate until probes declare their own: quick probes take a few
+// seconds, standard ones sweep working sets and thread counts.
+double probe_estimate_seconds(Profile profile) {
+  switch (profile) {
+    case Profile::quick: return 2;
+    case Profile::standard: return 20;
+    case Profile::full: return 60;
+  }
+  return 0;
+}
+
+int parse_thread_count(const std::string& text, int pus) {
+  if (text == "all") return pus;
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1) {
+    throw std::invalid_argument(fmt::format("--threads: '{}' is not a thread count (expected 1, 2, ... or all)", text));
+  }
+  if (value > pus) {
+    throw std::invalid_argument(
+        fmt::format("--threads: {} threads exceed the {} PUs of this machine", value, pus));
+  }
+  return value;
+}
+
+std::vector<std::string> checked_membinds(const std::vector<std::string>& membinds, int numa_nodes) {
+  for (const auto& m : membinds) {
+    if (m != "local" && m != "remote" && m != "interleave") {
+      throw std::invalid_argument(fmt::format("--membind: '{}' is not local, remote or interleave", m));
+    }
+    if (m != "local" && numa_nodes < 2) {
+      throw std::invalid_argument(fmt::format(
+          "--membind {}: this machine has {} NUMA node, {} memory needs at least 2", m, numa_nodes, m));
+    }
+  }
+  return membinds;
+}
+
+std::vector<std::string> checked_placements(const std::vector<std::string>& placements) {
+  for (const auto& p : placements) {
+    if (p != "compact" && p != "spread") {
+      throw std::invalid_argument(fmt::format("--placement: '{}' is not compact or spread", p));
+    }
+  }
+  return placements;
+}
+
+template <class T>
+void append_unique(std::vector<T>& values, const T& value) {
+  if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+}
+
+std::vector<SweepPoint> sweep_points(const RunOptions& options, const TopologySummary& topo) {
+  const int pus = std::max(1, topo.pus);
+  std::vector<int> threads;
+  for (const auto& t : options.threads) append_unique(threads, parse_thread_count(t, pus));
+  if (threads.empty()) threads = profile_thread_counts(options.profile, topo);
+
+  std::vector<std::string> placements = checked_placements(options.placements);
+  if (placements.empty()) placements = {"compact"};
+  if (options.placements.empty() && options.profile == Profile::full) placements = {"compact", "spread"};
+
+  std::vector<std::string> membinds = checked_membinds(options.membinds, topo.numa_nodes);
+  if (membinds.empty()) membinds = {"local"};
+  if (options.membinds.empty() && options.profile == Profile::full && topo.numa_nodes >= 2) {
+    membinds = {"local", "remote", "interleave"};
+  }
+
+  std::vector<SweepPoint> points;
+  for (int t : threads) {
+    for (const auto& placement : placements) {
+      // With one thread, or every PU, spread covers the same PUs as compact: measure it once.
+      const bool same_as_compact = placement == "spread" && (t == 1 || t == pus);
+      if (same_as_compact && options.placements.empty()) continue;
+      for (const auto& membind : membinds) points.push_back({t, placement, membind});
+    }
+  }
+  return points;
+}
+
+// Working-set bytes of a shape, for the estimate: element count × bytes per element for
+// elementwise families, the three matrices of an MxNxK shape at 4 B otherwise.
+double shape_bytes(const KernelVariant& variant, const BenchShape& shape) {
+  if (shape.dims.size() == 1) return double(shape.dims[0]) * std::max(variant.bytes_per_element, 4.0);
+  if (shape.dims.size() == 3) {
+    const double m = double(shape.dims[0]), n = double(shape.dims[1]), k = double(shape.dims[2]);
+    return 4.0 * (m * k + k * n + m * n);
+  }
+  double elements = 1;
+  for (auto d : shape.dims) elements *= double(d);
+  return 4.0 * elements;
+}
+
+// gbench grows the iteration count until a repetition lasts min_time, so a repetition costs about
+// twice min_time; each repetition builds the family's buffers again, and first touch on a 2-core VM
+// runs at ~0.5 GB/s (several times slower again when the VM is loaded).
+double kernel_estimate_seconds(const KernelVariant& variant, const BenchShape& shape, int repetitions,
+                               double min_time) {
+  const double setup = shape_bytes(variant, shape) / 0.5e9;
+  return repetitions * (2.0 * min_time + setup) + 0.005;
+}
+
+// The variant quick measures at every size of its family: our own code at the widest ISA this
+// machine runs (the registry's last such row for the family).
+const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& variants) {
+  const KernelVariant* best = nullptr;
+  for (const KernelVariant* v : variants) {
+    if (v->impl != "armperf" || !v->runnable()) continue;
+    if (best == nullptr || isa_rank(v->isa) >= isa_rank(best->isa)) best = v;
+  }
+  return best != nullptr ? best : (variants.empty() ? nullptr : variants.front());
+}
+
+// How much of the registry a profile measures when no --filter chooses:
+//   tier 0: every variant at its family's first (smallest) shape;
+//   tier 1: one variant per family (showcase_variant) at every other shape;
+//   tier 2: every other (variant, shape).
+// quick takes tiers 0 and 1, so it touches every family and stays near a minute however many
+// variants exist; full takes everything; standard adds tier 2, smallest shapes first, while the
+// estimate stays within its budget (DESIGN §6: 10 minutes on a 2-core VM, probes included).
+constexpr double kStandardBudgetSeconds = 600;
+
+struct Candidate {
+  int tier = 0;
+  std::size_t shape_index = 0;
+  std::size_t order = 0;  // position in the shape-major order the plan runs in
+  PlanItem item;
+};
+
+std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter) {
+  auto& registry = KernelRegistry::instance();
+  std::vector<Candidate> out;
+  for (const SweepPoint& point : plan.points) {
+    BenchPlan sizes = plan.sizes;
+    sizes.threads = point.threads;
+    for (const KernelFamily& family : registry.families()) {
+      const auto variants = registry.variants(family.name);
+      const KernelVariant* showcase = showcase_variant(variants);
+      const auto shapes = family.shapes(sizes);
+      // Shape-major, so a peer library runs right beside our variants of the same shape and
+      // drift on the machine affects both (issue 7).
+      for (std::size_t s = 0; s < shapes.size(); ++s) {
+        for (const KernelVariant* variant : variants) {
+          const std::string name = benchmark_name(*variant, shapes[s]);
+          if (!std::regex_search(name, filter)) continue;
+          Candidate c;
+          c.tier = s == 0 ? 0 : variant == showcase ? 1 : 2;
+          c.shape_index = s;
+          c.order = out.size();
+          c.item.kind = PlanItem::Kind::kernel;
+          c.item.key = fmt::format("kernel:{}@{}", name, point_key(point));
+          c.item.name = name;
+          c.item.family = family.name;
+          c.item.variant = variant;
+          c.item.shape = shapes[s];
+          c.item.point = point;
+          c.item.estimate_seconds = kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
+          out.push_back(std::move(c));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
+  std::vector<Candidate> candidates = kernel_candidates(plan, filter);
+  const bool everything = !options.filter.empty() || plan.profile == Profile::full;
+  std::vector<Candidate> chosen;
+  double total = plan.estimated_seconds();  // the probes, already planned
+  std::vector<Candidate> optional;
+  for (auto& c : candidates) {
+    if (everything || c.tier < 2) {
+      total += c.item.estimate_seconds;
+      chosen.push_back(std::move(c));
+    } else if (plan.profile == Profile::standard) {
+      optional.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(optional.begin(), optional.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.shape_index < b.shape_index; });
+  for (auto& c : optional) {
+    if (total + c.item.estimate_seconds > kStandardBudgetSeconds) continue;
+    total += c.item.estimate_seconds;
+    chosen.push_back(std::move(c));
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+  for (auto& c : chosen) plan.items.push_back(std::move(c.item));
+}
+
+void add_probe_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
+  // A probe sweeps thread counts itself; it gets one item per placement × memory binding.
+  std::vector<std::pair<std::string, std::string>> bindings;
+  std::vector<int> threads;
+  for (const SweepPoint& p : plan.points) {
+    append_unique(bindings, std::make_pair(p.placement, p.membind));
+    append_unique(threads, p.threads);
+  }
+  const bool probe_default_threads = options.threads.empty() && plan.profile != Profile::full;
+  for (const Probe& probe : ProbeRegistry::instance().probes()) {
+    if (!std::regex_search(probe.name, filter)) continue;
+    for (const auto& [placement, membind] : bindings) {
+      PlanItem item;
+      item.kind = PlanItem::Kind::probe;
+      item.point = {threads.front(), placement, membind};
+      item.key = fmt::format("probe:{}@{}/{}", probe.name, placement, membind);
+      item.name = probe.name;
+      if (!probe_default_threads) item.probe_threads = threads;
+      item.estimate_seconds = probe_estimate_seconds(plan.profile);
+      plan.items.push_back(std::move(item));
+    }
+  }
+}
+
+std::regex compile_filter(const std::string& filter) {
+  try {
+    return std::regex(filter.empty() ? std::string(".*") : filter, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw std::invalid_argument(fmt::format("--filter: '{}' is not a valid regular expression ({})", filter, e.what()));
+  }
+}
+
+}  // namespace
+
+json to_json(const RunOptions& o) {
+  json j = {{"profile", std::string(profile_name(o.profile))}, {"filter", o.filter}, {"threads", o.threads},
+            {"placements", o.placements}, {"membinds", o.membinds}, {"pmu_events", o.pmu_events}};
+  if (o.repetitions) j["repetitions"] = *o.repetitions;
+  if (o.min_time) j["min_time"] = *o.min_time;
+  return j;
+}
+
+RunOptions options_from_json(const json& j) {
+  RunOptions o;
+  try {
+    const auto profile = parse_profile(j.at("profile").get<std::string>());
+    if (!profile) throw std::invalid_argument("profile: expected quick, standard or full");
+    o.profile = *profile;
+    o.filter = j.at("filter").get<std::string>();
+    o.threads = j.at("threads").get<std::vector<std::string>>();
+    o.placements = j.at("placements").get<std::vector<std::string>>();
+    o.membinds = j.at("membinds").get<std::vector<std::string>>();
+    o.pmu_events = j.at("pmu_events").get<std::vector<std::string>>();
+    if (j.contains("repetitions")) o.repetitions = j["repetitions"].get<int>();
+    if (j.contains("min_time")) o.min_time = j["min_time"].get<double>();
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(fmt::format("run options: {}", e.what()));
+  }
+  return o;
+}
+
+std::string point_key(const SweepPoint& point) {
+  return fmt::format("t{}/{}/{}", point.threads, point.placement, point.membind);
+}
+
+double RunPlan::estimated_seconds() const {
+  double total = 0;
+  for (const auto& item : items) total += item.estimate_seconds;
+  return total;
+}
+
+int default_repetitions(Profile profile) { return profile == Profile::quick ? 1 : 9; }
+
+double default_min_time(Profile profile) {
+  // quick: enough iterations for a stable rate on a cache-sized shape, little more;
+  // standard/full: gbench's own default would be 0.5 s, 9 repetitions make up the rest.
+  switch (profile) {
+    case Profile::quick: return 0.01;
+    case Profile::standard: return 0.05;
+    case Profile::full: return 0.2;
+  }
+  return 0.01;
+}
+
+std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& topo) {
+  const int cores = std::max(1, topo.cores);
+  const int pus = std::max(cores, topo.pus);
+  std::vector<int> counts = {1};
+  if (profile == Profile::quick) return counts;
+  if (profile == Profile::full) {
+    for (int t = 2; t < cores; t *= 2) counts.push_back(t);
+    if (topo.numa_nodes > 1 && !topo.numa.empty() && !topo.numa.front().cpus.empty()) {
+      // One node's cores: its PUs over the SMT width.
+      const int node_cores = int(topo.numa.front().cpus.size()) / std::max(1, topo.smt);
+      if (node_cores > 1) append_unique(counts, node_cores);
+    }
+    if (topo.packages > 1) append_unique(counts, cores / topo.packages);
+  }
+  append_unique(counts, cores);
+  if (profile == Profile::full) append_unique(counts, pus);
+  std::sort(counts.begin(), counts.end());
+  return counts;
+}
+
+RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes) {
+  RunPlan plan;
+  plan.profile = options.profile;
+  plan.repetitions = options.repetitions.value_or(default_repetitions(options.profile));
+  if (plan.repetitions < 1) {
+    throw std::invalid_argument(fmt::format("--repetitions: {} is not a repetition count (expected >= 1)", plan.repetitions));
+  }
+  plan.min_time = options.min_time.value_or(default_min_time(options.profile));
+  if (!(plan.min_time >= 0)) {
+    throw std::invalid_argument(fmt::format("--min-time: {} is not a time in seconds (expected >= 0)", plan.min_time));
+  }
+  plan.pmu_events = options.pmu_events;
+  plan.sizes = sizes;
+  plan.sizes.profile = options.profile;
+  const std::regex filter = compile_filter(options.filter);
+  plan.points = sweep_points(options, topo);
+  add_probe_items(plan, options, filter);
+  add_kernel_items(plan, options, filter);
+  if (plan.items.empty()) {
+    throw std::invalid_argument(options.filter.empty()
+                                    ? "nothing to run: no kernel family or probe is registered in this build"
+                                    : fmt::format("--filter '{}' matches no kernel benchmark or probe", options.filter));
+  }
+  return plan;
+}
+
+void check_fits_memory(const RunPlan& plan, std::uint64_t available_bytes) {
+  for (const auto& item : plan.items) {
+    if (item.kind != PlanItem::Kind::kernel) continue;
+    const double bytes = shape_bytes(*item.variant, item.shape);
+    if (bytes > double(available_bytes)) {
+      throw std::invalid_argument(fmt::format("{}: a working set of {:.0f} MB exceeds the {:.0f} MB of free memory",
+                                              item.name, bytes / 1e6, double(available_bytes) / 1e6));
+    }
+  }
+}
+
+json plan_json(const RunPlan& plan) {
+  json points = json::array();
+  for (const auto& p : plan.points) points.push_back({{"threads", p.threads}, {"placement", p.placement}, {"membind", p.membind}});
+  json items = json::array();
+  for (const auto& item : plan.items) {
+    json j = {{"key", item.key}, {"suite", item.kind == PlanItem::Kind::kernel ? "kernel" : "probe"},
+              {"name", item.name}, {"threads", item.point.threads}, {"placement", item.point.placement},
+              {"membind", item.point.membind}, {"estimate_seconds", item.estimate_seconds}};
+    if (item.kind == PlanItem::Kind::kernel) j["family"] = item.family;
+    if (!item.probe_threads.empty()) j["probe_threads"] = item.probe_threads;
+    items.push_back(std::move(j));
+  }
+  return {{"profile", std::string(profile_name(plan.profile))},
+          {"repetitions", plan.repetitions},
+          {"min_time_seconds", plan.min_time},
+          {"sizes", {{"l1_bytes", plan.sizes.l1_bytes}, {"l2_bytes", plan.sizes.l2_bytes},
+                     {"llc_bytes", plan.sizes.llc_bytes}, {"dram_bytes", plan.sizes.dram_bytes}}},
+          {"points", points},
+          {"pmu_events", plan.pmu_events},
+          {"items", items},
+          {"estimated_seconds", plan.estimated_seconds()}};
+}
+
+std::string describe(const RunPlan& plan) {
+  std::map<std::string, int> kernels_per_family;
+  std::map<std::string, double> seconds_per_family;
+  std::vector<std::string> probes;
+  for (const auto& item : plan.items) {
+    if (item.kind == PlanItem::Kind::kernel) {
+      ++kernels_per_family[item.family];
+      seconds_per_family[item.family] += item.estimate_seconds;
+    } else {
+      probes.push_back(fmt::format("{} ({}/{})", item.name, item.point.placement, item.point.membind));
+    }
+  }
+  std::string out = fmt::format("profile {}: {} repetition(s), min time {} s per repetition\n",
+                                profile_name(plan.profile), plan.repetitions, plan.min_time);
+  out += fmt::format("sizes: L1 {} B, L2 {} B, LLC {} B, DRAM working set {} B\n", plan.sizes.l1_bytes,
+                     plan.sizes.l2_bytes, plan.sizes.llc_bytes, plan.sizes.dram_bytes);
+  out += "sweep points (threads/placement/membind):";
+  for (const auto& p : plan.points) out += fmt::format(" {}", point_key(p));
+  out += "\n";
+  for (const auto& [family, count] : kernels_per_family) {
+    out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count, seconds_per_family[family]);
+  }
+  out += fmt::format("probes  {}\n", probes.empty() ? std::string("(none registered)") : fmt::format("{}", fmt::join(probes, ", ")));
+  out += fmt::format("{} item(s), estimated time {:.0f} s\n", plan.items.size(), plan.estimated_seconds());
+  return out;
+}
+
+}  // namespace armperf::run

@@ -1,0 +1,90 @@
+// What `armperf run` measures (DESIGN §6, issue 7): the profile's sweep points (thread count ×
+// placement × memory binding), the kernel benchmarks of every registered family and every
+// registered probe, repetitions, minimum time, and an estimate of the wall time. Built from the
+// topology summary and the registries alone, so it is tested on replayed ARM servers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/profile.hpp"
+#include "core/topology.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::run {
+
+// What the user asked for; empty / unset fields take the profile's choice.
+struct RunOptions {
+  Profile profile = Profile::quick;
+  std::string filter;                  // ECMAScript regex over kernel benchmark and probe names
+  std::vector<std::string> threads;    // "1", "4", "all"
+  std::vector<std::string> placements; // "compact", "spread"
+  std::vector<std::string> membinds;   // "local", "remote", "interleave"
+  std::optional<int> repetitions;
+  std::optional<double> min_time;      // seconds per repetition (gbench --benchmark_min_time)
+  std::vector<std::string> pmu_events;
+};
+nlohmann::json to_json(const RunOptions& options);
+// Throws std::invalid_argument naming the field for a document that is not one to_json() wrote.
+RunOptions options_from_json(const nlohmann::json& j);
+
+// One combination of the sweep: where the threads run and where their memory lives.
+struct SweepPoint {
+  int threads = 1;
+  std::string placement = "compact";
+  std::string membind = "local";
+  bool operator==(const SweepPoint&) const = default;
+};
+// "t1/compact/local", the part of an item key that names the point.
+std::string point_key(const SweepPoint& point);
+
+struct PlanItem {
+  enum class Kind { kernel, probe };
+  Kind kind = Kind::kernel;
+  std::string key;   // unique in the plan, stable across runs: --resume matches rows by it
+  std::string name;  // the gbench benchmark name, or the probe name
+  std::string family;                       // kernel family; empty for a probe
+  const KernelVariant* variant = nullptr;   // kernels only
+  BenchShape shape;                         // kernels only
+  SweepPoint point;
+  std::vector<int> probe_threads;           // probes: the thread counts they sweep (empty: their default)
+  double estimate_seconds = 0;
+};
+
+struct RunPlan {
+  Profile profile = Profile::quick;
+  int repetitions = 1;
+  double min_time = 0.01;
+  std::vector<SweepPoint> points;
+  BenchPlan sizes;  // cache-derived sizes the kernel shapes come from
+  std::vector<PlanItem> items;
+  std::vector<std::string> pmu_events;
+  double estimated_seconds() const;
+};
+
+// Profile defaults (DESIGN §6, §7).
+int default_repetitions(Profile profile);    // 1 quick, 9 standard and full
+double default_min_time(Profile profile);    // seconds per repetition
+// Thread counts a profile sweeps on this topology: quick {1}; standard {1, all cores}; full 1, 2, 4,
+// ... below the cores, one NUMA node's cores, one package's cores, all cores, all PUs.
+std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& topo);
+
+// Builds the plan. Throws std::invalid_argument with one line naming the option for a thread count
+// above the PUs or below 1, an unknown placement or memory binding, "remote" or "interleave" with
+// one NUMA node, a bad regex, a filter that matches nothing, a repetition count < 1 or a negative
+// minimum time.
+RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes);
+
+// Refuses (std::invalid_argument naming the benchmark) a plan whose largest kernel working set
+// does not fit in available_bytes of free memory.
+void check_fits_memory(const RunPlan& plan, std::uint64_t available_bytes);
+
+// The plan as the user reads it (--dry-run) and as a machine reads it (--dry-run --json).
+std::string describe(const RunPlan& plan);
+nlohmann::json plan_json(const RunPlan& plan);
+
+}  // namespace armperf::run
