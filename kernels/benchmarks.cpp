@@ -36,7 +36,9 @@ BenchPlan machine_bench_plan(Profile profile) {
 }
 
 std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape) {
-  return variant.name + "/" + shape.size;
+  std::string name = variant.name + "/" + shape.size;
+  if (shape.threads != 1) name += "/threads:" + std::to_string(shape.threads);
+  return name;
 }
 
 int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) {

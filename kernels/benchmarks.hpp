@@ -16,7 +16,7 @@ namespace armperf {
 // The plan for this machine: cache sizes from the topology (hwloc), the given profile.
 BenchPlan machine_bench_plan(Profile profile);
 
-// "<variant>/<size>", the gbench name of one registry row at one shape.
+// "<variant>/<size>[/threads:<n>]", the gbench name of one registry row at one shape.
 std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape);
 
 // Registers every (variant, shape) whose name matches filter. A variant this machine cannot run is

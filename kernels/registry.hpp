@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ namespace armperf {
 // Type-erased kernel entry point; the family header casts it back with KernelVariant::as<F>().
 using KernelFn = void (*)();
 
+struct KernelVariant;
+// Optional per-shape set-up that must stay out of timed loops (a peer library's primitive or
+// operator): returns an opaque object the family hands back to fn (activation: through
+// ActivationParams::prepared). dims mean what they mean to the family's fn.
+using KernelPrepareFn = std::shared_ptr<void> (*)(const KernelVariant& variant, const std::vector<std::int64_t>& dims);
+
 struct KernelVariant {
   std::string name;     // XNNPACK-style taxonomy: "<dtype>_<op>__<isa>[_u<unroll>]", e.g. f32_copy__avx2_u32
   std::string family;   // directory under kernels/: "copy", "activation", "gemm", ...
@@ -30,9 +37,11 @@ struct KernelVariant {
   Isa isa = Isa::scalar;
   std::string impl = "armperf";  // or the peer library measured beside us: "openblas", "faiss", ...
   unsigned tile = 1;    // elements per main-loop iteration (tests sweep 1 .. 2*tile and tile±1)
+  unsigned tile_n = 0;  // 2-D tiles only (GEMM: tile = MR rows, tile_n = NR columns; SVE: NR at 128-bit VL)
   double flops_per_element = 0;  // arithmetic per output element, for derived GFLOP/s
   double bytes_per_element = 0;  // memory traffic per element (reads + writes), for derived GB/s
   KernelFn fn = nullptr;
+  KernelPrepareFn prepare = nullptr;  // null: fn needs no set-up
 
   template <class F>
   F as() const { return reinterpret_cast<F>(fn); }
@@ -44,6 +53,7 @@ struct KernelVariant {
 struct BenchShape {
   std::string size;                  // "4096" or "1024x1024x1024" (bytes or shape, DESIGN §5)
   std::vector<std::int64_t> dims;    // what the family's bench function reads
+  int threads = 1;                   // worker threads; > 1 adds "/threads:<n>" to the benchmark name
 };
 
 // What sizes to benchmark is decided from the machine's caches, not fixed numbers

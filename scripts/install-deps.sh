@@ -11,6 +11,14 @@ native_only=0
 # Libraries needed by the build, on every architecture we build for.
 libs=(libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libpfm4-dev libsleef-dev
       libfmt-dev libsqlite3-dev libopenblas-dev libblis-dev)
+# Peers measured beside our kernels (DESIGN §2), for the architecture we run on. Debian's
+# libdnnl-dev and libxnnpack-dev are not Multi-Arch: same (their :arm64 twins conflict with them),
+# so the cross build on x86 goes without them and CMake says so; on an ARM host they are native.
+# libxnnpack-dev's xnnpack.h includes pthreadpool.h without depending on libpthreadpool-dev.
+peers=(libdnnl-dev libxnnpack-dev libpthreadpool-dev)
+# oneDNN's :arm64 -dev package cannot sit beside the native one (dnnl_config.h differs): the cross
+# build links the arm64 runtime library and shares the headers.
+arm64_runtime=(libdnnl2)
 # Host tools and header-only libraries (architecture independent).
 tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox
        chromium python3)  # chromium + python3: the report render check of scripts/test.sh
@@ -20,10 +28,10 @@ cross=(g++-aarch64-linux-gnu qemu-user)
 # ambiguous to dpkg-query and would look missing.
 native=$(dpkg --print-architecture)
 wanted=("${tools[@]}")
-for p in "${libs[@]}"; do wanted+=("$p:$native"); done
+for p in "${libs[@]}" "${peers[@]}"; do wanted+=("$p:$native"); done
 if (( ! native_only )); then
   wanted+=("${cross[@]}")
-  for p in "${libs[@]}"; do wanted+=("$p:arm64"); done
+  for p in "${libs[@]}" "${arm64_runtime[@]}"; do wanted+=("$p:arm64"); done
 fi
 
 missing=()

@@ -41,13 +41,16 @@ run_ctest() {
   junit="$(pwd)/$dir/junit-${label//[^A-Za-z0-9_.-]/_}.xml"
   local t0=$(date +%s)
   ctest --test-dir "$dir" -j "$jobs" --timeout 900 --output-on-failure --output-junit "$junit" "$@" 2>&1 |
-    grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' | tail -40
+    grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ +Start +[0-9]+:' | tail -40
   local rc=${PIPESTATUS[0]}
   local tests=0 failures=0 skipped=0
   if [[ -f "$junit" ]]; then
-    tests=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' tests="[0-9]*"' | grep -o '[0-9]*')
-    failures=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' failures="[0-9]*"' | grep -o '[0-9]*')
-    skipped=$(grep -o '<testsuite [^>]*' "$junit" | grep -o ' skipped="[0-9]*"' | grep -o '[0-9]*')
+    # ctest writes one attribute per line: flatten the <testsuite ...> element first.
+    local suite
+    suite=$(tr '\n\t' '  ' <"$junit" | grep -o '<testsuite [^>]*' | head -1)
+    attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$suite"; }
+    tests=$(attr tests) failures=$(attr failures) skipped=$(attr skipped)
+    tests=${tests:-0} failures=${failures:-0} skipped=${skipped:-0}
   fi
   local passed=$((tests - failures - skipped))
   (( rc != 0 && failures == 0 )) && failures=1

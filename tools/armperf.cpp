@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   armperf::cli::add_compare_command(app, exit_code);
   armperf::cli::add_report_command(app, exit_code);
   armperf::cli::add_history_command(app, exit_code);
+  armperf::cli::add_accuracy_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,60 @@
+#if !defined(__AVX512F__)
+#error "activation_avx512.cpp needs AVX-512F: add it with armperf_add_kernel_family()"
+#endif
+// GCC 12 flags the _mm512_undefined_ps() pass-through operand inside avx512fintrin.h's own sqrt,
+// max and extract intrinsics as maybe-uninitialized once they are inlined: a false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#include <sleef.h>
+
+#include <cstddef>
+
+#include "kernels/activation/activation_impl.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// 16 f32 lanes; the tail is a masked load/store, so no scalar loop and no over-read.
+struct Avx512 {
+  using V = __m512;
+  using M = __mmask16;
+  static std::size_t lanes() { return 16; }
+  static V set1(float v) { return _mm512_set1_ps(v); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static M tail(std::size_t k) { return static_cast<M>((1u << k) - 1); }
+  static V load_partial(const float* p, std::size_t k, float fill) {
+    return _mm512_mask_loadu_ps(set1(fill), tail(k), p);
+  }
+  static void store_partial(float* p, V v, std::size_t k) { _mm512_mask_storeu_ps(p, tail(k), v); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm512_div_ps(a, b); }
+  static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V sqrt(V a) { return _mm512_sqrt_ps(a); }
+  static V abs(V a) { return _mm512_abs_ps(a); }
+  static V neg(V a) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN))); }
+  static V max(V a, V b) { return _mm512_max_ps(a, b); }
+  static M lt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+  static M le(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+  static M gt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+  static V select(M m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }
+  static float reduce_max(V a) { return _mm512_reduce_max_ps(a); }
+  static float reduce_add(V a) { return _mm512_reduce_add_ps(a); }
+  static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V scale2(V p, V n) { return _mm512_scalef_ps(p, n); }  // p 2^n, one rounding, no overflow trap
+  static V exp(V a) { return Sleef_expf16_u10avx512f(a); }
+  static V expm1(V a) { return Sleef_expm1f16_u10avx512f(a); }
+  static V log1p(V a) { return Sleef_log1pf16_u10avx512f(a); }
+  static V tanh(V a) { return Sleef_tanhf16_u10avx512f(a); }
+  static V erfc(V a) { return Sleef_erfcf16_u15avx512f(a); }
+};
+
+// Two zmm per step (32 elements): enough independent work to cover Sleef's latency chains.
+[[maybe_unused]] const bool registered = register_activation_variants<Avx512, 2>("avx512_u32", Isa::avx512, 32);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32, "armperf", kExpOnlyOps);
+
+}  // namespace
+}  // namespace armperf::kernels

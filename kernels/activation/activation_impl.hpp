@@ -1,0 +1,431 @@
+// The activation ops written once, over a per-ISA vector type (included only by activation_<isa>.cpp).
+//
+// Each ISA translation unit defines a traits struct T (vector type V, mask type M, loads/stores with
+// a partial form for the tail, arithmetic, compares, select, reductions and Sleef's transcendentals)
+// and calls register_activation_variants<T, U>(). Everything here sits in an anonymous namespace:
+// each ISA file gets its own copy, compiled with its own flags, so the linker can never merge an
+// AVX-512 instantiation into a caller that runs on an AVX2 machine.
+//
+// The formulations are the numerically stable ones the accuracy contract (DESIGN §3) needs; the
+// comment on each op says why it is written the way it is.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+
+#include "kernels/activation/activation.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// y[i] = op(in[i]...) for i < n: U vectors per main-loop step, then whole vectors, then one
+// partial vector for the tail (masked on ISAs that have masks), so the tail is written once.
+template <class T, unsigned U, class Op, class... In>
+inline void apply(float* y, std::size_t n, const Op& op, const In*... in) {
+  const std::size_t lanes = T::lanes();
+  std::size_t i = 0;
+  for (; i + U * lanes <= n; i += U * lanes) {
+    for (unsigned u = 0; u < U; ++u) T::store(y + i + u * lanes, op(T::load(in + i + u * lanes)...));
+  }
+  for (; i + lanes <= n; i += lanes) T::store(y + i, op(T::load(in + i)...));
+  if (i < n) T::store_partial(y + i, op(T::load_partial(in + i, n - i, 0.0f)...), n - i);
+}
+
+// Keeps NaN (a compare with NaN is false): lo where x < lo, x otherwise.
+template <class T>
+inline typename T::V clamp_below(typename T::V x, float lo) {
+  return T::select(T::lt(x, T::set1(lo)), T::set1(lo), x);
+}
+
+// ReLU family: bitwise exact. relu(-0) = +0 and relu(NaN) = the same NaN (x <= 0 is false for NaN).
+template <class T>
+struct Relu {
+  using V = typename T::V;
+  explicit Relu(const ActivationParams&) {}
+  V operator()(V x) const { return T::select(T::le(x, T::set1(0.0f)), T::set1(0.0f), x); }
+};
+
+// alpha*x is one rounding of an exact product, equal to the double reference rounded to f32.
+template <class T>
+struct LeakyRelu {
+  using V = typename T::V;
+  float alpha;
+  explicit LeakyRelu(const ActivationParams& p) : alpha(p.leaky_alpha) {}
+  V operator()(V x) const { return T::select(T::lt(x, T::set1(0.0f)), T::mul(x, T::set1(alpha)), x); }
+};
+
+template <class T>
+struct Prelu {
+  using V = typename T::V;
+  explicit Prelu(const ActivationParams&) {}
+  V operator()(V x, V alpha) const { return T::select(T::lt(x, T::set1(0.0f)), T::mul(x, alpha), x); }
+};
+
+template <class T>
+struct NegRelu {
+  using V = typename T::V;
+  explicit NegRelu(const ActivationParams& p) : relu(p) {}
+  Relu<T> relu;
+  V operator()(V x) const { return relu(T::neg(x)); }
+};
+
+// expm1, not exp(x) - 1: no cancellation near 0, and elu(-0) = -0 like the reference.
+template <class T>
+struct Elu {
+  using V = typename T::V;
+  float alpha;
+  explicit Elu(const ActivationParams& p) : alpha(p.elu_alpha) {}
+  V operator()(V x) const {
+    return T::select(T::gt(x, T::set1(0.0f)), x, T::mul(T::set1(alpha), T::expm1(x)));
+  }
+};
+
+// lambda*alpha folded into one f32 constant: one constant rounding instead of two.
+template <class T>
+struct Selu {
+  using V = typename T::V;
+  explicit Selu(const ActivationParams&) {}
+  V operator()(V x) const {
+    const V pos = T::mul(x, T::set1(static_cast<float>(kSeluLambda)));
+    const V neg = T::mul(T::set1(static_cast<float>(kSeluLambda * kSeluAlpha)), T::expm1(x));
+    return T::select(T::gt(x, T::set1(0.0f)), pos, neg);
+  }
+};
+
+// x/2 * erfc(-x/sqrt2), which is x/2 * (1 + erf(x/sqrt2)) without the cancellation of 1 + erf for
+// x < 0. erfc(-z) amplifies the rounding error dz of z = x/sqrt2 by its log-derivative
+// R(t) = 2/sqrt(pi) e^(-t^2) / erfc(t), t = -z (about 2t: 10x at x = -3). We compute dz exactly
+// (fma) and correct to first order with the Mills-ratio bound R(t) ~ t + sqrt(t^2 + 4/pi), exact
+// at t = 0 and asymptotically. x < -16 gives -0 anyway; clamping there makes gelu(-inf) = -0.
+template <class T>
+struct GeluErf {
+  using V = typename T::V;
+  explicit GeluErf(const ActivationParams&) {}
+  V operator()(V x) const {
+    constexpr double kInvSqrt2 = 0.70710678118654752440;
+    const float c_hi = static_cast<float>(kInvSqrt2);
+    const float c_lo = static_cast<float>(kInvSqrt2 - static_cast<double>(c_hi));
+    x = clamp_below<T>(x, -16.0f);
+    const V z = T::mul(x, T::set1(c_hi));
+    const V dz = T::fmadd(x, T::set1(c_lo), T::fmadd(x, T::set1(c_hi), T::neg(z)));
+    const V f = T::erfc(T::neg(z));
+    const V t = T::abs(z);
+    const V ratio = T::add(t, T::sqrt(T::fmadd(t, t, T::set1(static_cast<float>(4.0 / 3.14159265358979323846)))));
+    const V correction = T::select(T::lt(z, T::set1(0.0f)), T::mul(ratio, dz), T::set1(0.0f));
+    return T::mul(T::mul(x, T::set1(0.5f)), T::fmadd(f, correction, f));
+  }
+};
+
+// 1 + tanh(u) = 2 sigma(2u), so gelu = x / (1 + e^w), w = -2u = x (K1 + K2 x^2): no cancellation
+// for x < 0. e^w turns the error of w into relative error |w| dw (6x at x = -2.8), so w is built
+// in double-float: x^2 and x*q with their exact fma errors, K1 + K2 x^2 as a Fast2Sum (|K1| > |K2 x^2|
+// wherever the result is checked in ULP) with K1's low part, and e^(w_hi + w_lo) = e^w_hi (1 + w_lo).
+// w is taken from x clamped to [-12, 12], which keeps x^2 finite: above 10, e^w < 2^-126 and the
+// result is x; below -10, e^w overflows (inf * w_lo would be NaN) and the result, |y| < 3e-38, is -0.
+template <class T>
+struct GeluTanh {
+  using V = typename T::V;
+  explicit GeluTanh(const ActivationParams&) {}
+  V operator()(V x) const {
+    constexpr double kK1 = -2.0 * 0.79788456080286535588;  // -2 sqrt(2/pi)
+    constexpr double kK2 = kK1 * 0.044715;
+    const float k1_hi = static_cast<float>(kK1);
+    const float k1_lo = static_cast<float>(kK1 - static_cast<double>(k1_hi));
+    const V k2 = T::set1(static_cast<float>(kK2));
+    const V xc = T::select(T::gt(x, T::set1(12.0f)), T::set1(12.0f), clamp_below<T>(x, -12.0f));
+    const V s = T::mul(xc, xc);
+    const V s_lo = T::fmadd(xc, xc, T::neg(s));
+    const V t = T::mul(k2, s);
+    const V q = T::add(T::set1(k1_hi), t);
+    const V q_lo = T::add(T::sub(t, T::sub(q, T::set1(k1_hi))), T::fmadd(k2, s_lo, T::set1(k1_lo)));
+    const V w = T::mul(xc, q);
+    const V w_lo = T::fmadd(xc, q_lo, T::fmadd(xc, q, T::neg(w)));
+    const V e = T::exp(w);
+    const V y = T::div(x, T::add(T::set1(1.0f), T::fmadd(e, w_lo, e)));
+    return T::select(T::lt(x, T::set1(-10.0f)), T::set1(-0.0f), y);
+  }
+};
+
+// sigma(x) from e = e^-|x| <= 1: 1/(1+e) for x >= 0, e/(1+e) below; neither overflows nor cancels.
+template <class T>
+struct Sigmoid {
+  using V = typename T::V;
+  explicit Sigmoid(const ActivationParams&) {}
+  V operator()(V x) const {
+    const V e = T::exp(T::neg(T::abs(x)));
+    const V r = T::div(T::set1(1.0f), T::add(T::set1(1.0f), e));  // one division: e/(1+e) = e r
+    return T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
+  }
+};
+
+// Below x = -80, silu and mish are x e^x (1 + e^x rounds to 1) and head for subnormals, where
+// x * exp(x) would multiply exp's rounding of a subnormal by |x| (50 ulp at -104). There the one
+// exp call takes x/2 instead and the result is (x e^(x/2)) e^(x/2), rounded once into the subnormals.
+constexpr float kTinyBelow = -80.0f;
+
+template <class T>
+inline typename T::V exp_arg_or_half(typename T::V x, typename T::V arg) {
+  return T::select(T::lt(x, T::set1(kTinyBelow)), T::mul(x, T::set1(0.5f)), arg);
+}
+
+template <class T>
+inline typename T::V tiny_product(typename T::V x, typename T::V half_exp, typename T::V y) {
+  return T::select(T::lt(x, T::set1(kTinyBelow)), T::mul(T::mul(x, half_exp), half_exp), y);
+}
+
+// x sigma(x) with sigma from e = e^-|x| as in Sigmoid; x < -128 gives -0 anyway, and the clamp
+// keeps silu(-inf) = -0 instead of -inf * 0.
+template <class T>
+struct Silu {
+  using V = typename T::V;
+  explicit Silu(const ActivationParams&) {}
+  V operator()(V x) const {
+    x = clamp_below<T>(x, -128.0f);
+    const V e = T::exp(exp_arg_or_half<T>(x, T::neg(T::abs(x))));
+    const V one = T::set1(1.0f);
+    const V r = T::div(one, T::add(one, e));
+    const V sigma = T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
+    return tiny_product<T>(x, e, T::mul(x, sigma));
+  }
+};
+
+// tanh(softplus(x)) = n / (n + 2) with n = e^x (e^x + 2): one exp, no log, no cancellation.
+// For x > 20 the ratio is 1 in f32; the upper clamp keeps e^x finite, the lower one mish(-inf) = -0.
+template <class T>
+struct Mish {
+  using V = typename T::V;
+  explicit Mish(const ActivationParams&) {}
+  V operator()(V x) const {
+    x = clamp_below<T>(x, -128.0f);
+    const V e = T::exp(exp_arg_or_half<T>(x, T::select(T::gt(x, T::set1(20.0f)), T::set1(20.0f), x)));
+    const V n = T::mul(e, T::add(e, T::set1(2.0f)));
+    return tiny_product<T>(x, e, T::mul(x, T::div(n, T::add(n, T::set1(2.0f)))));
+  }
+};
+
+// max(x, 0) + log1p(e^-|x|): never overflows, and log1p keeps the small-e tail accurate.
+template <class T>
+struct Softplus {
+  using V = typename T::V;
+  explicit Softplus(const ActivationParams&) {}
+  V operator()(V x) const {
+    const V pos = T::select(T::gt(x, T::set1(0.0f)), x, T::set1(0.0f));
+    return T::add(pos, T::log1p(T::exp(T::neg(T::abs(x)))));
+  }
+};
+
+// (x + s)/2 with s = sqrt(x^2 + b) for x >= 0; (b/2) / (s - x) for x < 0 (same value, no
+// cancellation). Halves are taken before adding so nothing overflows near FLT_MAX; above 2^32
+// x^2 + b rounds to x^2 for any b < 2^40, so s = |x| there avoids overflowing x^2.
+template <class T>
+struct Squareplus {
+  using V = typename T::V;
+  float b;
+  explicit Squareplus(const ActivationParams& p) : b(p.squareplus_b) {}
+  V operator()(V x) const {
+    const V half = T::set1(0.5f);
+    const V ax = T::abs(x);
+    const V s = T::select(T::gt(ax, T::set1(4294967296.0f)), ax, T::sqrt(T::fmadd(x, x, T::set1(b))));
+    const V pos = T::fmadd(x, half, T::mul(s, half));
+    const V neg = T::div(T::set1(0.25f * b), T::fmadd(ax, half, T::mul(s, half)));
+    return T::select(T::lt(x, T::set1(0.0f)), neg, pos);
+  }
+};
+
+template <class T>
+struct Delu {
+  using V = typename T::V;
+  float a, b, xc;
+  explicit Delu(const ActivationParams& p) : a(p.delu_a), b(p.delu_b), xc(p.delu_xc) {}
+  V operator()(V x) const {
+    const V low = T::div(T::expm1(T::mul(x, T::set1(a))), T::set1(b));
+    return T::select(T::gt(x, T::set1(xc)), x, low);
+  }
+};
+
+template <class T>
+struct Tanh {
+  using V = typename T::V;
+  explicit Tanh(const ActivationParams&) {}
+  V operator()(V x) const { return T::tanh(x); }
+};
+
+template <class T>
+struct Scale {
+  using V = typename T::V;
+  float factor;
+  V operator()(V x) const { return T::mul(x, T::set1(factor)); }
+};
+
+// e^(x - m) with x - m as an exact TwoSum (hi + lo): the rounding of x - m alone would cost
+// |x - m| * eps/2 relative error (32 eps at x - m = -80), far over the 10 eps of the contract.
+template <class T>
+struct ExpShifted {
+  using V = typename T::V;
+  float m;
+  V operator()(V x) const {
+    const V b = T::set1(-m);
+    const V s = T::add(x, b);
+    const V bb = T::sub(s, x);
+    const V lo = T::add(T::sub(x, T::sub(s, bb)), T::sub(b, bb));
+    const V e = T::exp(s);
+    return T::fmadd(e, lo, e);
+  }
+};
+
+// Our own e^x, the cheaper alternative to Sleef's for the exp-based ops (the issue: "keep both as
+// separate variants and let the numbers speak"). Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2,
+// with ln2 in two parts and fma; e^r by its Taylor polynomial of degree 7 (truncation 4e-9
+// relative, under 0.05 ulp); 2^n applied by the ISA's scale (T::scale2), which rounds once into
+// the subnormals. x is clamped to [-104, 89] (keeping NaN): beyond, e^x is 0 or inf in f32.
+template <class T>
+inline typename T::V exp_taylor7(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_below<T>(x, -104.0f);
+  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V p = T::set1(1.0f / 5040);
+  p = T::fmadd(p, r, T::set1(1.0f / 720));
+  p = T::fmadd(p, r, T::set1(1.0f / 120));
+  p = T::fmadd(p, r, T::set1(1.0f / 24));
+  p = T::fmadd(p, r, T::set1(1.0f / 6));
+  p = T::fmadd(p, r, T::set1(0.5f));
+  p = T::fmadd(p, r, T::set1(1.0f));
+  p = T::fmadd(p, r, T::set1(1.0f));
+  return T::scale2(p, n);
+}
+
+// e^x - 1 the same way: with x = n ln2 + r, e^x - 1 = 2^n (e^r - 1) + (2^n - 1), one fma, where
+// e^r - 1 = r + r^2 q(r) (Taylor, degree 8 overall) has no cancellation and 2^n - 1 is exact for
+// the n that occur: x is clamped below at -17.5, where e^x - 1 is -1 in f32.
+template <class T>
+inline typename T::V expm1_taylor8(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_below<T>(x, -17.5f);
+  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V q = T::set1(1.0f / 40320);
+  q = T::fmadd(q, r, T::set1(1.0f / 5040));
+  q = T::fmadd(q, r, T::set1(1.0f / 720));
+  q = T::fmadd(q, r, T::set1(1.0f / 120));
+  q = T::fmadd(q, r, T::set1(1.0f / 24));
+  q = T::fmadd(q, r, T::set1(1.0f / 6));
+  q = T::fmadd(q, r, T::set1(0.5f));
+  const V em1 = T::fmadd(T::mul(r, r), q, r);
+  const V s = T::scale2(T::set1(1.0f), n);
+  return T::fmadd(s, em1, T::sub(s, T::set1(1.0f)));
+}
+
+// The traits of an ISA with exp and expm1 replaced by ours (the rest, Sleef included, is T's).
+template <class T>
+struct WithOwnExp : T {
+  static typename T::V exp(typename T::V x) { return exp_taylor7<T>(x); }
+  static typename T::V expm1(typename T::V x) { return expm1_taylor8<T>(x); }
+};
+
+// The ops whose only transcendentals are exp and expm1: the ones a WithOwnExp variant changes.
+inline constexpr std::string_view kExpOnlyOps[] = {"elu", "selu", "delu", "sigmoid", "silu", "mish", "gelu_tanh",
+                                                   "softmax"};
+
+template <class T, unsigned U, template <class> class Op>
+void elementwise(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
+  apply<T, U>(y, rows * cols, Op<T>(p), x);
+}
+
+// relu(-x) first: with y == x it writes the second half, which is not input.
+template <class T, unsigned U>
+void crelu(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
+  const std::size_t n = rows * cols;
+  apply<T, U>(y + n, n, NegRelu<T>(p), x);
+  apply<T, U>(y, n, Relu<T>(p), x);
+}
+
+template <class T, unsigned U>
+void prelu(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
+  for (std::size_t r = 0; r < rows; ++r) apply<T, U>(y + r * cols, cols, Prelu<T>(p), x + r * cols, p.prelu_alpha);
+}
+
+// Three passes per row: the max, e^(x - max) stored and summed, the scale by 1/sum. Tail lanes
+// load -inf for the max and are summed from what was stored (zero-filled), never from padding.
+// Per-lane TwoSum accumulation: a plain f32 sum of 1000 terms drifts by up to n/lanes * eps/2,
+// which alone would break softmax's 10 eps per element on the scalar variant.
+// (SVE vectors are sizeless, so the pair lives in the caller, not in a struct.)
+template <class T>
+inline void compensated_add(typename T::V& hi, typename T::V& lo, typename T::V v) {
+  const auto s = T::add(hi, v);
+  const auto bb = T::sub(s, hi);
+  lo = T::add(lo, T::add(T::sub(hi, T::sub(s, bb)), T::sub(v, bb)));
+  hi = s;
+}
+
+template <class T, unsigned U>
+void softmax_row(const float* x, float* y, std::size_t n) {
+  const std::size_t lanes = T::lanes();
+  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+  auto vmax = T::set1(kNegInf);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) vmax = T::max(vmax, T::load(x + i));
+  if (i < n) vmax = T::max(vmax, T::load_partial(x + i, n - i, kNegInf));
+  const ExpShifted<T> shifted{T::reduce_max(vmax)};
+  auto hi = T::set1(0.0f), lo = T::set1(0.0f);
+  for (i = 0; i + lanes <= n; i += lanes) {
+    const auto e = shifted(T::load(x + i));
+    T::store(y + i, e);
+    compensated_add<T>(hi, lo, e);
+  }
+  if (i < n) {
+    T::store_partial(y + i, shifted(T::load_partial(x + i, n - i, 0.0f)), n - i);
+    compensated_add<T>(hi, lo, T::load_partial(y + i, n - i, 0.0f));
+  }
+  const Scale<T> scale{1.0f / (T::reduce_add(hi) + T::reduce_add(lo))};
+  apply<T, U>(y, n, scale, static_cast<const float*>(y));
+}
+
+template <class T, unsigned U>
+void softmax(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams&) {
+  for (std::size_t r = 0; r < rows; ++r) softmax_row<T, U>(x + r * cols, y + r * cols, cols);
+}
+
+// Registers the 16 ops for one ISA (or, for the libm peer, one set of scalar functions):
+// f32_<op>__<suffix>; tile = elements per main-loop step at the widest vector length of the ISA.
+// only: register just these ops (empty: all 16).
+template <class T, unsigned U>
+bool register_activation_variants(std::string_view suffix, Isa isa, unsigned tile, std::string_view impl = "armperf",
+                                  std::span<const std::string_view> only = {}) {
+  auto add = [&](std::string_view op, ActivationFn fn) {
+    if (only.size() > 0 && std::find(only.begin(), only.end(), op) == only.end()) return;
+    const ActivationOp* info = find_activation_op(op);
+    KernelRegistry::instance().add(KernelVariant{
+        .name = activation_variant_name(op, suffix), .family = "activation", .op = std::string(op),
+        .dtype = "f32", .isa = isa, .impl = std::string(impl), .tile = tile,
+        .bytes_per_element = info->bytes_per_element, .fn = reinterpret_cast<KernelFn>(fn)});
+  };
+  add("relu", &elementwise<T, U, Relu>);
+  add("leaky_relu", &elementwise<T, U, LeakyRelu>);
+  add("prelu", &prelu<T, U>);
+  add("crelu", &crelu<T, U>);
+  add("elu", &elementwise<T, U, Elu>);
+  add("selu", &elementwise<T, U, Selu>);
+  add("gelu_erf", &elementwise<T, U, GeluErf>);
+  add("gelu_tanh", &elementwise<T, U, GeluTanh>);
+  add("silu", &elementwise<T, U, Silu>);
+  add("mish", &elementwise<T, U, Mish>);
+  add("softplus", &elementwise<T, U, Softplus>);
+  add("squareplus", &elementwise<T, U, Squareplus>);
+  add("delu", &elementwise<T, U, Delu>);
+  add("sigmoid", &elementwise<T, U, Sigmoid>);
+  add("tanh", &elementwise<T, U, Tanh>);
+  add("softmax", &softmax<T, U>);
+  return true;
+}
+
+}  // namespace
+}  // namespace armperf::kernels

@@ -1,0 +1,47 @@
+#include <sleef.h>
+
+#include <cmath>
+#include <cstddef>
+
+#include "kernels/activation/activation_impl.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// One float per "vector", Sleef's scalar functions: the same formulations as the vector variants,
+// built with -fno-tree-vectorize, so the ratio to them is the value of the SIMD code alone.
+struct Scalar {
+  using V = float;
+  using M = bool;
+  static std::size_t lanes() { return 1; }
+  static V set1(float v) { return v; }
+  static V load(const float* p) { return *p; }
+  static void store(float* p, V v) { *p = v; }
+  static V load_partial(const float* p, std::size_t, float) { return *p; }  // never called: 1 lane
+  static void store_partial(float* p, V v, std::size_t) { *p = v; }
+  static V add(V a, V b) { return a + b; }
+  static V sub(V a, V b) { return a - b; }
+  static V mul(V a, V b) { return a * b; }
+  static V div(V a, V b) { return a / b; }
+  static V fmadd(V a, V b, V c) { return std::fma(a, b, c); }
+  static V sqrt(V a) { return std::sqrt(a); }
+  static V abs(V a) { return std::fabs(a); }
+  static V neg(V a) { return -a; }
+  static V max(V a, V b) { return a > b ? a : b; }
+  static M lt(V a, V b) { return a < b; }
+  static M le(V a, V b) { return a <= b; }
+  static M gt(V a, V b) { return a > b; }
+  static V select(M m, V a, V b) { return m ? a : b; }
+  static float reduce_max(V a) { return a; }
+  static float reduce_add(V a) { return a; }
+  static V exp(V a) { return Sleef_expf_u10(a); }
+  static V expm1(V a) { return Sleef_expm1f_u10(a); }
+  static V log1p(V a) { return Sleef_log1pf_u10(a); }
+  static V tanh(V a) { return Sleef_tanhf_u10(a); }
+  static V erfc(V a) { return Sleef_erfcf_u15(a); }
+};
+
+[[maybe_unused]] const bool registered = register_activation_variants<Scalar, 4>("scalar_u4", Isa::scalar, 4);
+
+}  // namespace
+}  // namespace armperf::kernels

@@ -1,0 +1,61 @@
+#if !defined(__ARM_FEATURE_SVE)
+#error "activation_sve.cpp needs SVE: add it with armperf_add_kernel_family()"
+#endif
+#include <arm_sve.h>
+#include <sleef.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/activation/activation_impl.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// Vector-length agnostic: lanes() = svcntw(), the tail is an svwhilelt predicate. Arithmetic runs
+// under an all-true predicate (_x forms); only memory access is predicated.
+struct Sve {
+  using V = svfloat32_t;
+  using M = svbool_t;
+  static std::size_t lanes() { return svcntw(); }
+  static svbool_t all() { return svptrue_b32(); }
+  static V set1(float v) { return svdup_n_f32(v); }
+  static V load(const float* p) { return svld1_f32(all(), p); }
+  static void store(float* p, V v) { svst1_f32(all(), p, v); }
+  static V load_partial(const float* p, std::size_t k, float fill) {
+    const svbool_t pg = svwhilelt_b32_u64(0, k);
+    return svsel_f32(pg, svld1_f32(pg, p), set1(fill));
+  }
+  static void store_partial(float* p, V v, std::size_t k) { svst1_f32(svwhilelt_b32_u64(0, k), p, v); }
+  static V add(V a, V b) { return svadd_f32_x(all(), a, b); }
+  static V sub(V a, V b) { return svsub_f32_x(all(), a, b); }
+  static V mul(V a, V b) { return svmul_f32_x(all(), a, b); }
+  static V div(V a, V b) { return svdiv_f32_x(all(), a, b); }
+  static V fmadd(V a, V b, V c) { return svmla_f32_x(all(), c, a, b); }
+  static V sqrt(V a) { return svsqrt_f32_x(all(), a); }
+  static V abs(V a) { return svabs_f32_x(all(), a); }
+  static V neg(V a) { return svneg_f32_x(all(), a); }
+  static V max(V a, V b) { return svmax_f32_x(all(), a, b); }
+  static M lt(V a, V b) { return svcmplt_f32(all(), a, b); }
+  static M le(V a, V b) { return svcmple_f32(all(), a, b); }
+  static M gt(V a, V b) { return svcmpgt_f32(all(), a, b); }
+  static V select(M m, V a, V b) { return svsel_f32(m, a, b); }
+  static float reduce_max(V a) { return svmaxv_f32(all(), a); }
+  static float reduce_add(V a) { return svaddv_f32(all(), a); }
+  static V round(V a) { return svrintn_f32_x(all(), a); }
+  static V scale2(V p, V n) { return svscale_f32_x(all(), p, svcvt_s32_f32_x(all(), n)); }  // FSCALE: one rounding
+  static V exp(V a) { return Sleef_expfx_u10sve(a); }
+  static V expm1(V a) { return Sleef_expm1fx_u10sve(a); }
+  static V log1p(V a) { return Sleef_log1pfx_u10sve(a); }
+  static V tanh(V a) { return Sleef_tanhfx_u10sve(a); }
+  static V erfc(V a) { return Sleef_erfcfx_u15sve(a); }
+};
+
+// Two vectors per step; tile = 2 vectors at the largest VL (2048 bits: 128 f32), so the tests'
+// 1..2*tile sweep covers full steps plus every tail at every VL from 128 to 2048.
+[[maybe_unused]] const bool registered = register_activation_variants<Sve, 2>("sve_u2", Isa::sve, 128);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf", kExpOnlyOps);
+
+}  // namespace
+}  // namespace armperf::kernels

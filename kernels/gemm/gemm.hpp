@@ -1,0 +1,94 @@
+// GEMM: C = alpha * op(A) * op(B) + beta * C, row-major, f32 (sgemm) and f64 (dgemm).
+//
+// Our implementation follows the BLIS split (STYLE.md): a portable driver that blocks for the caches
+// and packs A and B into contiguous, zero-padded panels (gemm_driver.cpp), and one register-blocked
+// MR x NR micro-kernel per ISA (gemm_<isa>.cpp), the only ISA-specific code. Peer libraries (OpenBLAS,
+// BLIS, oneDNN) are registry rows with the same signature, so they get the same tests and benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace armperf::kernels {
+
+enum class Trans : char { no = 'N', yes = 'T' };
+
+// Cache blocking (Goto/BLIS names): an MC x KC block of A stays in L2, a KC x NC panel of B in the
+// last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).
+struct GemmBlocking {
+  std::int64_t mc = 0, kc = 0, nc = 0;
+};
+
+// One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.
+// beta == 0 means C is write-only (NaN or garbage in C is overwritten, never propagated).
+template <class T>
+struct GemmArgs {
+  Trans trans_a = Trans::no, trans_b = Trans::no;
+  std::int64_t m = 0, n = 0, k = 0;
+  T alpha = 1;
+  const T* a = nullptr;
+  std::int64_t lda = 0;
+  const T* b = nullptr;
+  std::int64_t ldb = 0;
+  T beta = 0;
+  T* c = nullptr;
+  std::int64_t ldc = 0;
+  int threads = 1;          // ours: a persistent pinned core/team of this size; peers: their own pools
+  GemmBlocking blocking{};  // ours only; peers choose their own
+};
+
+// The family's signature: what KernelVariant::fn points to for ops "sgemm" and "dgemm".
+using SgemmFn = void (*)(const GemmArgs<float>&);
+using DgemmFn = void (*)(const GemmArgs<double>&);
+
+// A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*ldb + j] + beta * C, where a is a
+// packed panel (zero-padded to MR rows, 64-byte aligned), b either a packed panel (ldb = NR) or,
+// for GEMV-like shapes, the rows of B itself (ldb = B's leading dimension), and C is row-major
+// with stride ldc. beta == 0: C is not read.
+template <class T>
+using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
+                               std::int64_t ldc, T alpha, T beta);
+
+template <class T>
+struct MicroKernel {
+  int mr = 0, nr = 0;  // nr may be a run-time value (SVE: a multiple of the vector length)
+  MicroKernelFn<T> fn = nullptr;
+};
+
+// Cache sizes in bytes the blocking is derived from.
+struct GemmCaches {
+  std::int64_t l1 = 32 << 10, l2 = 1 << 20, llc = 32 << 20;
+};
+// This machine's data-cache sizes, from the topology (the defaults for a level it does not report).
+GemmCaches gemm_caches();
+
+// Fills the zero fields of `requested` from the caches; nonzero fields are kept, rounded to the tile.
+GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
+                           const GemmCaches& caches);
+
+// A rectangle C[i0:i1, j0:j1] one thread computes.
+struct GemmRange {
+  std::int64_t i0 = 0, i1 = 0, j0 = 0, j1 = 0;
+  bool empty() const { return i0 >= i1 || j0 >= j1; }
+  bool operator==(const GemmRange&) const = default;
+};
+// 2-D partition of C for `threads` threads on the MR x NR tile grid: rows x cols bands with
+// rows * cols = threads, boundaries on whole tiles, chosen to minimise what each thread packs.
+// Returns `threads` ranges (some empty when C has fewer tiles than threads).
+std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, int nr, int threads);
+
+// The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
+// alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a
+// scratch tile so micro-kernels only ever see full MR x NR tiles.
+template <class T>
+void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel);
+
+// Throws std::invalid_argument naming the first bad argument (dimension, leading dimension, threads).
+template <class T>
+void check_gemm_args(const GemmArgs<T>& args);
+
+// The double-precision reference for tests: every dot product accumulated in double, then rounded.
+template <class T>
+void gemm_reference(const GemmArgs<T>& args);
+
+}  // namespace armperf::kernels

@@ -1,0 +1,94 @@
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "gemm_avx2.cpp needs AVX2 and FMA: add it with armperf_add_kernel_family()"
+#endif
+#include <immintrin.h>
+
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/unroll.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+template <class T>
+struct Ymm;
+template <>
+struct Ymm<float> {
+  using V = __m256;
+  static constexpr int lanes = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V set1(float x) { return _mm256_set1_ps(x); }
+  static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+};
+template <>
+struct Ymm<double> {
+  using V = __m256d;
+  static constexpr int lanes = 4;
+  static V zero() { return _mm256_setzero_pd(); }
+  static V set1(double x) { return _mm256_set1_pd(x); }
+  static V loadu(const double* p) { return _mm256_loadu_pd(p); }
+  static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
+  static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+};
+
+// MR rows x NV ymm vectors of C in registers. Haswell..Zen 5 issue two 256-bit FMAs per cycle with
+// 4-5 cycle latency: at least 10 independent accumulators; MR * NV + NV + 1 <= 16 registers, so
+// 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
+template <class T, int MR, int NV>
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
+  using Z = Ymm<T>;
+  typename Z::V acc[MR][NV];
+  unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Z::zero(); }); });
+  for (std::int64_t p = 0; p < kc; ++p) {
+    typename Z::V bv[NV];
+    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
+    unroll<MR>([&](auto i) {
+      const typename Z::V ai = Z::set1(a[i]);
+      unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
+    });
+    a += MR;
+    b += ldb;
+  }
+  const typename Z::V va = Z::set1(alpha), vb = Z::set1(beta);
+  unroll<MR>([&](auto i) {
+    unroll<NV>([&](auto j) {
+      T* out = c + i * ldc + j * Z::lanes;
+      const typename Z::V ab = Z::mul(va, acc[i][j]);
+      Z::storeu(out, beta == T(0) ? ab : Z::fma(vb, Z::loadu(out), ab));
+    });
+  });
+}
+
+template <class T, int MR, int NV>
+void gemm_avx2(const GemmArgs<T>& args) {
+  gemm(args, MicroKernel<T>{MR, NV * Ymm<T>::lanes, &ukernel<T, MR, NV>});
+}
+
+}  // namespace
+
+void f32_sgemm__avx2_6x16(const GemmArgs<float>& args) { gemm_avx2<float, 6, 2>(args); }
+void f64_dgemm__avx2_6x8(const GemmArgs<double>& args) { gemm_avx2<double, 6, 2>(args); }
+
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx2_6x16",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::avx2,
+                                      .tile = 6,
+                                      .tile_n = 16,
+                                      .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx2_6x16)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx2_6x8",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::avx2,
+                                      .tile = 6,
+                                      .tile_n = 8,
+                                      .fn = reinterpret_cast<KernelFn>(&f64_dgemm__avx2_6x8)});
+
+}  // namespace armperf::kernels

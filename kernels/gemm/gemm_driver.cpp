@@ -1,0 +1,339 @@
+// The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
+// of the inner dimension, pack B once; for each MC row block of A, pack A; then sweep MR x NR tiles
+// with the ISA's micro-kernel. Built at the baseline ISA: packing is O(mk + kn), the micro-kernel
+// O(mnk), so only the micro-kernel needs the vector unit. Threads split C into a 2-D grid of
+// rectangles (gemm_partition), each computed by one worker of the pinned team with its own panels.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/team.hpp"
+#include "core/topology.hpp"
+#include "kernels/gemm/gemm.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+constexpr std::size_t kPanelAlignment = 64;  // one cache line; also the widest vector (AVX-512)
+constexpr std::size_t kHugePage = 2 << 20;
+// B is read in place, unpacked, when a thread's rows of C span at most this many MR-row panels.
+constexpr std::int64_t kDirectBRowPanels = 2;
+
+std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
+  return std::max(multiple, x / multiple * multiple);
+}
+std::int64_t round_up(std::int64_t x, std::int64_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+std::size_t round_up_bytes(std::size_t x, std::size_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+
+// Grow-only packing buffer, one per thread and element type: allocating and faulting in megabytes
+// of fresh pages on every call costs a few percent at 1024^3.
+template <class T>
+T* workspace(std::size_t elements) {
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  thread_local std::unique_ptr<T, Free> buffer;
+  thread_local std::size_t capacity = 0;
+  if (elements > capacity) {
+    // Megabyte-sized panels on 2 MiB boundaries, advised as huge pages: the packed B panel then
+    // needs one TLB entry instead of hundreds (where THP is enabled; harmless elsewhere).
+    const std::size_t bytes = elements * sizeof(T);
+    const std::size_t alignment = bytes >= kHugePage ? kHugePage : kPanelAlignment;
+    capacity = 0;
+    buffer.reset(static_cast<T*>(std::aligned_alloc(alignment, round_up_bytes(bytes, alignment))));
+    if (!buffer) throw std::bad_alloc();
+    if (alignment == kHugePage) madvise(buffer.get(), round_up_bytes(bytes, alignment), MADV_HUGEPAGE);
+    capacity = elements;
+  }
+  return buffer.get();
+}
+
+// op(A) or op(B): the stored matrix and whether op transposes it.
+template <class T>
+struct Operand {
+  const T* data;
+  std::int64_t ld;
+  bool transposed;
+};
+
+// Packs rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into an MR-row panel:
+// dst[p * mr + r], rows past `rows` zero so the micro-kernel always computes a full tile.
+template <class T>
+void pack_a_panel(const Operand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0, std::int64_t kc,
+                  int mr, T* dst) {
+  if (!a.transposed) {
+    // Column by column: contiguous writes, and `rows` sequential read streams the prefetcher follows.
+    const T* src = a.data + i0 * a.ld + p0;
+    for (std::int64_t p = 0; p < kc; ++p) {
+      for (std::int64_t r = 0; r < rows; ++r) dst[p * mr + r] = src[r * a.ld + p];
+    }
+  } else {
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = a.data + (p0 + p) * a.ld + i0;
+      for (std::int64_t r = 0; r < rows; ++r) dst[p * mr + r] = src[r];
+    }
+  }
+  for (std::int64_t p = 0; p < kc; ++p) {
+    for (std::int64_t r = rows; r < mr; ++r) dst[p * mr + r] = T(0);
+  }
+}
+
+// Packs rows [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into an NR-column panel: dst[p * nr + j].
+template <class T>
+void pack_b_panel(const Operand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t cols,
+                  int nr, T* dst) {
+  if (!b.transposed) {
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = b.data + (p0 + p) * b.ld + j0;
+      T* out = dst + p * nr;
+      for (std::int64_t j = 0; j < cols; ++j) out[j] = src[j];
+      for (std::int64_t j = cols; j < nr; ++j) out[j] = T(0);
+    }
+  } else {
+    for (std::int64_t j = 0; j < cols; ++j) {
+      const T* src = b.data + (j0 + j) * b.ld + p0;
+      for (std::int64_t p = 0; p < kc; ++p) dst[p * nr + j] = src[p];
+    }
+    for (std::int64_t p = 0; p < kc; ++p) {
+      for (std::int64_t j = cols; j < nr; ++j) dst[p * nr + j] = T(0);
+    }
+  }
+}
+
+// C = beta * C, with beta == 0 writing zeros (BLAS: C is then not read, so NaN does not survive).
+template <class T>
+void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T beta) {
+  for (std::int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = beta == T(0) ? T(0) : beta * row[j];
+  }
+}
+
+// A tile cut by the edge of C: the micro-kernel writes a full scratch tile, then the valid part is
+// merged with alpha and beta here.
+template <class T>
+void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
+               std::int64_t ldc, std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
+  kernel.fn(kc, a, b, ldb, scratch, kernel.nr, T(1), T(0));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    const T* t = scratch + i * kernel.nr;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = alpha * t[j] + (beta == T(0) ? T(0) : beta * row[j]);
+  }
+}
+
+// Packing buffers of one thread: the MC x KC block of A, the KC x NC panel of B, one scratch tile.
+// Each part starts on a 64-byte boundary (mr * kc and nr * kc need not be multiples of a line).
+template <class T>
+struct Panels {
+  std::int64_t a_size, b_size, scratch_size;
+
+  Panels(const GemmBlocking& blk, int mr, int nr) {
+    const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
+    a_size = round_up(round_up(blk.mc, mr) * blk.kc, align);
+    b_size = round_up(round_up(blk.nc, nr) * blk.kc, align);
+    scratch_size = round_up(static_cast<std::int64_t>(mr) * nr, align);
+  }
+  std::int64_t total() const { return a_size + b_size + scratch_size; }
+};
+
+// C[i0:i1, j0:j1] of the whole product, on one thread, packing into `work` (Panels<T>::total()).
+template <class T>
+void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
+                const GemmRange& range, T* work) {
+  const int mr = kernel.mr, nr = kernel.nr;
+  const Operand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
+  const Operand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
+  const Panels<T> panels(blk, mr, nr);
+  T* a_pack = work;
+  T* b_pack = a_pack + panels.a_size;
+  T* scratch = b_pack + panels.b_size;
+  const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
+  // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
+  // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
+  // saves. Full-width tiles then read an untransposed B in place; only the edge panel is packed.
+  const bool direct_b = !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
+
+  for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
+    const std::int64_t nc = std::min(blk.nc, j1 - jc);
+    for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
+      const std::int64_t kc = std::min(blk.kc, args.k - pc);
+      const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
+      for (std::int64_t jr = 0; jr < nc; jr += nr) {
+        const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
+        if (!direct_b || cols < nr) pack_b_panel(b, pc, kc, jc + jr, cols, nr, b_pack + jr * kc);
+      }
+      for (std::int64_t ic = i0; ic < i1; ic += blk.mc) {
+        const std::int64_t mc = std::min(blk.mc, i1 - ic);
+        for (std::int64_t ir = 0; ir < mc; ir += mr) {
+          pack_a_panel(a, ic + ir, std::min<std::int64_t>(mr, mc - ir), pc, kc, mr, a_pack + ir * kc);
+        }
+        for (std::int64_t jr = 0; jr < nc; jr += nr) {
+          const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
+          for (std::int64_t ir = 0; ir < mc; ir += mr) {
+            const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
+            T* c = args.c + (ic + ir) * args.ldc + jc + jr;
+            const T* ap = a_pack + ir * kc;
+            const bool in_place = direct_b && cols == nr;
+            const T* bp = in_place ? b.data + pc * b.ld + jc + jr : b_pack + jr * kc;
+            const std::int64_t ldb = in_place ? b.ld : nr;
+            if (rows == mr && cols == nr) {
+              kernel.fn(kc, ap, bp, ldb, c, args.ldc, args.alpha, beta);
+            } else {
+              edge_tile(kernel, kc, ap, bp, ldb, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("gemm: " + what);
+}
+
+// The persistent pinned team of `threads` workers (DESIGN §7), made on first use and kept for the
+// process, one per thread count: compact placement (a core's first PU before any SMT sibling);
+// more threads than PUs repeat PUs, oversubscribed, as the tests do on small machines.
+Team& gemm_team(int threads) {
+  static std::mutex mutex;
+  static std::map<int, std::unique_ptr<Team>> teams;
+  const std::lock_guard lock(mutex);
+  std::unique_ptr<Team>& team = teams[threads];
+  if (!team) {
+    const Topology& topology = Topology::binding();
+    const int pus = std::max(1, topology.summary().pus);
+    std::vector<int> cpus = topology.placement_cpus(Placement::compact, std::min(threads, pus));
+    for (int t = pus; t < threads; ++t) cpus.push_back(cpus[static_cast<std::size_t>(t % pus)]);
+    team = std::make_unique<Team>(std::move(cpus));
+  }
+  return *team;
+}
+
+}  // namespace
+
+std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, int nr, int threads) {
+  const std::int64_t row_tiles = (m + mr - 1) / mr, col_tiles = (n + nr - 1) / nr;
+  // Grid rows x cols = threads. Each thread packs its rows of A and its columns of B, so minimise
+  // m / rows + n / cols (the packed volume per thread), among grids where every thread gets a tile.
+  int best_rows = 1;
+  double best_cost = -1;
+  for (int rows = 1; rows <= threads; ++rows) {
+    if (threads % rows != 0) continue;
+    const int cols = threads / rows;
+    const bool all_busy = rows <= row_tiles && cols <= col_tiles;
+    const double cost = double(m) / rows + double(n) / cols + (all_busy ? 0.0 : 1e300);
+    if (best_cost < 0 || cost < best_cost) {
+      best_cost = cost;
+      best_rows = rows;
+    }
+  }
+  const int rows = best_rows, cols = threads / best_rows;
+  std::vector<GemmRange> ranges;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      // Whole tiles per thread, spread evenly; only the last band/column holds the edge.
+      ranges.push_back({std::min(m, row_tiles * r / rows * mr), std::min(m, row_tiles * (r + 1) / rows * mr),
+                        std::min(n, col_tiles * c / cols * nr),
+                        std::min(n, col_tiles * (c + 1) / cols * nr)});
+    }
+  }
+  return ranges;
+}
+
+GemmCaches gemm_caches() {
+  // From the topology (hwloc), once; a level it does not report keeps the default.
+  static const GemmCaches caches = [] {
+    GemmCaches found;
+    int llc_level = 0;
+    for (const CacheSummary& cache : Topology::binding().summary().caches) {
+      if (cache.type == "instruction" || cache.size_bytes == 0) continue;
+      const auto size = static_cast<std::int64_t>(cache.size_bytes);
+      if (cache.level == 1) found.l1 = size;
+      if (cache.level == 2) found.l2 = size;
+      if (cache.level >= 3 && cache.level > llc_level) {
+        llc_level = cache.level;
+        found.llc = size;
+      }
+    }
+    return found;
+  }();
+  return caches;
+}
+
+GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
+                           const GemmCaches& caches) {
+  GemmBlocking blk = requested;
+  // KC: 2 KiB of each packed row of A and B (512 f32, 256 f64). The C tile is loaded and stored once
+  // per KC slice, so a long slice amortises it; the KC x NR sliver of B then outgrows L1 and streams
+  // from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the ~20 the
+  // micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 tiles): 512 beat the
+  // L1-resident choice (96-192) and 256/384 by 5-10 %.
+  if (blk.kc <= 0) blk.kc = 2048 / element_bytes;
+  // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
+  if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
+  // NC: the KC x NC panel of B in a share of the LLC; capped because a VM's reported LLC can be the
+  // whole host's, and beyond a few thousand columns a bigger panel buys nothing.
+  if (blk.nc <= 0) blk.nc = std::min<std::int64_t>(caches.llc / 4 / (blk.kc * element_bytes), 4096);
+  blk.mc = round_down(blk.mc, mr);
+  blk.nc = round_down(blk.nc, nr);
+  return blk;
+}
+
+template <class T>
+void check_gemm_args(const GemmArgs<T>& args) {
+  require(args.m >= 0 && args.n >= 0 && args.k >= 0, "negative dimension m=" + std::to_string(args.m) +
+                                                         " n=" + std::to_string(args.n) +
+                                                         " k=" + std::to_string(args.k));
+  const std::int64_t a_cols = args.trans_a == Trans::no ? args.k : args.m;
+  const std::int64_t b_cols = args.trans_b == Trans::no ? args.n : args.k;
+  require(args.lda >= std::max<std::int64_t>(1, a_cols),
+          "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
+  require(args.ldb >= std::max<std::int64_t>(1, b_cols),
+          "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
+  require(args.ldc >= std::max<std::int64_t>(1, args.n),
+          "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
+  require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
+}
+
+template <class T>
+void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
+  check_gemm_args(args);
+  if (args.m == 0 || args.n == 0) return;
+  if (args.k == 0 || args.alpha == T(0)) {
+    scale_c(args.c, args.ldc, args.m, args.n, args.beta);
+    return;
+  }
+  const GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
+  const std::vector<GemmRange> ranges = gemm_partition(args.m, args.n, kernel.mr, kernel.nr, args.threads);
+  const auto per_thread = static_cast<std::size_t>(Panels<T>(blk, kernel.mr, kernel.nr).total());
+  if (ranges.size() == 1) {  // like the peers at one thread: on the caller, no hand-off
+    gemm_block(args, kernel, blk, ranges[0], workspace<T>(per_thread));
+    return;
+  }
+  // Each worker packs into its own buffer, first touched by that (pinned) worker.
+  gemm_team(args.threads).run([&](int t) {
+    const GemmRange& range = ranges[static_cast<std::size_t>(t)];
+    if (!range.empty()) gemm_block(args, kernel, blk, range, workspace<T>(per_thread));
+  });
+}
+
+template void gemm<float>(const GemmArgs<float>&, const MicroKernel<float>&);
+template void gemm<double>(const GemmArgs<double>&, const MicroKernel<double>&);
+template void check_gemm_args<float>(const GemmArgs<float>&);
+template void check_gemm_args<double>(const GemmArgs<double>&);
+
+}  // namespace armperf::kernels

@@ -1,0 +1,136 @@
+// The gemm family: benchmark shapes (squares and ML shapes as MxNxK) and the bench function shared by
+// our variants and the peers. GFLOP/s are computed here from 2*M*N*K: GEMM's work depends on the
+// shape, not on an element count.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/topology.hpp"
+#include "kernels/benchmarks.hpp"
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+BenchShape gemm_shape(std::int64_t m, std::int64_t n, std::int64_t k, int threads) {
+  return {std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k), {m, n, k}, threads};
+}
+
+std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
+  struct Mnk {
+    std::int64_t m, n, k;
+  };
+  std::vector<Mnk> sizes;
+  if (plan.profile == Profile::quick) {
+    sizes = {{256, 256, 256}, {1024, 1024, 1024}};
+  } else {
+    for (std::int64_t s = 64; s <= 2048; s *= 2) sizes.push_back({s, s, s});
+    // GEMV-like decode steps (M = batch of tokens), a tall-skinny projection, a transformer FFN slice.
+    sizes.insert(sizes.end(), {{1, 4096, 4096}, {8, 4096, 4096}, {4096, 64, 4096}, {512, 4096, 1024}});
+  }
+  if (plan.profile == Profile::full) {
+    sizes.insert(sizes.end(),
+                 {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
+  }
+  const int cores = std::max(1, Topology::binding().summary().cores);
+  std::vector<int> threads = {1};
+  if (plan.profile == Profile::full) {
+    for (int t = 2; t < cores; t *= 2) threads.push_back(t);
+  }
+  if (plan.profile != Profile::quick && cores > 1) threads.push_back(cores);
+  std::vector<BenchShape> shapes;
+  for (int t : threads) {
+    for (const auto& s : sizes) shapes.push_back(gemm_shape(s.m, s.n, s.k, t));
+  }
+  return shapes;
+}
+
+// ARMPERF_GEMM_BLOCKING="MC,KC,NC" overrides the cache-derived blocking of our variants (0 = derive).
+bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
+  const char* value = std::getenv("ARMPERF_GEMM_BLOCKING");
+  if (value == nullptr || *value == '\0') return true;
+  long long mc = 0, kc = 0, nc = 0;
+  char tail = 0;
+  if (std::sscanf(value, "%lld,%lld,%lld%c", &mc, &kc, &nc, &tail) != 3 || mc < 0 || kc < 0 || nc < 0) {
+    error =
+        std::string("ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), got '") + value + "'";
+    return false;
+  }
+  blocking = {mc, kc, nc};
+  return true;
+}
+
+template <class T>
+std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<T> dist(T(-1), T(1));
+  std::vector<T> out(static_cast<std::size_t>(elements));
+  for (auto& x : out) x = dist(rng);
+  return out;
+}
+
+template <class T>
+void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
+  const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
+  std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2),
+                 c(static_cast<std::size_t>(m * n));
+  GemmArgs<T> args{.m = m,
+                   .n = n,
+                   .k = k,
+                   .a = a.data(),
+                   .lda = k,
+                   .b = b.data(),
+                   .ldb = n,
+                   .beta = 0,
+                   .c = c.data(),
+                   .ldc = n,
+                   .threads = shape.threads};
+  std::string error;
+  if (!blocking_from_env(args.blocking, error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
+  for (auto _ : state) {
+    fn(args);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  // One element recomputed in double: a wrong or no-op kernel must not report a rate.
+  double dot = 0;
+  for (std::int64_t p = 0; p < k; ++p) dot += double(a[(m - 1) * k + p]) * double(b[p * n + n - 1]);
+  const double tolerance = 4.0 * double(k) * std::numeric_limits<T>::epsilon();
+  if (!(std::abs(double(c.back()) - dot) <= tolerance)) state.SkipWithError("gemm result check failed");
+
+  const double flops = 2.0 * double(m) * double(n) * double(k);
+  state.counters["gflops"] =
+      benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["threads"] = shape.threads;
+  // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
+  const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
+  state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
+                 " threads=" + std::to_string(shape.threads));
+}
+
+void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
+  if (variant.dtype == "f64") {
+    gemm_bench<double>(state, variant, shape);
+  } else {
+    gemm_bench<float>(state, variant, shape);
+  }
+}
+
+}  // namespace
+
+ARMPERF_REGISTER_KERNEL(KernelFamily{
+    .name = "gemm",
+    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm)",
+    .shapes = gemm_shapes,
+    .run = gemm_bench_any});
+
+}  // namespace armperf::kernels

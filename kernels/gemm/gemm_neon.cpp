@@ -1,0 +1,107 @@
+#if !defined(__ARM_NEON)
+#error "gemm_neon.cpp needs AdvSIMD: add it with armperf_add_kernel_family()"
+#endif
+#include <arm_neon.h>
+
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/unroll.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+template <class T>
+struct Q;
+template <>
+struct Q<float> {
+  using V = float32x4_t;
+  static constexpr int lanes = 4;
+  static V zero() { return vdupq_n_f32(0.0f); }
+  static V set1(float x) { return vdupq_n_f32(x); }
+  static V load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, V v) { vst1q_f32(p, v); }
+  static V mul(V a, V b) { return vmulq_f32(a, b); }
+  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
+  template <int L>
+  static V fma_lane(V acc, V b, V a) {
+    return vfmaq_laneq_f32(acc, b, a, L);
+  }
+};
+template <>
+struct Q<double> {
+  using V = float64x2_t;
+  static constexpr int lanes = 2;
+  static V zero() { return vdupq_n_f64(0.0); }
+  static V set1(double x) { return vdupq_n_f64(x); }
+  static V load(const double* p) { return vld1q_f64(p); }
+  static void store(double* p, V v) { vst1q_f64(p, v); }
+  static V mul(V a, V b) { return vmulq_f64(a, b); }
+  static V fma(V acc, V a, V b) { return vfmaq_f64(acc, a, b); }
+  template <int L>
+  static V fma_lane(V acc, V b, V a) {
+    return vfmaq_laneq_f64(acc, b, a, L);
+  }
+};
+
+// MR = 8 rows x NV = 3 q registers of C: 24 accumulators + 3 for B + 8 rows of A packed into
+// MR / lanes q registers (2 for f32) = 29 of AdvSIMD's 32 registers. A is used by element
+// (fmla v.4s, v.4s, v.s[lane]), so one 128-bit load feeds four rows, no broadcasts. Neoverse N1 has
+// 2 FMA pipes of 128 bits with 4-cycle latency: 8 independent accumulators keep them busy, 24 hide
+// the loads.
+constexpr int kMr = 8, kNv = 3;
+
+template <class T>
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+             T beta) {
+  using V = typename Q<T>::V;
+  constexpr int lanes = Q<T>::lanes;
+  V acc[kMr][kNv];
+  unroll<kMr>([&](auto i) { unroll<kNv>([&](auto j) { acc[i][j] = Q<T>::zero(); }); });
+  for (std::int64_t p = 0; p < kc; ++p) {
+    V av[kMr / lanes], bv[kNv];
+    unroll<kMr / lanes>([&](auto q) { av[q] = Q<T>::load(a + q * lanes); });
+    unroll<kNv>([&](auto j) { bv[j] = Q<T>::load(b + j * lanes); });
+    unroll<kMr>([&](auto i) {
+      unroll<kNv>(
+          [&](auto j) { acc[i][j] = Q<T>::template fma_lane<i % lanes>(acc[i][j], bv[j], av[i / lanes]); });
+    });
+    a += kMr;
+    b += ldb;
+  }
+  const V va = Q<T>::set1(alpha), vb = Q<T>::set1(beta);
+  unroll<kMr>([&](auto i) {
+    unroll<kNv>([&](auto j) {
+      T* out = c + i * ldc + j * lanes;
+      const V ab = Q<T>::mul(va, acc[i][j]);
+      Q<T>::store(out, beta == T(0) ? ab : Q<T>::fma(ab, vb, Q<T>::load(out)));
+    });
+  });
+}
+
+}  // namespace
+
+void f32_sgemm__neon_8x12(const GemmArgs<float>& args) {
+  gemm(args, MicroKernel<float>{kMr, kNv * Q<float>::lanes, &ukernel<float>});
+}
+void f64_dgemm__neon_8x6(const GemmArgs<double>& args) {
+  gemm(args, MicroKernel<double>{kMr, kNv * Q<double>::lanes, &ukernel<double>});
+}
+
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::neon,
+                                      .tile = 8,
+                                      .tile_n = 12,
+                                      .fn = reinterpret_cast<KernelFn>(&f32_sgemm__neon_8x12)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__neon_8x6",
+                                      .family = "gemm",
+                                      .op = "dgemm",
+                                      .dtype = "f64",
+                                      .isa = Isa::neon,
+                                      .tile = 8,
+                                      .tile_n = 6,
+                                      .fn = reinterpret_cast<KernelFn>(&f64_dgemm__neon_8x6)});
+
+}  // namespace armperf::kernels

@@ -1,0 +1,353 @@
+// Generated from the registry: every gemm variant (ours and the peers) against the double reference,
+// by residual: max|C - C_ref| <= c * eps * (k * |alpha| * max|A| * max|B| + |beta| * max|C0|) + eps *
+// max|C_ref|.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/registry.hpp"
+#include "tests/kernels/variant_param.hpp"
+
+namespace armperf {
+namespace {
+
+using kernels::GemmArgs;
+using kernels::GemmBlocking;
+using kernels::Trans;
+
+constexpr double kResidualFactor = 4.0;  // c in the bound; summation order differs per variant
+constexpr int kLdPad = 3;                // leading dimensions larger than the matrix, odd on purpose
+constexpr double kSentinel = -777.0;     // in C's padding columns: a store outside C shows up here
+
+struct Case {
+  Trans ta = Trans::no, tb = Trans::no;
+  std::int64_t m = 1, n = 1, k = 1;
+  double alpha = 1, beta = 0;
+  bool nan_in_c = false;    // only meaningful with beta == 0: NaN must be overwritten
+  GemmBlocking blocking{};  // ours only; peers ignore it
+  int threads = 1;
+};
+
+std::string describe(const Case& c) {
+  std::ostringstream os;
+  os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
+     << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
+     << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc;
+  return os.str();
+}
+
+template <class T>
+std::vector<T> random_values(std::size_t count, std::mt19937& rng) {
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  std::vector<T> v(count);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  return v;
+}
+
+// Runs one case through `fn` and the reference; returns the failure text, empty on success.
+template <class T>
+std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
+  std::mt19937 rng(static_cast<unsigned>(cs.m * 131 + cs.n * 17 + cs.k));
+  const std::int64_t a_rows = cs.ta == Trans::no ? cs.m : cs.k, a_cols = cs.ta == Trans::no ? cs.k : cs.m;
+  const std::int64_t b_rows = cs.tb == Trans::no ? cs.k : cs.n, b_cols = cs.tb == Trans::no ? cs.n : cs.k;
+  const std::int64_t lda = a_cols + kLdPad, ldb = b_cols + kLdPad, ldc = cs.n + kLdPad;
+  // At least one element: with k = 0 a matrix is empty, but callers still pass a valid pointer
+  // (oneDNN rejects a null one).
+  std::vector<T> a = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng);
+  std::vector<T> b = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng);
+  std::vector<T> c = random_values<T>(static_cast<std::size_t>(cs.m * ldc), rng);
+  for (std::int64_t i = 0; i < cs.m; ++i) {
+    for (std::int64_t j = 0; j < ldc; ++j) {
+      T& x = c[i * ldc + j];
+      if (j >= cs.n)
+        x = T(kSentinel);
+      else if (cs.nan_in_c)
+        x = std::numeric_limits<T>::quiet_NaN();
+    }
+  }
+  std::vector<T> ref = c;
+  GemmArgs<T> args{.trans_a = cs.ta,
+                   .trans_b = cs.tb,
+                   .m = cs.m,
+                   .n = cs.n,
+                   .k = cs.k,
+                   .alpha = T(cs.alpha),
+                   .a = a.data(),
+                   .lda = lda,
+                   .b = b.data(),
+                   .ldb = ldb,
+                   .beta = T(cs.beta),
+                   .c = c.data(),
+                   .ldc = ldc,
+                   .threads = cs.threads,
+                   .blocking = cs.blocking};
+  fn(args);
+  args.c = ref.data();
+  kernels::gemm_reference(args);
+
+  auto max_abs = [](const std::vector<T>& v) {
+    double m = 0;
+    for (T x : v) m = std::max(m, std::abs(double(x)));
+    return m;
+  };
+  double max_c0 = 0, max_ref = 0;
+  if (!cs.nan_in_c) {
+    for (std::int64_t i = 0; i < cs.m; ++i) {
+      for (std::int64_t j = 0; j < cs.n; ++j) max_ref = std::max(max_ref, std::abs(double(ref[i * ldc + j])));
+    }
+    max_c0 = 1.0;  // C0 was drawn from [-1, 1]
+  }
+  const double eps = std::numeric_limits<T>::epsilon();
+  const double bound =
+      kResidualFactor * eps *
+          (double(cs.k) * std::abs(cs.alpha) * max_abs(a) * max_abs(b) + std::abs(cs.beta) * max_c0) +
+      eps * max_ref;
+  for (std::int64_t i = 0; i < cs.m; ++i) {
+    for (std::int64_t j = 0; j < ldc; ++j) {
+      const double got = c[i * ldc + j], want = ref[i * ldc + j];
+      if (j >= cs.n) {
+        if (got != kSentinel)
+          return describe(cs) + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
+        continue;
+      }
+      if (!(std::abs(got - want) <= bound)) {  // also catches NaN
+        std::ostringstream os;
+        os << describe(cs) << ": C(" << i << "," << j << ") = " << got << ", reference " << want
+           << ", residual " << std::abs(got - want) << " > bound " << bound;
+        return os.str();
+      }
+    }
+  }
+  return {};
+}
+
+class GemmTest : public VariantTest {
+ protected:
+  // Our variant's tile (MR x NR); SVE's NR scales with the vector length this run has. Peers do not
+  // tell their tiles: a nominal 8 x 16 sweeps the sizes around the common ones.
+  std::int64_t mr() const { return ours() ? variant().tile : 8; }
+  std::int64_t nr() const {
+    std::int64_t nr = ours() ? variant().tile_n : 16;
+    if (variant().isa == Isa::sve) nr = nr * this_cpu().features.sve_vector_bits / 128;
+    return nr;
+  }
+  bool ours() const { return variant().impl == "armperf"; }
+
+  template <class T>
+  void run_cases(const std::vector<Case>& cases) {
+    const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant().fn);
+    for (const Case& c : cases) {
+      const std::string failure = check_case<T>(fn, c);
+      ASSERT_EQ(failure, "") << variant().name;
+    }
+  }
+  void run(const std::vector<Case>& cases) {
+    if (variant().dtype == "f64") {
+      run_cases<double>(cases);
+    } else {
+      run_cases<float>(cases);
+    }
+  }
+};
+
+// Odd sizes around the tile on both dimensions, every transpose pair, a short and a longer k.
+TEST_P(GemmTest, TileEdgesAndTransposes) {
+  const std::int64_t ms[] = {1, 7, mr() - 1, mr(), mr() + 1, 2 * mr() + 1};
+  const std::int64_t ns[] = {1, 7, nr() - 1, nr(), nr() + 1};
+  std::vector<Case> cases;
+  for (Trans ta : {Trans::no, Trans::yes}) {
+    for (Trans tb : {Trans::no, Trans::yes}) {
+      for (std::int64_t m : ms) {
+        for (std::int64_t n : ns) {
+          for (std::int64_t k : {1, 33}) {
+            if (m > 0 && n > 0)
+              cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0});
+          }
+        }
+      }
+    }
+  }
+  run(cases);
+}
+
+TEST_P(GemmTest, AlphaBetaAndNaNInCWhenBetaIsZero) {
+  const std::int64_t m = 2 * mr() + 1, n = nr() + 3, k = 29;
+  std::vector<Case> cases;
+  for (Trans ta : {Trans::no, Trans::yes}) {
+    for (Trans tb : {Trans::no, Trans::yes}) {
+      cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0, .nan_in_c = true});
+      cases.push_back(
+          {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = -2.5, .beta = 0, .nan_in_c = true});
+      cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 1});
+      cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = -0.5, .beta = 2});
+      cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 0, .beta = 0.5});
+    }
+  }
+  run(cases);
+}
+
+TEST_P(GemmTest, EmptyInnerDimensionScalesC) {
+  run({{.m = mr() + 1, .n = nr() + 1, .k = 0, .alpha = 1, .beta = 0.5},
+       {.m = mr() + 1, .n = nr() + 1, .k = 0, .alpha = 1, .beta = 0, .nan_in_c = true}});
+}
+
+// Several MC, KC and NC blocks with partial last blocks: exercises packing offsets and the beta = 1
+// accumulation of later K slices. Small explicit blocking keeps it cheap under qemu.
+TEST_P(GemmTest, CrossesCacheBlocks) {
+  const GemmBlocking small{.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()};
+  std::vector<Case> cases;
+  for (Trans ta : {Trans::no, Trans::yes}) {
+    for (Trans tb : {Trans::no, Trans::yes}) {
+      cases.push_back({.ta = ta,
+                       .tb = tb,
+                       .m = 5 * mr() + 3,
+                       .n = 5 * nr() + 1,
+                       .k = 3 * 16 + 5,
+                       .alpha = 0.75,
+                       .beta = -1,
+                       .blocking = small});
+    }
+  }
+  // The default, cache-derived blocking with k above the largest KC the driver picks.
+  cases.push_back({.m = mr() + 2, .n = nr() + 2, .k = 1100, .alpha = 1, .beta = 1});
+  run(cases);
+}
+
+// 2 and 4 threads split C as 1 x 2 / 2 x 1 and 2 x 2 grids; fewer tiles than threads leaves some
+// threads idle. Peers get the thread count through their own pools, but not more than the cores:
+// BLIS's spinning barriers take seconds per call when oversubscribed.
+TEST_P(GemmTest, ThreadedMatchesTheReference) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Case> cases;
+  for (int threads : {2, 4}) {
+    if (!ours() && threads > std::max(2, cores)) continue;
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      cases.push_back({.ta = ta,
+                       .tb = Trans::yes,
+                       .m = 3 * mr() + 1,
+                       .n = 2 * nr() + 5,
+                       .k = 40,
+                       .alpha = 1,
+                       .beta = 0,
+                       .nan_in_c = true,
+                       .threads = threads});
+      cases.push_back({.ta = ta,
+                       .tb = Trans::no,
+                       .m = 1,
+                       .n = 3 * nr() + 1,
+                       .k = 19,
+                       .alpha = 2,
+                       .beta = 1,
+                       .threads = threads});
+      cases.push_back({.ta = ta,
+                       .tb = Trans::no,
+                       .m = mr() - 1,
+                       .n = 7,
+                       .k = 5,
+                       .alpha = 1,
+                       .beta = 0.5,
+                       .threads = threads});
+    }
+  }
+  run(cases);
+}
+
+template <class T>
+void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
+  std::vector<T> a(16), b(16), c(16);
+  const GemmArgs<T> args{
+      .m = 4, .n = 4, .k = 4, .a = a.data(), .lda = 4, .b = b.data(), .ldb = 4, .c = c.data(), .ldc = 4};
+  auto expect_error = [&](GemmArgs<T> bad, const char* message) {
+    EXPECT_THAT([&] { fn(bad); },
+                ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr(message)));
+  };
+  auto bad = args;
+  bad.lda = 3;
+  expect_error(bad, "lda=3");
+  bad = args;
+  bad.n = -1;
+  expect_error(bad, "n=-1");
+  bad = args;
+  bad.threads = 0;
+  expect_error(bad, "threads=0");
+}
+
+TEST_P(GemmTest, RejectsBadArgumentsWithTheirName) {
+  if (variant().dtype == "f64") {
+    expect_rejections(variant().as<kernels::DgemmFn>());
+  } else {
+    expect_rejections(variant().as<kernels::SgemmFn>());
+  }
+}
+
+ARMPERF_INSTANTIATE_VARIANT_TESTS(GemmTest, "gemm");
+
+// The residual check itself must be able to fail: one product term dropped from one element
+// (what a kernel skipping its last k step does) exceeds the bound.
+TEST(GemmResidual, DetectsOneMissingProductTerm) {
+  auto drop_last_term = [](const GemmArgs<float>& args) {
+    kernels::gemm_reference(args);
+    const float a = args.trans_a == Trans::no ? args.a[args.k - 1] : args.a[(args.k - 1) * args.lda];
+    const float b = args.trans_b == Trans::no ? args.b[(args.k - 1) * args.ldb] : args.b[args.k - 1];
+    args.c[0] -= args.alpha * a * b;
+  };
+  const Case cs{.m = 5, .n = 6, .k = 40, .alpha = 1, .beta = 0};
+  EXPECT_THAT(check_case<float>(+drop_last_term, cs), ::testing::HasSubstr("C(0,0)"));
+  EXPECT_EQ(check_case<float>(&kernels::gemm_reference<float>, cs), "");
+}
+
+// Disjoint, covering, on whole tiles, and the cheaper grid: one output row is split by columns.
+TEST(GemmPartition, CoversCOnceOnWholeTiles) {
+  struct Shape {
+    std::int64_t m, n;
+    int threads;
+  };
+  for (const Shape s : {Shape{1024, 1024, 2}, Shape{1, 4096, 2}, Shape{4096, 64, 4}, Shape{7, 5, 4},
+                        Shape{100, 300, 6}, Shape{1025, 1023, 3}}) {
+    SCOPED_TRACE(std::to_string(s.m) + "x" + std::to_string(s.n) + " threads=" + std::to_string(s.threads));
+    const int mr = 6, nr = 64;
+    const auto ranges = kernels::gemm_partition(s.m, s.n, mr, nr, s.threads);
+    ASSERT_EQ(ranges.size(), static_cast<std::size_t>(s.threads));
+    std::vector<int> owner(static_cast<std::size_t>(s.m * s.n), 0);
+    for (const auto& r : ranges) {
+      if (r.empty()) continue;
+      EXPECT_EQ(r.i0 % mr, 0);
+      EXPECT_EQ(r.j0 % nr, 0);
+      EXPECT_TRUE(r.i1 % mr == 0 || r.i1 == s.m);
+      EXPECT_TRUE(r.j1 % nr == 0 || r.j1 == s.n);
+      for (std::int64_t i = r.i0; i < r.i1; ++i) {
+        for (std::int64_t j = r.j0; j < r.j1; ++j) ++owner[static_cast<std::size_t>(i * s.n + j)];
+      }
+    }
+    EXPECT_EQ(std::count(owner.begin(), owner.end(), 1), static_cast<long>(owner.size()));
+  }
+  const auto gemv = kernels::gemm_partition(1, 4096, 6, 64, 2);
+  EXPECT_EQ(gemv[0], (kernels::GemmRange{0, 1, 0, 2048}));
+  EXPECT_EQ(gemv[1], (kernels::GemmRange{0, 1, 2048, 4096}));
+}
+
+TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
+  const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
+  const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
+  EXPECT_EQ(blk.kc, 512);  // 2 KiB per packed row
+  EXPECT_EQ(blk.mc % 14, 0);
+  EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
+  EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
+  EXPECT_EQ(blk.nc % 32, 0);
+  const GemmBlocking fixed = kernels::gemm_blocking({.mc = 100, .kc = 64, .nc = 100}, 14, 32, 4, caches);
+  EXPECT_EQ(fixed.mc, 98);
+  EXPECT_EQ(fixed.kc, 64);
+  EXPECT_EQ(fixed.nc, 96);
+}
+
+}  // namespace
+}  // namespace armperf
