@@ -245,7 +245,9 @@ class RunBuilder {
     if (row.gflops) record(metric_slot(b, row_key::gflops, "GFLOP/s", Better::higher), kind, *row.gflops);
     if (row.gbps) record(metric_slot(b, row_key::gbps, "GB/s", Better::higher), kind, *row.gbps);
     if (row.pct_of_peak) record(metric_slot(b, row_key::pct_of_peak, "%", Better::higher), kind, *row.pct_of_peak);
-    for (const auto& [name, value] : row.counters) {
+    for (const auto& counter : row.counters) {
+      const std::string& name = counter.first;  // not a structured binding: clang < 16 cannot capture one
+      const double value = counter.second;
       const auto rate = std::find_if(kGbenchRates.begin(), kGbenchRates.end(),
                                      [&](const KnownRate& r) { return r.name == name; });
       if (rate != kGbenchRates.end())

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs armperf's build and test dependencies from Debian's archive (DESIGN §2): the native
-# libraries, their :arm64 twins for the cross build, the aarch64 compiler, qemu-user and gnuplot.
+# libraries, their :arm64 twins for the cross build, the aarch64 compiler, qemu-user, gnuplot and
+# chromium (the report render check).
 # Idempotent: only packages that are missing are installed, and they are listed first.
 # Usage: scripts/install-deps.sh [--native-only]
 set -euo pipefail
