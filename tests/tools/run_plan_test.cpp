@@ -122,7 +122,9 @@ TEST(RunPlan, StandardAddsTheOtherVariantsWithinItsBudgetSmallestShapesFirst) {
       at_last += item.name == benchmark_name(*item.variant, shapes.back());
     }
     EXPECT_EQ(at_first, variants.size()) << family.name;
-    if (family.name == "copy") EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+    if (family.name == "copy") {
+      EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+    }
   }
 }
 
@@ -156,7 +158,9 @@ TEST(RunPlan, FullOnTwoSocketAltraSweepsThreadsPlacementsAndMembinds) {
     placements.insert(p.placement);
     membinds.insert(p.membind);
     // Spread over one thread or every PU is compact again: measured once.
-    if (p.threads == 1 || p.threads == 160) EXPECT_EQ(p.placement, "compact");
+    if (p.threads == 1 || p.threads == 160) {
+      EXPECT_EQ(p.placement, "compact");
+    }
   }
   EXPECT_EQ(placements, (std::set<std::string>{"compact", "spread"}));
   EXPECT_EQ(membinds, (std::set<std::string>{"local", "remote", "interleave"}));
