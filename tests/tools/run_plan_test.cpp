@@ -19,7 +19,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const Topology& vm_2core() {
-  static const Topology t = Topology::from_synthetic("pack:1 [numa(memory=4GiB)] l3:1(size=32MiB) l2:2(size=512KiB) l1d:1(size=32KiB) core:1 pu:1");
+  static const Topology t = Topology::from_synthetic(
+      "pack:1 [numa(memory=4GiB)] l3:1(size=32MiB) l2:2(size=512KiB) l1d:1(size=32KiB) core:1 pu:1");
   return t;
 }
 const Topology& altra_80() {
@@ -27,7 +28,8 @@ const Topology& altra_80() {
   return t;
 }
 const Topology& altra_2socket() {
-  static const Topology t = Topology::from_synthetic("pack:2 [numa(memory=128GiB)] l3:1(size=32MiB) l2:80(size=1MiB) l1d:1(size=64KiB) core:1 pu:1");
+  static const Topology t = Topology::from_synthetic(
+      "pack:2 [numa(memory=128GiB)] l3:1(size=32MiB) l2:80(size=1MiB) l1d:1(size=64KiB) core:1 pu:1");
   return t;
 }
 const Topology& ampereone_192() {
@@ -135,6 +137,10 @@ TEST(RunPlan, KeysAreUniqueAndNamePoint) {
   for (const auto& item : plan.items) {
     EXPECT_TRUE(keys.insert(item.key).second) << item.key;
     EXPECT_THAT(item.key, HasSubstr(item.name));
+    // Kernel families pick their own thread counts (in their shapes): one thread per sweep binding.
+    if (item.kind == PlanItem::Kind::kernel) {
+      EXPECT_EQ(item.point.threads, 1) << item.key;
+    }
   }
 }
 
