@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -98,10 +98,11 @@ const nlohmann::json* stored_options(const nlohmann::json& context) {
   return &(*run)["options"];
 }
 
-void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>& command_line, int& exit_code) {
+void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>& command_line,
+                 int& exit_code) {
   const CpuInfo& cpu = this_cpu();
   if (!cpu.cap_error.empty()) throw InputError(cpu.cap_error);
-  const Topology& topology = [] () -> const Topology& {
+  const Topology& topology = []() -> const Topology& {
     try {
       return Topology::binding();
     } catch (const std::exception& e) {
@@ -143,14 +144,16 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   run::ExecuteSettings settings;
   settings.out_dir = a.resume.empty() ? (a.out.empty() ? default_out_dir(env) : a.out) : a.resume;
   if (a.resume.empty() && std::filesystem::exists(settings.out_dir + "/results.json")) {
-    throw InputError(fmt::format("--out {}: it already holds results.json (continue it with --resume {}, or "
-                                 "choose another directory)", settings.out_dir, settings.out_dir));
+    throw InputError(
+        fmt::format("--out {}: it already holds results.json (continue it with --resume {}, or "
+                    "choose another directory)",
+                    settings.out_dir, settings.out_dir));
   }
   settings.resume = !a.resume.empty();
   settings.context = run::run_context(env, cpu, topology, options, plan, warnings);
   settings.command_line = command_line;
-  settings.progress = a.quiet  ? run::ProgressMode::quiet
-                      : a.json ? run::ProgressMode::json
+  settings.progress = a.quiet                   ? run::ProgressMode::quiet
+                      : a.json                  ? run::ProgressMode::json
                       : ::isatty(STDOUT_FILENO) ? run::ProgressMode::terminal
                                                 : run::ProgressMode::lines;
   const run::RunOutcome outcome = run::execute(plan, settings);
@@ -164,15 +167,19 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("run", "Run the probes and kernel benchmarks of a profile into a results directory");
+  auto* cmd =
+      app.add_subcommand("run", "Run the probes and kernel benchmarks of a profile into a results directory");
   static RunArgs a;
-  cmd->add_option("--profile", a.profile, "quick (<= 60 s on 2 cores), standard (<= 10 min), full (scales with the machine)")
+  cmd->add_option("--profile", a.profile,
+                  "quick (<= 60 s on 2 cores), standard (<= 10 min), full (scales with the machine)")
       ->check(CLI::IsMember({"quick", "standard", "full"}));
-  cmd->add_option("--filter", a.filter, "Regex over kernel benchmark names (f32_copy__avx2_u32/4096) and probe names");
+  cmd->add_option("--filter", a.filter,
+                  "Regex over kernel benchmark names (f32_copy__avx2_u32/4096) and probe names");
   cmd->add_option("--threads", a.threads, "Thread counts, comma-separated: 1,2,4,all");
   cmd->add_option("--placement", a.placement, "compact and/or spread, comma-separated");
   cmd->add_option("--membind", a.membind, "local, remote and/or interleave, comma-separated");
-  cmd->add_option("--repetitions", a.repetitions, "Repetitions per benchmark (profile: 1 quick, 9 standard/full)");
+  cmd->add_option("--repetitions", a.repetitions,
+                  "Repetitions per benchmark (profile: 1 quick, 9 standard/full)");
   cmd->add_option("--min-time", a.min_time, "Minimum seconds per repetition");
   cmd->add_option("--pmu", a.pmu, "PMU events (libpfm4 names), comma-separated, for probes that count");
   auto* out = cmd->add_option("--out", a.out, "Results directory (default results/<host>-<UTC time>/)");

@@ -69,8 +69,10 @@ std::size_t row_count(const fs::path& results) {
 // Every variant of the copy family at its smallest size, at two placements: a few items of a
 // second or so each, so the signal lands mid-run.
 std::vector<std::string> run_args(const fs::path& dir) {
-  return {"run", "--filter", "^f32_copy__[a-z0-9]+_u[0-9]+/[0-9]{1,6}$", "--placement", "compact,spread",
-          "--repetitions", "3", "--min-time", "0.1", "--quiet", "--out", dir.string()};
+  return {"run",         "--filter",       "^f32_copy__[a-z0-9]+_u[0-9]+/[0-9]{1,6}$",
+          "--placement", "compact,spread", "--repetitions",
+          "3",           "--min-time",     "0.1",
+          "--quiet",     "--out",          dir.string()};
 }
 
 TEST(RunCli, SigintMidRunExits130WithValidResultsAndResumeCompletesThem) {
@@ -95,8 +97,8 @@ TEST(RunCli, SigintMidRunExits130WithValidResultsAndResumeCompletesThem) {
   EXPECT_GT(done.benchmarks.size(), cut.benchmarks.size());
   std::set<std::string> rows, items;
   for (const auto& row : done.benchmarks) {
-    const std::string key = row.value("name", "") + "#" + std::to_string(row.value("repetition_index", 0)) + "#" +
-                            row.value("aggregate_name", "");
+    const std::string key = row.value("name", "") + "#" + std::to_string(row.value("repetition_index", 0)) +
+                            "#" + row.value("aggregate_name", "");
     EXPECT_TRUE(rows.insert(key).second) << "duplicate " << key;
     items.insert(row.value("armperf_item", ""));
   }

@@ -89,7 +89,8 @@ TEST(RunExecutor, WritesResultsCsvReportReproAndRawGbench) {
   const auto rows = rows_of(dir.path());
   ASSERT_EQ(count_suite(rows, "kernel"), 1u);
   EXPECT_EQ(count_suite(rows, "probe"), std::size_t(test::kTestProbeRows));
-  const ResultRow& kernel = *std::find_if(rows.begin(), rows.end(), [](auto& r) { return r.suite == "kernel"; });
+  const ResultRow& kernel =
+      *std::find_if(rows.begin(), rows.end(), [](auto& r) { return r.suite == "kernel"; });
   EXPECT_EQ(kernel.op, "copy");
   EXPECT_EQ(kernel.isa, "scalar");
   EXPECT_TRUE(kernel.error_message.empty()) << kernel.error_message;
@@ -179,8 +180,8 @@ TEST(RunExecutor, ResumeOfADirectoryWithoutResultsNamesTheFile) {
 
 TEST(RunOutputs, ReproQuotesForTheShell) {
   EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
-  const std::string script = repro_script({"armperf", "run", "--filter", "a b"}, "/opt/armperf",
-                                          {{"ARMPERF_MAX_ISA", "neon"}});
+  const std::string script =
+      repro_script({"armperf", "run", "--filter", "a b"}, "/opt/armperf", {{"ARMPERF_MAX_ISA", "neon"}});
   EXPECT_THAT(script, HasSubstr("export ARMPERF_MAX_ISA='neon'\n"));
   EXPECT_THAT(script, HasSubstr("exec '/opt/armperf' 'run' '--filter' 'a b'\n"));
 }

@@ -19,7 +19,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const Topology& vm_2core() {
-  static const Topology t = Topology::from_synthetic("pack:1 [numa(memory=4GiB)] l3:1(size=32MiB) l2:2(size=512KiB) l1d:1(size=32KiB) core:1 pu:1");
+  static const Topology t = Topology::from_synthetic(
+      "pack:1 [numa(memory=4GiB)] l3:1(size=32MiB) l2:2(size=512KiB) l1d:1(size=32KiB) core:1 pu:1");
   return t;
 }
 const Topology& altra_80() {
@@ -27,7 +28,8 @@ const Topology& altra_80() {
   return t;
 }
 const Topology& altra_2socket() {
-  static const Topology t = Topology::from_synthetic("pack:2 [numa(memory=128GiB)] l3:1(size=32MiB) l2:80(size=1MiB) l1d:1(size=64KiB) core:1 pu:1");
+  static const Topology t = Topology::from_synthetic(
+      "pack:2 [numa(memory=128GiB)] l3:1(size=32MiB) l2:80(size=1MiB) l1d:1(size=64KiB) core:1 pu:1");
   return t;
 }
 const Topology& ampereone_192() {
@@ -122,7 +124,9 @@ TEST(RunPlan, StandardAddsTheOtherVariantsWithinItsBudgetSmallestShapesFirst) {
       at_last += item.name == benchmark_name(*item.variant, shapes.back());
     }
     EXPECT_EQ(at_first, variants.size()) << family.name;
-    if (family.name == "copy") EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+    if (family.name == "copy") {
+      EXPECT_EQ(at_last, 1u) << "only the showcase variant at the DRAM size";
+    }
   }
 }
 
@@ -133,6 +137,10 @@ TEST(RunPlan, KeysAreUniqueAndNamePoint) {
   for (const auto& item : plan.items) {
     EXPECT_TRUE(keys.insert(item.key).second) << item.key;
     EXPECT_THAT(item.key, HasSubstr(item.name));
+    // Kernel families pick their own thread counts (in their shapes): one thread per sweep binding.
+    if (item.kind == PlanItem::Kind::kernel) {
+      EXPECT_EQ(item.point.threads, 1) << item.key;
+    }
   }
 }
 
@@ -156,7 +164,9 @@ TEST(RunPlan, FullOnTwoSocketAltraSweepsThreadsPlacementsAndMembinds) {
     placements.insert(p.placement);
     membinds.insert(p.membind);
     // Spread over one thread or every PU is compact again: measured once.
-    if (p.threads == 1 || p.threads == 160) EXPECT_EQ(p.placement, "compact");
+    if (p.threads == 1 || p.threads == 160) {
+      EXPECT_EQ(p.placement, "compact");
+    }
   }
   EXPECT_EQ(placements, (std::set<std::string>{"compact", "spread"}));
   EXPECT_EQ(membinds, (std::set<std::string>{"local", "remote", "interleave"}));

@@ -7,8 +7,8 @@ namespace armperf::run {
 std::vector<std::string> run_warnings(const Environment& env, const TopologySummary& topo) {
   std::vector<std::string> out = warnings(env);
   if (topo.smt > 1) {
-    out.push_back(fmt::format("SMT is on ({} PUs per core): threads beyond the cores share a core's pipelines",
-                              topo.smt));
+    out.push_back(fmt::format(
+        "SMT is on ({} PUs per core): threads beyond the cores share a core's pipelines", topo.smt));
   }
   return out;
 }

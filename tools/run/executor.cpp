@@ -85,7 +85,8 @@ class Executor {
   RunOutcome run(const std::vector<std::string>& done) {
     configure_gbench(plan_);
     install_interrupt_flag();
-    Progress progress(settings_.progress, settings_.progress_out, plan_.items.size(), plan_.estimated_seconds());
+    Progress progress(settings_.progress, settings_.progress_out, plan_.items.size(),
+                      plan_.estimated_seconds());
     for (const PlanItem& item : plan_.items) {
       if (interrupted()) break;
       const std::string label = item_label(item);
@@ -107,10 +108,10 @@ class Executor {
     reporter_.finish();
     outcome_.signal = interrupted();
     if (Topology::binding().is_this_system()) unbind_calling_thread(Topology::binding());
-    progress.done(fmt::format("{}: {} item(s) run, {} skipped, {} failed, {} row(s) written{}",
-                              settings_.out_dir, outcome_.items_run, outcome_.items_skipped,
-                              outcome_.items_failed, outcome_.rows_written,
-                              outcome_.signal ? fmt::format(" — interrupted by signal {}", outcome_.signal) : ""));
+    progress.done(
+        fmt::format("{}: {} item(s) run, {} skipped, {} failed, {} row(s) written{}", settings_.out_dir,
+                    outcome_.items_run, outcome_.items_skipped, outcome_.items_failed, outcome_.rows_written,
+                    outcome_.signal ? fmt::format(" — interrupted by signal {}", outcome_.signal) : ""));
     return outcome_;
   }
 
@@ -211,8 +212,8 @@ PreviousRun read_previous_run(const std::string& out_dir) {
   const fs::path dir(out_dir);
   const fs::path results = dir / run_file::results;
   if (!fs::exists(results)) {
-    throw std::runtime_error(fmt::format("{}: no results to resume (expected a directory written by armperf run)",
-                                         results.string()));
+    throw std::runtime_error(fmt::format(
+        "{}: no results to resume (expected a directory written by armperf run)", results.string()));
   }
   ResultFile file = read_results(results.string());
   std::string cut_item;

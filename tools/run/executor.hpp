@@ -27,10 +27,10 @@ struct ExecuteSettings {
 struct RunOutcome {
   int signal = 0;  // SIGINT / SIGTERM that stopped the run, 0 when it finished
   std::size_t items_run = 0;
-  std::size_t items_skipped = 0;  // already in the results being resumed
-  std::size_t items_failed = 0;   // a probe threw, or a kernel benchmark produced no run
-  std::size_t rows_written = 0;   // by this run (not counting rows carried over by --resume)
-  std::vector<std::string> notes; // failures, refused bindings, probe notes
+  std::size_t items_skipped = 0;   // already in the results being resumed
+  std::size_t items_failed = 0;    // a probe threw, or a kernel benchmark produced no run
+  std::size_t rows_written = 0;    // by this run (not counting rows carried over by --resume)
+  std::vector<std::string> notes;  // failures, refused bindings, probe notes
 };
 
 // Item keys of a previous run's results (the rows' armperf_item field), less the item an

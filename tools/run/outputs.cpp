@@ -58,7 +58,8 @@ std::string notes_markdown(const std::vector<std::string>& notes) {
 }
 
 // The command line recorded in the results' context (for a resumed run, the first run's).
-std::vector<std::string> recorded_command_line(const std::string& results, const std::vector<std::string>& fallback) {
+std::vector<std::string> recorded_command_line(const std::string& results,
+                                               const std::vector<std::string>& fallback) {
   const ResultFile file = read_results(results);
   const auto it = file.context.find(context_key::command_line);
   if (it == file.context.end() || !it->is_array()) return fallback;
@@ -77,15 +78,16 @@ std::string shell_quote(const std::string& text) {
 }
 
 std::vector<std::pair<std::string, std::string>> reproducible_environment() {
-  static constexpr std::array<std::string_view, 8> kPrefixes = {"ARMPERF_", "HWLOC_", "QEMU_", "OMP_",
-                                                                 "OPENBLAS_", "BLIS_", "ONEDNN_", "DNNL_"};
+  static constexpr std::array<std::string_view, 8> kPrefixes = {"ARMPERF_",  "HWLOC_", "QEMU_",   "OMP_",
+                                                                "OPENBLAS_", "BLIS_",  "ONEDNN_", "DNNL_"};
   std::vector<std::pair<std::string, std::string>> out;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string_view entry = *e;
     const auto eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
-    const bool wanted = std::any_of(kPrefixes.begin(), kPrefixes.end(),
-                                    [&](std::string_view prefix) { return entry.substr(0, prefix.size()) == prefix; });
+    const bool wanted = std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view prefix) {
+      return entry.substr(0, prefix.size()) == prefix;
+    });
     if (wanted) out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
   }
   std::sort(out.begin(), out.end());
@@ -94,12 +96,15 @@ std::vector<std::pair<std::string, std::string>> reproducible_environment() {
 
 std::string repro_script(const std::vector<std::string>& command_line, const std::string& executable,
                          const std::vector<std::pair<std::string, std::string>>& environment) {
-  std::string out = "#!/bin/sh\n# Reproduces the armperf run that wrote this directory: the same binary, command line\n"
-                    "# and the environment variables that change what armperf measures.\nset -e\n";
+  std::string out =
+      "#!/bin/sh\n# Reproduces the armperf run that wrote this directory: the same binary, command line\n"
+      "# and the environment variables that change what armperf measures.\nset -e\n";
   out += fmt::format("cd {}\n", shell_quote(fs::current_path().string()));
-  for (const auto& [name, value] : environment) out += fmt::format("export {}={}\n", name, shell_quote(value));
+  for (const auto& [name, value] : environment)
+    out += fmt::format("export {}={}\n", name, shell_quote(value));
   out += fmt::format("exec {}", shell_quote(executable));
-  for (std::size_t i = 1; i < command_line.size(); ++i) out += fmt::format(" {}", shell_quote(command_line[i]));
+  for (std::size_t i = 1; i < command_line.size(); ++i)
+    out += fmt::format(" {}", shell_quote(command_line[i]));
   out += "\n";
   return out;
 }
@@ -114,8 +119,9 @@ void write_derived_files(const std::string& dir, const std::vector<std::string>&
   inputs.push_back({std::move(run), labels.front()});
   const reports::Report report = reports::build_report(inputs, 0);
   const reports::Charts charts = reports::make_charts(report);
-  write_file(base / run_file::report_md,
-             with_chart_files(base, reports::render_markdown(report, charts), charts) + notes_markdown(notes));
+  write_file(
+      base / run_file::report_md,
+      with_chart_files(base, reports::render_markdown(report, charts), charts) + notes_markdown(notes));
   write_file(base / run_file::report_html, reports::render_html(report, charts));
   write_file(base / run_file::csv, reports::render_csv(report));
 

@@ -22,9 +22,12 @@ using json = nlohmann::json;
 // seconds, standard ones sweep working sets and thread counts.
 double probe_estimate_seconds(Profile profile) {
   switch (profile) {
-    case Profile::quick: return 2;
-    case Profile::standard: return 20;
-    case Profile::full: return 60;
+    case Profile::quick:
+      return 2;
+    case Profile::standard:
+      return 20;
+    case Profile::full:
+      return 60;
   }
   return 0;
 }
@@ -34,7 +37,8 @@ int parse_thread_count(const std::string& text, int pus) {
   int value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 1) {
-    throw std::invalid_argument(fmt::format("--threads: '{}' is not a thread count (expected 1, 2, ... or all)", text));
+    throw std::invalid_argument(
+        fmt::format("--threads: '{}' is not a thread count (expected 1, 2, ... or all)", text));
   }
   if (value > pus) {
     throw std::invalid_argument(
@@ -147,10 +151,19 @@ struct Candidate {
   PlanItem item;
 };
 
+// Kernel benchmarks run on the calling thread; a family that runs a team says so in its shapes
+// (gemm: "/threads:N") and its "threads" counter. So kernels take the sweep's placements and
+// memory bindings at one thread, and no row claims a thread count its family did not run.
+std::vector<SweepPoint> kernel_points(const std::vector<SweepPoint>& points) {
+  std::vector<SweepPoint> out;
+  for (const SweepPoint& p : points) append_unique(out, SweepPoint{1, p.placement, p.membind});
+  return out;
+}
+
 std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter) {
   auto& registry = KernelRegistry::instance();
   std::vector<Candidate> out;
-  for (const SweepPoint& point : plan.points) {
+  for (const SweepPoint& point : kernel_points(plan.points)) {
     BenchPlan sizes = plan.sizes;
     sizes.threads = point.threads;
     for (const KernelFamily& family : registry.families()) {
@@ -174,7 +187,8 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
           c.item.variant = variant;
           c.item.shape = shapes[s];
           c.item.point = point;
-          c.item.estimate_seconds = kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
+          c.item.estimate_seconds =
+              kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
           out.push_back(std::move(c));
         }
       }
@@ -204,7 +218,8 @@ void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex
     total += c.item.estimate_seconds;
     chosen.push_back(std::move(c));
   }
-  std::sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
   for (auto& c : chosen) plan.items.push_back(std::move(c.item));
 }
 
@@ -236,15 +251,20 @@ std::regex compile_filter(const std::string& filter) {
   try {
     return std::regex(filter.empty() ? std::string(".*") : filter, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    throw std::invalid_argument(fmt::format("--filter: '{}' is not a valid regular expression ({})", filter, e.what()));
+    throw std::invalid_argument(
+        fmt::format("--filter: '{}' is not a valid regular expression ({})", filter, e.what()));
   }
 }
 
 }  // namespace
 
 json to_json(const RunOptions& o) {
-  json j = {{"profile", std::string(profile_name(o.profile))}, {"filter", o.filter}, {"threads", o.threads},
-            {"placements", o.placements}, {"membinds", o.membinds}, {"pmu_events", o.pmu_events}};
+  json j = {{"profile", std::string(profile_name(o.profile))},
+            {"filter", o.filter},
+            {"threads", o.threads},
+            {"placements", o.placements},
+            {"membinds", o.membinds},
+            {"pmu_events", o.pmu_events}};
   if (o.repetitions) j["repetitions"] = *o.repetitions;
   if (o.min_time) j["min_time"] = *o.min_time;
   return j;
@@ -285,9 +305,12 @@ double default_min_time(Profile profile) {
   // quick: enough iterations for a stable rate on a cache-sized shape, little more;
   // standard/full: gbench's own default would be 0.5 s, 9 repetitions make up the rest.
   switch (profile) {
-    case Profile::quick: return 0.01;
-    case Profile::standard: return 0.05;
-    case Profile::full: return 0.2;
+    case Profile::quick:
+      return 0.01;
+    case Profile::standard:
+      return 0.05;
+    case Profile::full:
+      return 0.2;
   }
   return 0.01;
 }
@@ -317,11 +340,13 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
   plan.profile = options.profile;
   plan.repetitions = options.repetitions.value_or(default_repetitions(options.profile));
   if (plan.repetitions < 1) {
-    throw std::invalid_argument(fmt::format("--repetitions: {} is not a repetition count (expected >= 1)", plan.repetitions));
+    throw std::invalid_argument(
+        fmt::format("--repetitions: {} is not a repetition count (expected >= 1)", plan.repetitions));
   }
   plan.min_time = options.min_time.value_or(default_min_time(options.profile));
   if (!(plan.min_time >= 0)) {
-    throw std::invalid_argument(fmt::format("--min-time: {} is not a time in seconds (expected >= 0)", plan.min_time));
+    throw std::invalid_argument(
+        fmt::format("--min-time: {} is not a time in seconds (expected >= 0)", plan.min_time));
   }
   plan.pmu_events = options.pmu_events;
   plan.sizes = sizes;
@@ -331,9 +356,10 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
   add_probe_items(plan, options, filter);
   add_kernel_items(plan, options, filter);
   if (plan.items.empty()) {
-    throw std::invalid_argument(options.filter.empty()
-                                    ? "nothing to run: no kernel family or probe is registered in this build"
-                                    : fmt::format("--filter '{}' matches no kernel benchmark or probe", options.filter));
+    throw std::invalid_argument(
+        options.filter.empty()
+            ? "nothing to run: no kernel family or probe is registered in this build"
+            : fmt::format("--filter '{}' matches no kernel benchmark or probe", options.filter));
   }
   return plan;
 }
@@ -343,20 +369,26 @@ void check_fits_memory(const RunPlan& plan, std::uint64_t available_bytes) {
     if (item.kind != PlanItem::Kind::kernel) continue;
     const double bytes = shape_bytes(*item.variant, item.shape);
     if (bytes > double(available_bytes)) {
-      throw std::invalid_argument(fmt::format("{}: a working set of {:.0f} MB exceeds the {:.0f} MB of free memory",
-                                              item.name, bytes / 1e6, double(available_bytes) / 1e6));
+      throw std::invalid_argument(
+          fmt::format("{}: a working set of {:.0f} MB exceeds the {:.0f} MB of free memory", item.name,
+                      bytes / 1e6, double(available_bytes) / 1e6));
     }
   }
 }
 
 json plan_json(const RunPlan& plan) {
   json points = json::array();
-  for (const auto& p : plan.points) points.push_back({{"threads", p.threads}, {"placement", p.placement}, {"membind", p.membind}});
+  for (const auto& p : plan.points)
+    points.push_back({{"threads", p.threads}, {"placement", p.placement}, {"membind", p.membind}});
   json items = json::array();
   for (const auto& item : plan.items) {
-    json j = {{"key", item.key}, {"suite", item.kind == PlanItem::Kind::kernel ? "kernel" : "probe"},
-              {"name", item.name}, {"threads", item.point.threads}, {"placement", item.point.placement},
-              {"membind", item.point.membind}, {"estimate_seconds", item.estimate_seconds}};
+    json j = {{"key", item.key},
+              {"suite", item.kind == PlanItem::Kind::kernel ? "kernel" : "probe"},
+              {"name", item.name},
+              {"threads", item.point.threads},
+              {"placement", item.point.placement},
+              {"membind", item.point.membind},
+              {"estimate_seconds", item.estimate_seconds}};
     if (item.kind == PlanItem::Kind::kernel) j["family"] = item.family;
     if (!item.probe_threads.empty()) j["probe_threads"] = item.probe_threads;
     items.push_back(std::move(j));
@@ -364,8 +396,11 @@ json plan_json(const RunPlan& plan) {
   return {{"profile", std::string(profile_name(plan.profile))},
           {"repetitions", plan.repetitions},
           {"min_time_seconds", plan.min_time},
-          {"sizes", {{"l1_bytes", plan.sizes.l1_bytes}, {"l2_bytes", plan.sizes.l2_bytes},
-                     {"llc_bytes", plan.sizes.llc_bytes}, {"dram_bytes", plan.sizes.dram_bytes}}},
+          {"sizes",
+           {{"l1_bytes", plan.sizes.l1_bytes},
+            {"l2_bytes", plan.sizes.l2_bytes},
+            {"llc_bytes", plan.sizes.llc_bytes},
+            {"dram_bytes", plan.sizes.dram_bytes}}},
           {"points", points},
           {"pmu_events", plan.pmu_events},
           {"items", items},
@@ -392,9 +427,11 @@ std::string describe(const RunPlan& plan) {
   for (const auto& p : plan.points) out += fmt::format(" {}", point_key(p));
   out += "\n";
   for (const auto& [family, count] : kernels_per_family) {
-    out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count, seconds_per_family[family]);
+    out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count,
+                       seconds_per_family[family]);
   }
-  out += fmt::format("probes  {}\n", probes.empty() ? std::string("(none registered)") : fmt::format("{}", fmt::join(probes, ", ")));
+  out += fmt::format("probes  {}\n", probes.empty() ? std::string("(none registered)")
+                                                    : fmt::format("{}", fmt::join(probes, ", ")));
   out += fmt::format("{} item(s), estimated time {:.0f} s\n", plan.items.size(), plan.estimated_seconds());
   return out;
 }

@@ -20,12 +20,12 @@ namespace armperf::run {
 // What the user asked for; empty / unset fields take the profile's choice.
 struct RunOptions {
   Profile profile = Profile::quick;
-  std::string filter;                  // ECMAScript regex over kernel benchmark and probe names
-  std::vector<std::string> threads;    // "1", "4", "all"
-  std::vector<std::string> placements; // "compact", "spread"
-  std::vector<std::string> membinds;   // "local", "remote", "interleave"
+  std::string filter;                   // ECMAScript regex over kernel benchmark and probe names
+  std::vector<std::string> threads;     // "1", "4", "all"
+  std::vector<std::string> placements;  // "compact", "spread"
+  std::vector<std::string> membinds;    // "local", "remote", "interleave"
   std::optional<int> repetitions;
-  std::optional<double> min_time;      // seconds per repetition (gbench --benchmark_min_time)
+  std::optional<double> min_time;  // seconds per repetition (gbench --benchmark_min_time)
   std::vector<std::string> pmu_events;
 };
 nlohmann::json to_json(const RunOptions& options);
@@ -45,13 +45,13 @@ std::string point_key(const SweepPoint& point);
 struct PlanItem {
   enum class Kind { kernel, probe };
   Kind kind = Kind::kernel;
-  std::string key;   // unique in the plan, stable across runs: --resume matches rows by it
-  std::string name;  // the gbench benchmark name, or the probe name
-  std::string family;                       // kernel family; empty for a probe
-  const KernelVariant* variant = nullptr;   // kernels only
-  BenchShape shape;                         // kernels only
+  std::string key;     // unique in the plan, stable across runs: --resume matches rows by it
+  std::string name;    // the gbench benchmark name, or the probe name
+  std::string family;  // kernel family; empty for a probe
+  const KernelVariant* variant = nullptr;  // kernels only
+  BenchShape shape;                        // kernels only
   SweepPoint point;
-  std::vector<int> probe_threads;           // probes: the thread counts they sweep (empty: their default)
+  std::vector<int> probe_threads;  // probes: the thread counts they sweep (empty: their default)
   double estimate_seconds = 0;
 };
 
@@ -67,8 +67,8 @@ struct RunPlan {
 };
 
 // Profile defaults (DESIGN §6, §7).
-int default_repetitions(Profile profile);    // 1 quick, 9 standard and full
-double default_min_time(Profile profile);    // seconds per repetition
+int default_repetitions(Profile profile);  // 1 quick, 9 standard and full
+double default_min_time(Profile profile);  // seconds per repetition
 // Thread counts a profile sweeps on this topology: quick {1}; standard {1, all cores}; full 1, 2, 4,
 // ... below the cores, one NUMA node's cores, one package's cores, all cores, all PUs.
 std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& topo);

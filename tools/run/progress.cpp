@@ -53,13 +53,19 @@ void Progress::finish(const std::string& item, const std::string& status, double
       return;
     case ProgressMode::json:
       fmt::print(out_, "{}\n",
-                 nlohmann::json{{"event", "item"}, {"done", done_}, {"total", total_}, {"item", item},
-                                {"status", status}, {"rows", rows}, {"seconds", took}, {"eta_seconds", eta_seconds()}}
+                 nlohmann::json{{"event", "item"},
+                                {"done", done_},
+                                {"total", total_},
+                                {"item", item},
+                                {"status", status},
+                                {"rows", rows},
+                                {"seconds", took},
+                                {"eta_seconds", eta_seconds()}}
                      .dump());
       break;
     case ProgressMode::lines:
-      fmt::print(out_, "[{}/{}] {} {} ({:.2f} s, {} row(s)) ETA {}\n", done_, total_, item, status, took, rows,
-                 duration_text(eta_seconds()));
+      fmt::print(out_, "[{}/{}] {} {} ({:.2f} s, {} row(s)) ETA {}\n", done_, total_, item, status, took,
+                 rows, duration_text(eta_seconds()));
       break;
     case ProgressMode::terminal:
       // Only what needs attention stays on screen; the rest is overwritten by the next item.
@@ -74,8 +80,9 @@ void Progress::done(const std::string& summary) {
     case ProgressMode::quiet:
       return;
     case ProgressMode::json:
-      fmt::print(out_, "{}\n", nlohmann::json{{"event", "done"}, {"summary", summary},
-                                              {"seconds", seconds_since(started_)}}.dump());
+      fmt::print(out_, "{}\n",
+                 nlohmann::json{{"event", "done"}, {"summary", summary}, {"seconds", seconds_since(started_)}}
+                     .dump());
       break;
     case ProgressMode::terminal:
       fmt::print(out_, "\r\033[K{}\n", summary);

@@ -18,7 +18,8 @@ class Progress {
 
   void start(const std::string& item);
   // status: "ok", "skipped (in results)", "error: ...", "interrupted".
-  void finish(const std::string& item, const std::string& status, double item_estimate_seconds, std::size_t rows);
+  void finish(const std::string& item, const std::string& status, double item_estimate_seconds,
+              std::size_t rows);
   // The last line: totals and where the results are.
   void done(const std::string& summary);
 
