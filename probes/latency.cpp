@@ -69,7 +69,9 @@ std::vector<CacheStep> detect_cache_steps(const std::vector<LatencyPoint>& curve
       continue;
     }
     const std::size_t start = i;
-    while (i + 1 < curve.size() && curve[i + 1].ns >= 1.15 * curve[i].ns) ++i;
+    // A rise spread over points (+15 % or more each) belongs to this step; a point that doubles the
+    // latency is the next level missing, the next step.
+    while (i + 1 < curve.size() && curve[i + 1].ns >= 1.15 * curve[i].ns && curve[i + 1].ns < 2 * curve[i].ns) ++i;
     steps.push_back({curve[start - 1].bytes, curve[start].bytes, plateau, curve[i].ns});
     plateau = curve[i].ns;
   }

@@ -35,7 +35,8 @@ struct CacheStep {
   double ns_after;
 };
 // Steps where the latency rises to ≥ ratio × the plateau before it; a rise spread over several points
-// counts once (its end is where the next point rises by less than 15 %). Points sorted by bytes.
+// counts once (it goes on while each point rises by 15 % or more but less than 2×). Points sorted by
+// bytes.
 std::vector<CacheStep> detect_cache_steps(const std::vector<LatencyPoint>& curve, double ratio = 1.4);
 
 // "step 1 at 32 KiB..64 KiB (1.1 -> 3.9 ns) — hwloc L1d 48 KiB", one line per step.

@@ -59,7 +59,7 @@ TEST(Latency, DetectsTheStepsOfACacheHierarchy) {
   // 1 ns to 32 KiB, 4 ns to 512 KiB, a gradual rise to 12 ns (L3), then 90 ns memory.
   const std::vector<LatencyPoint> curve = {
       {4 << 10, 1.0},    {8 << 10, 1.0},   {16 << 10, 1.1},   {32 << 10, 1.0},  {64 << 10, 4.0},
-      {128 << 10, 4.1},  {256 << 10, 4.0}, {512 << 10, 4.2},  {1 << 20, 8.0},   {2 << 20, 11.5},
+      {128 << 10, 4.1},  {256 << 10, 4.0}, {512 << 10, 4.2},  {1 << 20, 8.0},   {2 << 20, 10.5},
       {4 << 20, 12.0},   {8 << 20, 12.2},  {16 << 20, 12.5},  {32 << 20, 60.0}, {64 << 20, 88.0},
       {128 << 20, 90.0}, {256 << 20, 91.0}};
   const auto steps = detect_cache_steps(curve);
@@ -67,7 +67,7 @@ TEST(Latency, DetectsTheStepsOfACacheHierarchy) {
   EXPECT_EQ(steps[0].last_fit, 32u << 10);
   EXPECT_EQ(steps[0].first_miss, 64u << 10);
   EXPECT_EQ(steps[1].last_fit, 512u << 10);
-  EXPECT_DOUBLE_EQ(steps[1].ns_after, 11.5);  // the rise over two points counts once
+  EXPECT_DOUBLE_EQ(steps[1].ns_after, 10.5);  // the rise over two points counts once
   EXPECT_EQ(steps[2].last_fit, 16u << 20);
   EXPECT_DOUBLE_EQ(steps[2].ns_after, 88.0);
 
@@ -76,6 +76,15 @@ TEST(Latency, DetectsTheStepsOfACacheHierarchy) {
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_NE(lines[0].find("L1 data 32 KiB"), std::string::npos) << lines[0];
   EXPECT_NE(lines[2].find("L3 unified 16 MiB"), std::string::npos) << lines[2];
+}
+
+TEST(Latency, AdjacentJumpsAreSeparateSteps) {
+  // L2 ends at 512 KiB, and the next level is already missed at 2 MiB: two steps, not one long rise.
+  const auto steps = detect_cache_steps({{256 << 10, 4.0}, {512 << 10, 7.0}, {1 << 20, 9.0}, {2 << 20, 100.0}, {4 << 20, 101.0}});
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].last_fit, 256u << 10);
+  EXPECT_DOUBLE_EQ(steps[0].ns_after, 9.0);
+  EXPECT_EQ(steps[1].last_fit, 1u << 20);
 }
 
 TEST(Latency, FlatCurveHasNoSteps) {
