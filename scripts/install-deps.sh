@@ -16,13 +16,14 @@ libs=(libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libpfm4-dev libsle
 # libdnnl-dev and libxnnpack-dev are not Multi-Arch: same (their :arm64 twins conflict with them),
 # so the cross build on x86 goes without them and CMake says so; on an ARM host they are native.
 # libxnnpack-dev's xnnpack.h includes pthreadpool.h without depending on libpthreadpool-dev.
-peers=(libdnnl-dev libxnnpack-dev libpthreadpool-dev)
+peers=(libdnnl-dev libxnnpack-dev libpthreadpool-dev libfaiss-dev)
 # oneDNN's :arm64 -dev package cannot sit beside the native one (dnnl_config.h differs): the cross
 # build links the arm64 runtime library and shares the headers.
 arm64_runtime=(libdnnl2)
-# Host tools and header-only libraries (architecture independent).
+# Host tools and header-only libraries (architecture independent; Eigen and Spectra are the
+# spectral family's peers and test references).
 tools=(build-essential cmake pkg-config git libcli11-dev nlohmann-json3-dev hwloc gnuplot-nox
-       chromium python3)  # chromium + python3: the report render check of scripts/test.sh
+       libeigen3-dev libspectra-dev chromium python3)  # chromium + python3: the report render check of scripts/test.sh
 cross=(g++-aarch64-linux-gnu qemu-user)
 
 # Libraries are named with their architecture: once the :arm64 twin is installed, a bare name is
