@@ -158,9 +158,14 @@ RowKind classify(const json& raw, const ResultRow& row) {
   return kind;
 }
 
+// armperf rows match across files by what was measured, not by the benchmark name's argument
+// spelling; the variant (the name's first segment, e.g. f32_relu__avx2_u16) stays in the key
+// because two variants of one op on one ISA are different kernels, not repetitions of one.
 std::string key_of(const Benchmark& b) {
   if (b.op.empty()) return b.name;
-  std::string key = fmt::format("{}/{}/{}/{}/{}/threads:{}", b.op, b.impl, b.isa, b.dtype, b.size, b.threads);
+  const std::string_view variant = std::string_view(b.name).substr(0, b.name.find('/'));
+  std::string key = variant == b.op ? "" : std::string(variant) + "/";
+  key += fmt::format("{}/{}/{}/{}/{}/threads:{}", b.op, b.impl, b.isa, b.dtype, b.size, b.threads);
   if (!b.placement.empty()) key += "/" + b.placement;
   if (!b.membind.empty()) key += "/" + b.membind;
   return key;

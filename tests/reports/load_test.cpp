@@ -90,6 +90,19 @@ TEST(Load, ArmperfRowsAreKeyedByTheirFields) {
   EXPECT_EQ(run.context_value("cpu_model"), "Ampere Altra, Neoverse N1");
 }
 
+TEST(Load, TwoVariantsOfOneOpAreTwoRows) {
+  // Same op, impl, ISA, dtype and size: only the variant name tells the unrolls apart.
+  const reports::Run run = parse_run(R"({"benchmarks": [
+      {"name": "f32_relu__avx2_u16/4096", "op": "relu", "impl": "armperf", "isa": "avx2", "dtype": "f32",
+       "size": "4096", "threads": 1, "real_time": 1},
+      {"name": "f32_relu__avx2_u32/4096", "op": "relu", "impl": "armperf", "isa": "avx2", "dtype": "f32",
+       "size": "4096", "threads": 1, "real_time": 2}]})",
+                                     "variants.json");
+  ASSERT_EQ(run.benchmarks.size(), 2u);
+  EXPECT_EQ(run.benchmarks[0].key, "f32_relu__avx2_u16/relu/armperf/avx2/f32/4096/threads:1");
+  EXPECT_EQ(run.benchmarks[1].metric("real_time")->samples, std::vector<double>{2.0});
+}
+
 TEST(Load, BareNonFiniteTokensAndCutOffFiles) {
   // Some gbench versions write bare NaN/Infinity: read (by core/result), carried as no measurement.
   const reports::Run nan = parse_run(R"({"benchmarks": [{"name": "a", "real_time": NaN, "cpu_time": 2},
