@@ -127,17 +127,27 @@ std::string inline_svg(std::string svg, const std::string& title, std::size_t in
   return svg;
 }
 
+}  // namespace
+
 // One colour per input, the same in every chart of a report (the Okabe-Ito palette: safe for colour blindness).
-constexpr std::array<std::string_view, 8> kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                                      "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+std::string_view series_color(std::size_t i) {
+  constexpr std::array<std::string_view, 8> kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                                        "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+  return kPalette[i % kPalette.size()];
+}
+
+std::string_view gnuplot_terminal() { return kTerminal; }
+
+std::string gnuplot_string(std::string_view s) { return fmt::format("\"{}\"", gnuplot_label(s)); }
+
+namespace {
 
 std::string colors_of(const std::vector<std::size_t>& inputs) {
   std::string words;
-  for (std::size_t i : inputs) words += fmt::format("{}{}", words.empty() ? "" : " ", kPalette[i % kPalette.size()]);
+  for (std::size_t i : inputs) words += fmt::format("{}{}", words.empty() ? "" : " ", series_color(i));
   return fmt::format("colors = \"{}\"\n", words);
 }
 
-std::string gp_string(std::string_view s) { return fmt::format("\"{}\"", gnuplot_label(s)); }
 
 std::optional<std::string> speedup_script(const Report& r) {
   // Inputs sharing no benchmark with the baseline have no bar to draw (gnuplot refuses an empty series).
@@ -149,10 +159,10 @@ std::optional<std::string> speedup_script(const Report& r) {
   }
   if (columns.empty()) return std::nullopt;
   std::string data = "$data << EOD\n\"family\"";
-  for (std::size_t i : columns) data += fmt::format(" {}", gp_string(r.labels[i]));
+  for (std::size_t i : columns) data += fmt::format(" {}", gnuplot_string(r.labels[i]));
   data += "\n";
   for (const FamilySummary& f : r.families) {
-    data += gp_string(f.family);
+    data += gnuplot_string(f.family);
     for (std::size_t i : columns) {
       const double s = f.geomean_speedup[i];
       data += std::isfinite(s) ? fmt::format(" {:.6g}", s) : std::string(" NaN");
@@ -204,7 +214,7 @@ std::optional<std::string> sweep_script(const Report& r, const std::string& swee
   }
   data += "EOD\n";
   std::string titles = "array titles[" + std::to_string(r.labels.size()) + "]\n";
-  for (std::size_t i = 0; i < r.labels.size(); ++i) titles += fmt::format("titles[{}] = {}\n", i + 1, gp_string(r.labels[i]));
+  for (std::size_t i = 0; i < r.labels.size(); ++i) titles += fmt::format("titles[{}] = {}\n", i + 1, gnuplot_string(r.labels[i]));
   return fmt::format(
       "{}{}{}{}set logscale x 2\n{}set xlabel \"size\" noenhanced\nset ylabel \"{} ({})\" noenhanced\n"
       "set style data linespoints\n"
@@ -220,10 +230,12 @@ Charts make_charts(const Report& report) {
   std::vector<std::pair<std::string, std::string>> scripts;  // title, script
   if (auto s = speedup_script(report))
     scripts.emplace_back(fmt::format("Speedup vs {} per family", report.labels[report.baseline]), *s);
+  for (const View& view : report.views)
+    if (!view.chart_script.empty()) scripts.emplace_back(view.title, view.chart_script);
   constexpr std::size_t kMaxSweepCharts = 12;  // beyond this a report is a wall of charts
   std::set<std::string> sweeps;
   for (const ReportRow& row : report.rows) {
-    if (row.sweep.empty() || !sweeps.insert(row.sweep).second || sweeps.size() > kMaxSweepCharts) continue;
+    if (row.probe || row.sweep.empty() || !sweeps.insert(row.sweep).second || sweeps.size() > kMaxSweepCharts) continue;
     if (auto s = sweep_script(report, row.sweep)) scripts.emplace_back(row.sweep + " vs size", *s);
   }
   if (scripts.empty()) {

@@ -3,8 +3,10 @@
 // charts are missing. ARMPERF_GNUPLOT names the program (default: gnuplot on PATH).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "reports/report.hpp"
 
@@ -17,6 +19,12 @@ std::optional<std::string> run_gnuplot(const std::string& script, std::string& w
 // Text safe to place in a gnuplot string and in SVG text: quotes, backslashes, control and markup
 // characters replaced (benchmark and machine names come from input files).
 std::string gnuplot_label(std::string_view s);
+
+// Shared by every chart of a report: the svg terminal and its common settings, a string quoted for a
+// gnuplot script, and the colour of series i (the same input keeps its colour in every chart).
+std::string_view gnuplot_terminal();
+std::string gnuplot_string(std::string_view s);
+std::string_view series_color(std::size_t i);
 
 // Speedup per family and input (with several inputs) and, for each family whose benchmarks sweep a size
 // (the last '/'-separated number of the name, or armperf's size field), the metric against size on log axes.

@@ -162,7 +162,9 @@ RowKind classify(const json& raw, const ResultRow& row) {
 // spelling; the variant (the name's first segment, e.g. f32_relu__avx2_u16) stays in the key
 // because two variants of one op on one ISA are different kernels, not repetitions of one.
 std::string key_of(const Benchmark& b) {
-  if (b.op.empty()) return b.name;
+  // A probe's name spells every parameter it sweeps, some of which have no field of their own (the
+  // page size of a latency point, the CPU pair of a c2c point): the name is the key.
+  if (b.op.empty() || b.suite == row_value::probe) return b.name;
   const std::string_view variant = std::string_view(b.name).substr(0, b.name.find('/'));
   std::string key = variant == b.op ? "" : std::string(variant) + "/";
   key += fmt::format("{}/{}/{}/{}/{}/threads:{}", b.op, b.impl, b.isa, b.dtype, b.size, b.threads);

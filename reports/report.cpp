@@ -238,6 +238,7 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
       std::tie(row.sweep, row.size) = sweep_of(b);
       row.scaling_group = scaling_group_of(b);
       row.threads = b.threads;
+      row.probe = b.suite == row_value::probe;
       for (std::size_t j : order) {
         const Benchmark* other = inputs[j].run.find(b.key);
         const Metric* m = other != nullptr ? other->primary() : nullptr;
@@ -256,6 +257,9 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
   report.families = summarize_families(report.rows, inputs.size());
   report.scaling = scaling_tables(report.rows, inputs.size());
   report.differences = context_differences(inputs);
+  std::vector<Run> runs;
+  for (const ReportInput& in : inputs) runs.push_back(in.run);
+  report.views = probe_views(runs, report.labels);
   return report;
 }
 
@@ -299,6 +303,55 @@ std::string md_value(const Cell& c, const UnitScale& scale) {
   return out;
 }
 
+
+// A probe view's chart is shown beside its table; the Charts section holds the others.
+const Chart* chart_of(const Charts& charts, const View& view) {
+  const auto it = std::find_if(charts.charts.begin(), charts.charts.end(),
+                               [&](const Chart& c) { return c.title == view.title; });
+  return it == charts.charts.end() ? nullptr : &*it;
+}
+
+bool is_view_chart(const Report& r, const Chart& chart) {
+  return std::any_of(r.views.begin(), r.views.end(), [&](const View& v) { return v.title == chart.title; });
+}
+
+std::string markdown_view(const View& v, const Charts& charts) {
+  std::string out = "\n## " + md_cell(v.title) + "\n\n" + md_cell(v.note) + "\n\n";
+  if (!v.rows.empty()) {
+    std::string rule = "|";
+    out += "|";
+    for (std::size_t i = 0; i < v.header.size(); ++i) {
+      out += " " + md_cell(v.header[i]) + " |";
+      rule += i == 0 ? "---|" : "---:|";
+    }
+    out += "\n" + rule + "\n";
+    for (const auto& row : v.rows) {
+      out += "|";
+      for (const std::string& cell : row) out += " " + md_cell(cell) + " |";
+      out += "\n";
+    }
+  }
+  if (const Chart* c = chart_of(charts, v)) out += fmt::format("\n![{}]({})\n", md_cell(c->title), c->file_name);
+  return out;
+}
+
+std::string html_view(const View& v, const Charts& charts) {
+  std::string out = "<h2>" + html_escape(v.title) + "</h2>\n<p class=\"note\">" + html_escape(v.note) + "</p>\n";
+  if (!v.rows.empty()) {
+    out += "<table>\n<tr>";
+    for (const std::string& h : v.header) out += "<th>" + html_escape(h) + "</th>";
+    out += "</tr>\n";
+    for (const auto& row : v.rows) {
+      out += "<tr>";
+      for (std::size_t i = 0; i < row.size(); ++i)
+        out += (i == 0 ? "<td>" : "<td class=\"num\">") + html_escape(row[i]) + "</td>";
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+  }
+  if (const Chart* c = chart_of(charts, v)) out += "<figure>\n" + c->svg + "\n</figure>\n";
+  return out;
+}
 }  // namespace
 
 std::string render_markdown(const Report& r, const Charts& charts) {
@@ -348,6 +401,7 @@ std::string render_markdown(const Report& r, const Charts& charts) {
       out += "\n";
     }
   }
+  for (const View& v : r.views) out += markdown_view(v, charts);
   if (columns > 1) {
     out += fmt::format("\n## Geometric mean of speedups per family (vs {})\n\n| family |", md_cell(r.labels[r.baseline]));
     rule = "|---|";
@@ -383,7 +437,8 @@ std::string render_markdown(const Report& r, const Charts& charts) {
   }
   out += "\n## Charts\n\n";
   if (!charts.skipped.empty()) out += "Charts skipped: " + md_cell(charts.skipped) + "\n";
-  for (const Chart& c : charts.charts) out += fmt::format("![{}]({})\n\n", md_cell(c.title), c.file_name);
+  for (const Chart& c : charts.charts)
+    if (!is_view_chart(r, c)) out += fmt::format("![{}]({})\n\n", md_cell(c.title), c.file_name);
   return out;
 }
 
@@ -476,6 +531,7 @@ std::string render_html(const Report& r, const Charts& charts) {
     }
     out += "</table>\n";
   }
+  for (const View& v : r.views) out += html_view(v, charts);
   if (columns > 1) {
     out += "<h2>Geometric mean of speedups per family (vs " + html_escape(r.labels[r.baseline]) +
            ")</h2>\n<table>\n<tr><th>family</th>";
@@ -506,7 +562,8 @@ std::string render_html(const Report& r, const Charts& charts) {
   out += "<h2>Charts</h2>\n";
   if (!charts.skipped.empty()) out += "<p class=\"note\">Charts skipped: " + html_escape(charts.skipped) + "</p>\n";
   for (const Chart& c : charts.charts)
-    out += "<figure>\n<figcaption>" + html_escape(c.title) + "</figcaption>\n" + c.svg + "\n</figure>\n";
+    if (!is_view_chart(r, c))
+      out += "<figure>\n<figcaption>" + html_escape(c.title) + "</figcaption>\n" + c.svg + "\n</figure>\n";
   out += "</body>\n</html>\n";
   return out;
 }

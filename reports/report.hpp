@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reports/model.hpp"
+#include "reports/views.hpp"
 
 namespace armperf::reports {
 
@@ -43,6 +44,7 @@ struct ReportRow {
   std::string scaling_group;
   int threads = 0;
   Better better = Better::lower;
+  bool probe = false;       // a probe's row: its sweeps are drawn by the probe views, not as generic curves
   std::vector<Cell> cells;  // one per input
 };
 
@@ -74,13 +76,14 @@ struct Report {
   std::vector<FamilySummary> families;
   std::vector<ScalingTable> scaling;
   std::vector<ContextDifference> differences;
+  std::vector<View> views;  // probe views (reports/views.hpp)
 };
 
 Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline);
 
 // A chart to show with the tables: inline SVG in HTML, a file linked from Markdown.
 struct Chart {
-  std::string title;
+  std::string title;  // a probe view's chart has the view's title and is shown with its table
   std::string file_name;  // for Markdown: written beside the report
   std::string svg;
 };

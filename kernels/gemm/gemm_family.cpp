@@ -110,6 +110,9 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   const double flops = 2.0 * double(m) * double(n) * double(k);
   state.counters["gflops"] =
       benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+  // Compulsory traffic only (A and B read once, C read and written once): what a roofline places GEMM by.
+  const double bytes = sizeof(T) * (double(m) * double(k) + double(k) * double(n) + 2.0 * double(m) * double(n));
+  state.counters["gbps"] = benchmark::Counter(bytes * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";

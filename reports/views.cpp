@@ -1,0 +1,402 @@
+#include "reports/views.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "core/result.hpp"
+#include "reports/chart.hpp"
+#include "reports/text.hpp"
+
+namespace armperf::reports {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view kDash = "—";
+
+// Sizes of working sets are powers of two and cache sizes: binary prefixes read naturally there.
+std::string binary_bytes(double bytes) {
+  constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 4) bytes /= 1024, ++unit;
+  return fmt::format("{:.4g} {}", bytes, kUnits[unit]);
+}
+
+std::string number_or_dash(double v) { return std::isfinite(v) ? format_number(v) : std::string(kDash); }
+
+double center_of(const Benchmark& b, std::string_view metric) {
+  if (!b.error.empty()) return kNaN;
+  const Metric* m = b.metric(metric);
+  return m != nullptr ? m->center() : kNaN;
+}
+
+double size_of(const Benchmark& b) {
+  char* end = nullptr;
+  const double v = std::strtod(b.size.c_str(), &end);
+  return end != b.size.c_str() && *end == '\0' && v > 0 ? v : kNaN;
+}
+
+bool is_probe(const Benchmark& b, std::string_view op) { return b.suite == row_value::probe && b.op == op; }
+
+std::vector<std::string> split(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t slash; (slash = name.find('/', start)) != std::string::npos; start = slash + 1)
+    parts.push_back(name.substr(start, slash - start));
+  parts.push_back(name.substr(start));
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < to && i < parts.size(); ++i) {
+    if (!out.empty()) out += '/';
+    out += parts[i];
+  }
+  return out;
+}
+
+// A gnuplot data block; NaN marks a missing point (gnuplot leaves it out of the curve).
+std::string data_block(const std::string& name, const std::vector<std::vector<double>>& rows) {
+  std::string out = "$" + name + " << EOD\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out += ' ';
+      out += std::isfinite(row[i]) ? fmt::format("{:.9g}", row[i]) : std::string("NaN");
+    }
+    out += "\n";
+  }
+  return out + "EOD\n";
+}
+
+std::string titles_array(const std::vector<std::string>& titles) {
+  std::string out = fmt::format("array titles[{}]\n", titles.size());
+  for (std::size_t i = 0; i < titles.size(); ++i)
+    out += fmt::format("titles[{}] = {}\n", i + 1, gnuplot_string(titles[i]));
+  return out;
+}
+
+// Curves sharing a log2 x axis of bytes: one series per column after the first.
+std::string size_curves_script(const std::vector<std::vector<double>>& data,
+                               const std::vector<std::string>& series, const std::string& ylabel, bool log_y,
+                               const std::string& extra) {
+  std::string colors;
+  for (std::size_t i = 0; i < series.size(); ++i)
+    colors += fmt::format("{}{}", i ? " " : "", series_color(i));
+  return fmt::format(
+      "{}{}{}colors = \"{}\"\nset logscale x 2\nset format x \"%.0b %BB\"\nset xlabel \"working set\" "
+      "noenhanced\n"
+      "set ylabel {} noenhanced\n{}{}set style data linespoints\n"
+      "plot for [i=1:{}] $data using 1:(column(i+1)) title titles[i] noenhanced lw 2 pt (6 + i % 2) "
+      "dt 1 + (i > 6) lc rgb word(colors, (i - 1) % 6 + 1)\n",
+      gnuplot_terminal(), data_block("data", data), titles_array(series), colors, gnuplot_string(ylabel),
+      log_y ? "set logscale y\n" : "set yrange [0:*]\n", extra, series.size());
+}
+
+// ---- bandwidth ------------------------------------------------------------------------------------------
+
+// Rows "bandwidth/<op>/<isa>/<threads>t/<placement>/<membind>/<bytes>": one view per input and
+// isa/threads/placement/membind, a column per STREAM op.
+void bandwidth_views(const Run& run, const std::string& label, std::vector<View>& out) {
+  std::vector<std::string> groups;
+  std::map<std::string, std::vector<std::string>> ops;                          // group -> ops in file order
+  std::map<std::string, std::map<double, std::map<std::string, double>>> gbps;  // group -> size -> op -> GB/s
+  for (const Benchmark& b : run.benchmarks) {
+    const auto parts = split(b.name);
+    if (b.suite != row_value::probe || parts.size() < 4 || parts.front() != "bandwidth") continue;
+    const double size = size_of(b);
+    if (!std::isfinite(size)) continue;
+    const std::string group = join(parts, 2, parts.size() - 1);
+    if (!ops.count(group)) groups.push_back(group);
+    auto& group_ops = ops[group];
+    if (std::find(group_ops.begin(), group_ops.end(), b.op) == group_ops.end()) group_ops.push_back(b.op);
+    gbps[group][size][b.op] = center_of(b, row_key::gbps);
+  }
+  for (const std::string& group : groups) {
+    View v;
+    v.title = fmt::format("Memory bandwidth vs working set — {}, {}", label, group);
+    v.note =
+        "STREAM byte counting (a write is counted once, not with its write-allocate read), best of the "
+        "repetitions after the first; the size is bytes per array, all threads together.";
+    v.header = {"working set"};
+    for (const std::string& op : ops[group]) v.header.push_back(op + " (GB/s)");
+    std::vector<std::vector<double>> data;
+    for (const auto& [size, by_op] : gbps[group]) {
+      std::vector<std::string> row = {binary_bytes(size)};
+      std::vector<double> point = {size};
+      for (const std::string& op : ops[group]) {
+        const auto it = by_op.find(op);
+        const double value = it == by_op.end() ? kNaN : it->second;
+        row.push_back(number_or_dash(value));
+        point.push_back(value);
+      }
+      v.rows.push_back(std::move(row));
+      data.push_back(std::move(point));
+    }
+    if (data.size() >= 2)
+      v.chart_script = size_curves_script(data, ops[group], "bandwidth (GB/s)", false, "");
+    out.push_back(std::move(v));
+  }
+}
+
+// ---- latency --------------------------------------------------------------------------------------------
+
+std::string cache_marks(const std::vector<CacheLevel>& caches) {
+  std::string out;
+  for (const CacheLevel& c : caches) {
+    out += fmt::format("set arrow from {:.9g}, graph 0 to {:.9g}, graph 1 nohead dt 2 lc rgb \"#888888\"\n",
+                       c.bytes, c.bytes);
+    out += fmt::format(
+        "set label {} at {:.9g}, graph 0.95 right offset -0.5,0 textcolor rgb \"#555555\" noenhanced\n",
+        gnuplot_string(c.label), c.bytes);
+  }
+  return out;
+}
+
+// Rows "latency/<page>/<membind>/<bytes>": one view per page size and membind, a column per input.
+void latency_views(const std::vector<Run>& runs, const std::vector<std::string>& labels,
+                   std::vector<View>& out) {
+  std::vector<std::string> sweeps;
+  std::map<std::string, std::map<double, std::vector<std::pair<double, double>>>>
+      points;  // ns, cycles per input
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    for (const Benchmark& b : runs[i].benchmarks) {
+      const double size = size_of(b);
+      if (!is_probe(b, "latency") || !std::isfinite(size)) continue;
+      const std::string sweep = b.name.substr(0, b.name.rfind('/'));
+      if (!points.count(sweep)) sweeps.push_back(sweep);
+      auto& row = points[sweep][size];
+      row.resize(runs.size(), {kNaN, kNaN});
+      row[i] = {center_of(b, row_key::latency_ns), center_of(b, row_key::latency_cycles)};
+    }
+  }
+  for (const std::string& sweep : sweeps) {
+    View v;
+    v.title = "Load-to-use latency vs working set — " + sweep;
+    v.note =
+        "Random cyclic pointer chase, one pointer per cache line; cycles from the measured frequency. "
+        "Dashed lines: the cache sizes hwloc reports for " +
+        labels.front() + ".";
+    std::string caches;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      std::string levels;
+      for (const CacheLevel& c : context_caches(runs[i]))
+        levels += fmt::format("{}{}", levels.empty() ? "" : ", ", c.label);
+      if (!levels.empty()) caches += fmt::format(" Caches of {}: {}.", labels[i], levels);
+    }
+    v.note += caches;
+    v.header = {"working set"};
+    for (const std::string& label : labels) {
+      v.header.push_back(label + " (ns)");
+      v.header.push_back(label + " (cycles)");
+    }
+    std::vector<std::vector<double>> data;
+    for (auto& [size, by_input] : points[sweep]) {
+      by_input.resize(runs.size(), {kNaN, kNaN});
+      std::vector<std::string> row = {binary_bytes(size)};
+      std::vector<double> point = {size};
+      for (const auto& [ns, cycles] : by_input) {
+        row.push_back(number_or_dash(ns));
+        row.push_back(number_or_dash(cycles));
+        point.push_back(ns);
+      }
+      v.rows.push_back(std::move(row));
+      data.push_back(std::move(point));
+    }
+    if (data.size() >= 3)
+      v.chart_script =
+          size_curves_script(data, labels, "latency (ns)", true, cache_marks(context_caches(runs.front())));
+    out.push_back(std::move(v));
+  }
+}
+
+// ---- core to core ---------------------------------------------------------------------------------------
+
+// Above this many CPUs a matrix no longer fits a page: the view keeps its summary and the heatmap.
+constexpr std::size_t kMaxMatrixTable = 16;
+
+void c2c_views(const Run& run, const std::string& label, std::vector<View>& out) {
+  std::map<std::pair<int, int>, double> ns;
+  std::set<int> cpus;
+  std::vector<double> all;
+  for (const Benchmark& b : run.benchmarks) {
+    if (!is_probe(b, "c2c")) continue;
+    const double a = center_of(b, row_key::cpu_a), c = center_of(b, row_key::cpu_b);
+    const double value = center_of(b, row_key::latency_ns);
+    if (!std::isfinite(a) || !std::isfinite(c) || !std::isfinite(value)) continue;
+    ns[{static_cast<int>(a), static_cast<int>(c)}] = value;
+    cpus.insert(static_cast<int>(a));
+    cpus.insert(static_cast<int>(c));
+    all.push_back(value);
+  }
+  if (all.empty()) return;
+  const std::vector<int> ids(cpus.begin(), cpus.end());
+  // A pair measured one way holds for both: the round trip is symmetric.
+  const auto at = [&](int a, int b) {
+    if (auto it = ns.find({a, b}); it != ns.end()) return it->second;
+    if (auto it = ns.find({b, a}); it != ns.end()) return it->second;
+    return kNaN;
+  };
+  View v;
+  v.title = "Core-to-core round-trip latency — " + label;
+  std::sort(all.begin(), all.end());
+  v.note = fmt::format(
+      "Two pinned threads bounce one cache line by compare-and-swap; median round trip per pair. "
+      "{} pairs: min {} ns, median {} ns, max {} ns.",
+      all.size(), format_number(all.front()), format_number(all[all.size() / 2]), format_number(all.back()));
+  if (ids.size() <= kMaxMatrixTable) {
+    v.header = {"cpu (ns)"};
+    for (int id : ids) v.header.push_back(std::to_string(id));
+    for (int a : ids) {
+      std::vector<std::string> row = {std::to_string(a)};
+      for (int b : ids) row.push_back(a == b ? std::string(kDash) : number_or_dash(at(a, b)));
+      v.rows.push_back(std::move(row));
+    }
+  } else {
+    v.note +=
+        " The matrix is drawn as a heatmap only (more than " + std::to_string(kMaxMatrixTable) + " CPUs).";
+  }
+  std::vector<std::vector<double>> matrix;
+  for (int a : ids) {
+    std::vector<double> row;
+    for (int b : ids) row.push_back(a == b ? kNaN : at(a, b));
+    matrix.push_back(std::move(row));
+  }
+  std::string tics;
+  if (ids.size() <= 32) {
+    for (std::size_t i = 0; i < ids.size(); ++i) tics += fmt::format("{}\"{}\" {}", i ? ", " : "", ids[i], i);
+    tics = fmt::format("set xtics ({})\nset ytics ({})\n", tics, tics);
+  }
+  v.chart_script = fmt::format(
+      "{}{}set size ratio -1\nset xlabel \"cpu\"\nset ylabel \"cpu\"\nset yrange [] reverse\nunset "
+      "key\nunset grid\n"
+      "{}set cblabel \"round trip (ns)\"\nset palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")\n"
+      "plot $matrix matrix with image pixels\n",
+      gnuplot_terminal(), data_block("matrix", matrix), tics);
+  out.push_back(std::move(v));
+}
+
+// ---- roofline -------------------------------------------------------------------------------------------
+
+struct Roofs {
+  double peak_gflops = kNaN;  // best single-thread f32 FLOP rate the peakflops probe reached
+  double dram_gbps = kNaN;    // single-thread read bandwidth at the largest working set
+  double cache_gbps = kNaN;   // single-thread read bandwidth at the smallest working set
+};
+
+Roofs roofs_of(const Run& run) {
+  Roofs r;
+  double small = kNaN, large = kNaN;
+  for (const Benchmark& b : run.benchmarks) {
+    if (b.threads != 1) continue;
+    if (is_probe(b, "peakflops") && b.dtype == "f32") {
+      const double g = center_of(b, row_key::gflops);
+      if (std::isfinite(g) && !(g <= r.peak_gflops)) r.peak_gflops = g;
+    }
+    const double size = size_of(b);
+    if (is_probe(b, "read") && std::isfinite(size)) {
+      const double g = center_of(b, row_key::gbps);
+      if (!(size >= small)) small = size, r.cache_gbps = g;
+      if (!(size <= large)) large = size, r.dram_gbps = g;
+    }
+  }
+  return r;
+}
+
+struct KernelPoint {
+  std::string variant, impl, size;
+  double intensity = 0, gflops = 0;
+};
+
+void roofline_views(const Run& run, const std::string& label, std::vector<View>& out) {
+  const Roofs roofs = roofs_of(run);
+  if (!std::isfinite(roofs.peak_gflops) || !std::isfinite(roofs.dram_gbps)) return;
+  // One point per variant: its largest single-thread f32 size, the one furthest from the caches.
+  std::map<std::string, std::pair<double, KernelPoint>> by_variant;
+  for (const Benchmark& b : run.benchmarks) {
+    if (b.suite != row_value::kernel || b.threads > 1 || b.dtype != "f32") continue;
+    const double gflops = center_of(b, row_key::gflops), gbps = center_of(b, row_key::gbps);
+    if (!(gflops > 0) || !(gbps > 0)) continue;
+    const double size = std::isfinite(size_of(b)) ? size_of(b) : 0;
+    const std::string variant = b.name.substr(0, b.name.find('/'));
+    auto [it, fresh] = by_variant.try_emplace(variant, size, KernelPoint{});
+    if (!fresh && size < it->second.first) continue;
+    it->second = {size, KernelPoint{variant, b.impl, b.size, gflops / gbps, gflops}};
+  }
+  if (by_variant.empty()) return;
+  View v;
+  v.title = "Roofline (f32, 1 thread) — " + label;
+  v.note = fmt::format(
+      "Roofs: {} GFLOP/s (best f32 rate of the peakflops probe), {} GB/s (read bandwidth at the largest "
+      "working "
+      "set) and {} GB/s (at the smallest, dashed). A kernel's arithmetic intensity is its GFLOP/s over its "
+      "GB/s, "
+      "as the kernel declares its FLOPs and bytes; shown at its largest size, against the DRAM roof.",
+      format_number(roofs.peak_gflops), format_number(roofs.dram_gbps), number_or_dash(roofs.cache_gbps));
+  v.header = {"kernel", "impl", "size", "FLOP/byte", "GFLOP/s", "roof (GFLOP/s)", "of roof"};
+  std::vector<std::string> impls;
+  std::vector<std::vector<double>> data;
+  for (const auto& [variant, entry] : by_variant) {
+    const KernelPoint& p = entry.second;
+    const double roof = std::min(roofs.peak_gflops, p.intensity * roofs.dram_gbps);
+    v.rows.push_back({p.variant, p.impl, p.size, format_number(p.intensity), format_number(p.gflops),
+                      format_number(roof), format_percent(p.gflops / roof)});
+    const auto impl = std::find(impls.begin(), impls.end(), p.impl);
+    const double index = static_cast<double>(impl - impls.begin());
+    if (impl == impls.end()) impls.push_back(p.impl);
+    data.push_back({p.intensity, p.gflops, index});
+  }
+  std::string colors;
+  for (std::size_t i = 0; i < impls.size(); ++i) colors += fmt::format("{}{}", i ? " " : "", series_color(i));
+  // The x range spans every point and the ridge (where the DRAM roof meets the peak), a decade either side.
+  double x_low = roofs.peak_gflops / roofs.dram_gbps, x_high = x_low;
+  for (const auto& point : data) x_low = std::min(x_low, point[0]), x_high = std::max(x_high, point[0]);
+  const std::string cache_roof =
+      std::isfinite(roofs.cache_gbps)
+          ? fmt::format(", min(peak, x * {:.9g}) title \"cache roof\" lw 1 dt 2 lc rgb \"#888888\"",
+                        roofs.cache_gbps)
+          : "";
+  v.chart_script = fmt::format(
+      "{}{}{}colors = \"{}\"\npeak = {:.9g}\nset logscale xy\nset xrange [{:.3g}:{:.3g}]\nset samples 400\n"
+      "set xlabel \"arithmetic intensity (FLOP/byte)\"\nset ylabel \"GFLOP/s\"\nmin(a, b) = a < b ? a : b\n"
+      "plot min(peak, x * {:.9g}) title \"DRAM roof\" lw 2 lc rgb \"#333333\"{}, "
+      "for [i=1:{}] $data using 1:($3 == i - 1 ? $2 : NaN) title titles[i] with points pt 7 ps 0.8 "
+      "lc rgb word(colors, i)\n",
+      gnuplot_terminal(), data_block("data", data), titles_array(impls), colors, roofs.peak_gflops,
+      x_low / 10, x_high * 10, roofs.dram_gbps, cache_roof, impls.size());
+  out.push_back(std::move(v));
+}
+
+}  // namespace
+
+std::vector<CacheLevel> context_caches(const Run& run) {
+  std::vector<CacheLevel> levels;
+  const auto parsed = nlohmann::json::parse(run.context_value(context_key::topology), nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("caches") || !parsed["caches"].is_array()) return levels;
+  for (const auto& cache : parsed["caches"]) {
+    if (!cache.is_object()) continue;
+    const std::string type = cache.value("type", "");
+    const int level = cache.value("level", 0);
+    const double bytes = cache.value("size_bytes", 0.0);
+    if (type == "instruction" || level <= 0 || !(bytes > 0)) continue;
+    levels.push_back({fmt::format("L{}{} {}", level, type == "data" ? "d" : "", binary_bytes(bytes)), bytes});
+  }
+  return levels;
+}
+
+std::vector<View> probe_views(const std::vector<Run>& runs, const std::vector<std::string>& labels) {
+  std::vector<View> views;
+  for (std::size_t i = 0; i < runs.size(); ++i) bandwidth_views(runs[i], labels[i], views);
+  latency_views(runs, labels, views);
+  for (std::size_t i = 0; i < runs.size(); ++i) c2c_views(runs[i], labels[i], views);
+  for (std::size_t i = 0; i < runs.size(); ++i) roofline_views(runs[i], labels[i], views);
+  return views;
+}
+
+}  // namespace armperf::reports

@@ -1,0 +1,140 @@
+// Probe views (reports/views.hpp): what each table holds, built from rows written the way the probes write
+// them.
+#include "reports/views.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "reports/load.hpp"
+
+namespace armperf::reports {
+namespace {
+
+// One probe or kernel row of an armperf result file; `fields` is the rest of the JSON object.
+std::string row(const std::string& name, const std::string& suite, const std::string& op,
+                const std::string& fields) {
+  return R"({"name": ")" + name + R"(", "suite": ")" + suite + R"(", "op": ")" + op +
+         R"(", "impl": "armperf", "isa": "scalar", "threads": 1, "real_time": 1, )" + fields + "}";
+}
+
+reports::Run run_of(const std::vector<std::string>& rows, const std::string& context = "{}") {
+  std::string text = R"({"context": )" + context + R"(, "benchmarks": [)";
+  for (std::size_t i = 0; i < rows.size(); ++i) text += (i ? "," : "") + rows[i];
+  return parse_run(text + "]}", "views.json");
+}
+
+const View* find_view(const std::vector<View>& views, const std::string& title_start) {
+  for (const View& v : views)
+    if (v.title.rfind(title_start, 0) == 0) return &v;
+  return nullptr;
+}
+
+TEST(Views, NoProbeRowsNoViews) {
+  const reports::Run run =
+      run_of({row("f32_relu__scalar_u4/64", "kernel", "relu", R"("size": "256", "gbps": 3)")});
+  EXPECT_TRUE(probe_views({run}, {"m"}).empty());
+}
+
+TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {
+  const reports::Run run = run_of({
+      row("bandwidth/read/scalar/1t/compact/local/8192", "probe", "read", R"("size": 8192, "gbps": 100)"),
+      row("bandwidth/copy/scalar/1t/compact/local/8192", "probe", "copy", R"("size": 8192, "gbps": 80)"),
+      row("bandwidth/read/scalar/1t/compact/local/1048576", "probe", "read",
+          R"("size": 1048576, "gbps": 20)"),
+  });
+  const auto views = probe_views({run}, {"m"});
+  const View* v = find_view(views, "Memory bandwidth");
+  ASSERT_NE(v, nullptr);
+  EXPECT_NE(v->title.find("scalar/1t/compact/local"), std::string::npos);
+  EXPECT_EQ(v->header, (std::vector<std::string>{"working set", "read (GB/s)", "copy (GB/s)"}));
+  ASSERT_EQ(v->rows.size(), 2u);
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"8 KiB", "100.0", "80.00"}));
+  EXPECT_EQ(v->rows[1], (std::vector<std::string>{"1 MiB", "20.00", "—"}));  // copy not measured there
+  EXPECT_NE(v->chart_script.find("set logscale x 2"), std::string::npos);
+}
+
+TEST(Views, LatencyColumnsPerInputWithTheCachesOfTheContext) {
+  const std::string context = R"({"topology": {"caches": [{"level": 1, "type": "data", "size_bytes": 65536},
+                                                          {"level": 1, "type": "instruction", "size_bytes": 65536},
+                                                          {"level": 2, "type": "unified", "size_bytes": 1048576}]}})";
+  std::vector<std::string> rows;
+  for (int kib : {4, 64, 1024, 8192})
+    rows.push_back(row("latency/4k/local/" + std::to_string(kib * 1024), "probe", "latency",
+                       R"("size": )" + std::to_string(kib * 1024) + R"(, "latency_ns": )" +
+                           std::to_string(kib) + R"(, "latency_cycles": 3)"));
+  const reports::Run a = run_of(rows, context);
+  const reports::Run b = run_of({rows[0]});
+  const auto views = probe_views({a, b}, {"altra", "graviton"});
+  const View* v = find_view(views, "Load-to-use latency");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->header, (std::vector<std::string>{"working set", "altra (ns)", "altra (cycles)",
+                                                 "graviton (ns)", "graviton (cycles)"}));
+  ASSERT_EQ(v->rows.size(), 4u);
+  EXPECT_EQ(v->rows[3], (std::vector<std::string>{"8 MiB", "8192", "3.000", "—", "—"}));
+  EXPECT_NE(v->note.find("Caches of altra: L1d 64 KiB, L2 1 MiB."), std::string::npos) << v->note;
+  EXPECT_NE(v->chart_script.find("\"L2 1 MiB\""), std::string::npos);  // the cache step drawn on the curve
+
+  const auto caches = context_caches(a);
+  ASSERT_EQ(caches.size(), 2u);  // instruction caches are not on the data path
+  EXPECT_EQ(caches[1].bytes, 1048576.0);
+}
+
+TEST(Views, CoreToCoreMatrixIsSymmetricWithAnEmptyDiagonal) {
+  const auto pair = [](int a, int b, double ns) {
+    return row("c2c/" + std::to_string(a) + "-" + std::to_string(b) + "/lse", "probe", "c2c",
+               R"("cpu_a": )" + std::to_string(a) + R"(, "cpu_b": )" + std::to_string(b) +
+                   R"(, "latency_ns": )" + std::to_string(ns));
+  };
+  const reports::Run run = run_of({pair(0, 1, 40), pair(0, 4, 200), pair(1, 4, 210)});
+  const auto views = probe_views({run}, {"m"});
+  const View* v = find_view(views, "Core-to-core");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->header, (std::vector<std::string>{"cpu (ns)", "0", "1", "4"}));
+  ASSERT_EQ(v->rows.size(), 3u);
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"0", "—", "40.00", "200.0"}));
+  EXPECT_EQ(v->rows[2], (std::vector<std::string>{"4", "200.0", "210.0", "—"}));
+  EXPECT_NE(v->note.find("3 pairs: min 40.00 ns, median 200.0 ns, max 210.0 ns"), std::string::npos)
+      << v->note;
+  EXPECT_NE(v->chart_script.find("matrix with image"), std::string::npos);
+}
+
+TEST(Views, RooflinePlacesKernelsUnderTheLowerRoof) {
+  const reports::Run run = run_of({
+      row("peakflops/f32/scalar/1t/compact", "probe", "peakflops", R"("dtype": "f32", "gflops": 100)"),
+      row("bandwidth/read/scalar/1t/compact/local/4096", "probe", "read", R"("size": 4096, "gbps": 400)"),
+      row("bandwidth/read/scalar/1t/compact/local/1073741824", "probe", "read",
+          R"("size": 1073741824, "gbps": 10)"),
+      // Memory-bound: 1 FLOP/byte under a 10 GB/s roof -> 5 of 10 GFLOP/s.
+      row("f32_axpy__scalar/1024", "kernel", "axpy",
+          R"("dtype": "f32", "size": "1024", "gflops": 9, "gbps": 9)"),
+      row("f32_axpy__scalar/65536", "kernel", "axpy",
+          R"("dtype": "f32", "size": "65536", "gflops": 5, "gbps": 5)"),
+      // Compute-bound: 50 FLOP/byte, the roof is the 100 GFLOP/s peak.
+      row("f32_sgemm__scalar/64", "kernel", "sgemm",
+          R"("dtype": "f32", "size": "64", "gflops": 80, "gbps": 1.6)"),
+      // f64 and multi-threaded rows are not under the single-thread f32 roofs.
+      row("f64_dgemm__scalar/64", "kernel", "dgemm",
+          R"("dtype": "f64", "size": "64", "gflops": 40, "gbps": 1)"),
+  });
+  const auto views = probe_views({run}, {"m"});
+  const View* v = find_view(views, "Roofline");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->rows.size(), 2u);
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"f32_axpy__scalar", "armperf", "65536", "1.000", "5.000",
+                                                  "10.00", "50.0%"}));
+  EXPECT_EQ(v->rows[1], (std::vector<std::string>{"f32_sgemm__scalar", "armperf", "64", "50.00", "80.00",
+                                                  "100.0", "80.0%"}));
+  EXPECT_NE(v->note.find("100.0 GFLOP/s"), std::string::npos);
+  EXPECT_NE(v->note.find("10.00 GB/s"), std::string::npos);
+}
+
+TEST(Views, NoRooflineWithoutAPeakToDrawItUnder) {
+  const reports::Run run = run_of({row("f32_sgemm__scalar/64", "kernel", "sgemm",
+                                       R"("dtype": "f32", "size": "64", "gflops": 8, "gbps": 1)")});
+  EXPECT_EQ(find_view(probe_views({run}, {"m"}), "Roofline"), nullptr);
+}
+
+}  // namespace
+}  // namespace armperf::reports
