@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/registry.hpp"
@@ -37,16 +36,9 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
     sizes.insert(sizes.end(),
                  {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
   }
-  const int cores = std::max(1, Topology::binding().summary().cores);
-  std::vector<int> threads = {1};
-  if (plan.profile == Profile::full) {
-    for (int t = 2; t < cores; t *= 2) threads.push_back(t);
-  }
-  if (plan.profile != Profile::quick && cores > 1) threads.push_back(cores);
+  // One team size per plan: armperf run and armperf-bench choose the thread counts (BenchPlan.threads).
   std::vector<BenchShape> shapes;
-  for (int t : threads) {
-    for (const auto& s : sizes) shapes.push_back(gemm_shape(s.m, s.n, s.k, t));
-  }
+  for (const auto& s : sizes) shapes.push_back(gemm_shape(s.m, s.n, s.k, std::max(1, plan.threads)));
   return shapes;
 }
 
