@@ -86,6 +86,9 @@ std::vector<BenchShape> elementwise_shapes(const BenchPlan& plan, int arrays, st
   for (const Level& level : levels) {
     const std::int64_t slice_bytes = level.per_thread ? level.bytes : level.bytes / threads;
     const std::int64_t n = threads * std::max<std::int64_t>(64, slice_bytes / per_element / 64 * 64);
+    // With many threads the private caches together can hold more than a shared level: that level's
+    // point is then no larger than the previous one, which already measures it.
+    if (!shapes.empty() && n <= shapes.back().dims[0]) continue;
     shapes.push_back({std::to_string(n), {n}, threads});
   }
   return shapes;
