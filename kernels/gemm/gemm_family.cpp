@@ -3,12 +3,17 @@
 // shape, not on an element count.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "core/isa.hpp"
+#include "core/peak.hpp"
+#include "core/timer.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/registry.hpp"
@@ -66,6 +71,43 @@ std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   return out;
 }
 
+// Register bits of the FMAs a row ran: our variant's ISA; a peer picks its own kernels, so the widest
+// ISA this machine enables (the peak it could reach).
+int fma_register_bits(const KernelVariant& variant, int element_bits) {
+  const auto& enabled = this_cpu().enabled;
+  const Isa widest =
+      enabled.empty() ? Isa::scalar : *std::max_element(enabled.begin(), enabled.end(), [](Isa a, Isa b) {
+        return isa_rank(a) < isa_rank(b);
+      });
+  const Isa isa = variant.impl == "armperf" ? variant.isa : widest;
+  switch (isa) {
+    case Isa::avx512:
+      return 512;
+    case Isa::avx2:
+      return 256;
+    case Isa::neon:
+      return 128;
+    case Isa::sve:
+    case Isa::sve2:
+      return static_cast<int>(this_cpu().features.sve_vector_bits);
+    case Isa::scalar:
+      return element_bits;
+  }
+  return element_bits;
+}
+
+// pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
+// thread right after the timed loop.
+void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, int element_bits, double gflops,
+                     int threads) {
+  const double ghz = measure_ghz(0.01);
+  const auto peak = theoretical_peak(this_cpu().microarchitecture, fma_register_bits(variant, element_bits),
+                                     element_bits, ghz, threads, "dependent add chain after the timed loop");
+  if (!peak || !(gflops > 0)) return;
+  state.counters["pct_of_peak"] = 100.0 * gflops / peak->gflops();
+  state.counters["peak_gflops"] = peak->gflops();
+}
+
 template <class T>
 void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
@@ -88,11 +130,13 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
     return;
   }
   const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
+  const std::uint64_t start = now_ns();
   for (auto _ : state) {
     fn(args);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
+  const double seconds = static_cast<double>(now_ns() - start) * 1e-9;
   // One element recomputed in double: a wrong or no-op kernel must not report a rate.
   double dot = 0;
   for (std::int64_t p = 0; p < k; ++p) dot += double(a[(m - 1) * k + p]) * double(b[p * n + n - 1]);
@@ -103,6 +147,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   state.counters["gflops"] =
       benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
+  set_pct_of_peak(state, variant, 8 * sizeof(T), flops * double(state.iterations()) / seconds * 1e-9,
+                  shape.threads);
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
   state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
