@@ -38,10 +38,11 @@ const std::vector<FmaKernel>& fma_kernels() { return fma_kernel_list(); }
 namespace {
 
 // Every timed window is short next to a scheduler time slice (a few ms): on a shared or virtual
-// machine a long run measures the share of the core this thread got, not the FMA pipes (on this
-// 2-core VM with 4-5 runnable processes, one 50 ms run per repetition read 41-47 % of the peak, short
-// windows 95-99 % in the same minutes). The fastest window is compared with the fastest clock of
-// measure_ghz, which is the same statistic over windows of the same length.
+// machine a long run measures the share of the core this thread got, not the FMA pipes (a 2-core
+// Zen 5 VM with ~6 runnable processes: one 50 ms run per repetition read 44-50 % of the peak, 0.5 ms
+// windows 99.7-99.9 % back to back). The fastest window is compared with the fastest clock of
+// measure_ghz, the same statistic over windows of about the same length; gflops_median shows the
+// typical window.
 constexpr double kWindowSeconds = 0.5e-3;
 constexpr const char* kClockSource =
     "the fastest of the frequency probe's dependent-add-chain clocks measured beside the windows, same "
