@@ -48,6 +48,7 @@ int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) 
     const auto shapes = family.shapes(plan);
     for (const KernelVariant* variant : registry.variants(family.name)) {
       for (const auto& shape : shapes) {
+        if (shape.threads != plan.threads) continue;
         const std::string name = benchmark_name(*variant, shape);
         if (!std::regex_search(name, filter)) continue;
         auto* bench = benchmark::RegisterBenchmark(
@@ -68,18 +69,38 @@ int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) 
 
 std::vector<BenchShape> elementwise_shapes(const BenchPlan& plan, int arrays, std::int64_t element_bytes) {
   const std::int64_t per_element = arrays * element_bytes;
+  const int threads = std::max(1, plan.threads);
+  struct Level {
+    std::int64_t bytes;
+    bool per_thread;  // a private cache: one per thread
+  };
   // Half of each cache leaves room for the rest of the process; the DRAM point is the plan's.
-  std::vector<std::int64_t> bytes = {plan.l1_bytes / 2, plan.dram_bytes};
-  if (plan.profile != Profile::quick) bytes = {plan.l1_bytes / 2, plan.l2_bytes / 2, plan.llc_bytes / 2, plan.dram_bytes};
+  std::vector<Level> levels = {{plan.l1_bytes / 2, true}, {plan.dram_bytes, false}};
+  if (plan.profile != Profile::quick) {
+    levels = {{plan.l1_bytes / 2, true},
+              {plan.l2_bytes / 2, true},
+              {plan.llc_bytes / 2, false},
+              {plan.dram_bytes, false}};
+  }
   std::vector<BenchShape> shapes;
-  for (std::int64_t b : bytes) {
-    const std::int64_t n = std::max<std::int64_t>(64, b / per_element / 64 * 64);
-    shapes.push_back({std::to_string(n), {n}});
+  for (const Level& level : levels) {
+    const std::int64_t slice_bytes = level.per_thread ? level.bytes : level.bytes / threads;
+    const std::int64_t n = threads * std::max<std::int64_t>(64, slice_bytes / per_element / 64 * 64);
+    // With many threads the private caches together can hold more than a shared level: that level's
+    // point is then no larger than the previous one, which already measures it.
+    if (!shapes.empty() && n <= shapes.back().dims[0]) continue;
+    shapes.push_back({std::to_string(n), {n}, threads});
   }
   return shapes;
 }
 
-void set_elementwise_rates(benchmark::State& state, const KernelVariant& variant, std::int64_t elements) {
+std::int64_t elementwise_repeats(double slice_bytes) {
+  constexpr double kBytesPerCall = 64.0 * (1 << 20);
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(kBytesPerCall / std::max(1.0, slice_bytes)));
+}
+
+void set_elementwise_rates(benchmark::State& state, const KernelVariant& variant, std::int64_t elements,
+                           int threads) {
   const double total = static_cast<double>(state.iterations()) * static_cast<double>(elements);
   state.SetItemsProcessed(static_cast<std::int64_t>(total));
   state.SetBytesProcessed(static_cast<std::int64_t>(total * variant.bytes_per_element));
@@ -90,8 +111,9 @@ void set_elementwise_rates(benchmark::State& state, const KernelVariant& variant
   if (variant.flops_per_element > 0) {
     state.counters["gflops"] = Counter(total * variant.flops_per_element / 1e9, Counter::kIsRate);
   }
+  state.counters["threads"] = threads;
   state.SetLabel(std::string("impl=") + variant.impl + " isa=" + std::string(isa_name(variant.isa)) +
-                 " dtype=" + variant.dtype);
+                 " dtype=" + variant.dtype + " threads=" + std::to_string(threads));
 }
 
 }  // namespace armperf

@@ -8,6 +8,7 @@
 #include <regex>
 #include <string_view>
 
+#include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 
 int main(int argc, char** argv) {
@@ -34,7 +35,14 @@ int main(int argc, char** argv) {
     std::cerr << "armperf-bench: " << cpu.cap_error << "\n";
     return 2;
   }
-  armperf::register_kernel_benchmarks(armperf::machine_bench_plan(profile), std::regex(".*"));
+  // One thread, and beyond quick every core as well (armperf run sweeps more counts).
+  armperf::BenchPlan plan = armperf::machine_bench_plan(profile);
+  armperf::register_kernel_benchmarks(plan, std::regex(".*"));
+  const int cores = armperf::Topology::binding().summary().cores;
+  if (profile != armperf::Profile::quick && cores > 1) {
+    plan.threads = cores;
+    armperf::register_kernel_benchmarks(plan, std::regex(".*"));
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

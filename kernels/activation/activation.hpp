@@ -7,9 +7,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "kernels/parallel.hpp"
 
 namespace armperf::kernels {
 
@@ -26,6 +29,13 @@ struct ActivationParams {
 
 using ActivationFn = void (*)(const float* x, float* y, std::size_t rows, std::size_t cols,
                               const ActivationParams& params);
+
+// fn over a team whose units are rows of cols elements: thread t computes the rows of team.slice(t)
+// with params[t] (a peer's prepared operator is per thread), `repeats` times. Outputs land where one
+// call over all rows puts them, except crelu's: each slice writes its own relu(x), relu(-x) block of
+// 2·rows·cols at y + 2·begin·cols. The benchmark's timed call; tests compare it with one call.
+void activation_on_team(SlicedTeam& team, ActivationFn fn, const float* x, float* y, std::size_t cols,
+                        bool crelu, std::span<const ActivationParams> params, std::int64_t repeats = 1);
 
 // SELU's constants (Klambauer et al. 2017), in double for the reference; kernels round them.
 inline constexpr double kSeluLambda = 1.0507009873554804934193349852946;

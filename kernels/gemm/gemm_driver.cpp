@@ -7,9 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -18,6 +16,7 @@
 #include "core/team.hpp"
 #include "core/topology.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/parallel.hpp"
 
 namespace armperf::kernels {
 namespace {
@@ -205,23 +204,6 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("gemm: " + what);
 }
 
-// The persistent pinned team of `threads` workers (DESIGN §7), made on first use and kept for the
-// process, one per thread count: compact placement (a core's first PU before any SMT sibling);
-// more threads than PUs repeat PUs, oversubscribed, as the tests do on small machines.
-Team& gemm_team(int threads) {
-  static std::mutex mutex;
-  static std::map<int, std::unique_ptr<Team>> teams;
-  const std::lock_guard lock(mutex);
-  std::unique_ptr<Team>& team = teams[threads];
-  if (!team) {
-    const Topology& topology = Topology::binding();
-    const int pus = std::max(1, topology.summary().pus);
-    std::vector<int> cpus = topology.placement_cpus(Placement::compact, std::min(threads, pus));
-    for (int t = pus; t < threads; ++t) cpus.push_back(cpus[static_cast<std::size_t>(t % pus)]);
-    team = std::make_unique<Team>(std::move(cpus));
-  }
-  return *team;
-}
 
 }  // namespace
 
@@ -325,7 +307,7 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     return;
   }
   // Each worker packs into its own buffer, first touched by that (pinned) worker.
-  gemm_team(args.threads).run([&](int t) {
+  persistent_kernel_team(args.threads).run([&](int t) {
     const GemmRange& range = ranges[static_cast<std::size_t>(t)];
     if (!range.empty()) gemm_block(args, kernel, blk, range, workspace<T>(per_thread));
   });

@@ -3,13 +3,17 @@
 // shape, not on an element count.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "core/topology.hpp"
+#include "core/clock.hpp"
+#include "core/isa.hpp"
+#include "core/peak.hpp"
+#include "core/timer.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/registry.hpp"
@@ -37,16 +41,9 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
     sizes.insert(sizes.end(),
                  {{4096, 4096, 4096}, {2048, 2048, 8192}, {1023, 1023, 1023}, {1025, 1025, 1025}});
   }
-  const int cores = std::max(1, Topology::binding().summary().cores);
-  std::vector<int> threads = {1};
-  if (plan.profile == Profile::full) {
-    for (int t = 2; t < cores; t *= 2) threads.push_back(t);
-  }
-  if (plan.profile != Profile::quick && cores > 1) threads.push_back(cores);
+  // One team size per plan: armperf run and armperf-bench choose the thread counts (BenchPlan.threads).
   std::vector<BenchShape> shapes;
-  for (int t : threads) {
-    for (const auto& s : sizes) shapes.push_back(gemm_shape(s.m, s.n, s.k, t));
-  }
+  for (const auto& s : sizes) shapes.push_back(gemm_shape(s.m, s.n, s.k, std::max(1, plan.threads)));
   return shapes;
 }
 
@@ -74,6 +71,43 @@ std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   return out;
 }
 
+// Register bits of the FMAs a row ran: our variant's ISA; a peer picks its own kernels, so the widest
+// ISA this machine enables (the peak it could reach).
+int fma_register_bits(const KernelVariant& variant, int element_bits) {
+  const auto& enabled = this_cpu().enabled;
+  const Isa widest =
+      enabled.empty() ? Isa::scalar : *std::max_element(enabled.begin(), enabled.end(), [](Isa a, Isa b) {
+        return isa_rank(a) < isa_rank(b);
+      });
+  const Isa isa = variant.impl == "armperf" ? variant.isa : widest;
+  switch (isa) {
+    case Isa::avx512:
+      return 512;
+    case Isa::avx2:
+      return 256;
+    case Isa::neon:
+      return 128;
+    case Isa::sve:
+    case Isa::sve2:
+      return static_cast<int>(this_cpu().features.sve_vector_bits);
+    case Isa::scalar:
+      return element_bits;
+  }
+  return element_bits;
+}
+
+// pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
+// thread right after the timed loop.
+void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, int element_bits, double gflops,
+                     int threads) {
+  const double ghz = measure_ghz(0.01);
+  const auto peak = theoretical_peak(this_cpu().microarchitecture, fma_register_bits(variant, element_bits),
+                                     element_bits, ghz, threads, "dependent add chain after the timed loop");
+  if (!peak || !(gflops > 0)) return;
+  state.counters["pct_of_peak"] = 100.0 * gflops / peak->gflops();
+  state.counters["peak_gflops"] = peak->gflops();
+}
+
 template <class T>
 void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
@@ -96,11 +130,13 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
     return;
   }
   const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
+  const std::uint64_t start = now_ns();
   for (auto _ : state) {
     fn(args);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
+  const double seconds = static_cast<double>(now_ns() - start) * 1e-9;
   // One element recomputed in double: a wrong or no-op kernel must not report a rate.
   double dot = 0;
   for (std::int64_t p = 0; p < k; ++p) dot += double(a[(m - 1) * k + p]) * double(b[p * n + n - 1]);
@@ -114,6 +150,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   const double bytes = sizeof(T) * (double(m) * double(k) + double(k) * double(n) + 2.0 * double(m) * double(n));
   state.counters["gbps"] = benchmark::Counter(bytes * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
+  set_pct_of_peak(state, variant, 8 * sizeof(T), flops * double(state.iterations()) / seconds * 1e-9,
+                  shape.threads);
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
   state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +

@@ -14,12 +14,13 @@ namespace armperf::probes {
 
 struct FmaKernel {
   Isa isa = Isa::scalar;
-  std::string_view dtype;  // "f32" | "f64"
-  int accumulators = 0;    // vector registers, each its own dependent chain
+  std::string_view dtype;            // "f32" | "f64"
+  int accumulators = 0;              // vector registers, each its own dependent chain
   std::size_t (*lanes)() = nullptr;  // elements per vector here (SVE: the vector length in use)
-  // Runs `iterations` rounds of acc = acc·a + b on every accumulator, each starting at 0, and returns
-  // the sum of all lanes of all accumulators. With a = 0.5, b = 1 every lane converges to exactly 2
-  // after 64 rounds, so the result is 2 · accumulators · lanes(): a check that each FMA happened.
+  // Runs `iterations` rounds of acc = acc·a + b on every accumulator, accumulator k starting at k, and
+  // returns the sum of all lanes of all accumulators. With a = 0.5, b = 1 every lane converges to
+  // exactly 2 within 64 rounds, so the result is 2 · accumulators · lanes(): a check that each FMA
+  // happened. A round or two from the distinct starts shows a dropped or merged chain.
   double (*run)(std::uint64_t iterations, double a, double b) = nullptr;
 
   double flops_per_iteration() const { return 2.0 * accumulators * static_cast<double>(lanes()); }

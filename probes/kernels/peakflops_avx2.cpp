@@ -10,25 +10,35 @@ namespace {
 
 struct F32x8 {
   using reg = __m256;
-  using scalar = float;
-  static constexpr std::size_t lanes = 8;
-  static reg set1(float v) { return _mm256_set1_ps(v); }
+  static std::size_t lanes() { return 8; }
+  static reg set1(double v) { return _mm256_set1_ps(static_cast<float>(v)); }
   static reg fma(reg acc, reg a, reg b) { return _mm256_fmadd_ps(acc, a, b); }
-  static void store(float* p, reg v) { _mm256_storeu_ps(p, v); }
+  static double sum(reg v) {
+    alignas(32) float lane[8];
+    _mm256_store_ps(lane, v);
+    double s = 0;
+    for (float x : lane) s += x;
+    return s;
+  }
 };
 struct F64x4 {
   using reg = __m256d;
-  using scalar = double;
-  static constexpr std::size_t lanes = 4;
+  static std::size_t lanes() { return 4; }
   static reg set1(double v) { return _mm256_set1_pd(v); }
   static reg fma(reg acc, reg a, reg b) { return _mm256_fmadd_pd(acc, a, b); }
-  static void store(double* p, reg v) { _mm256_storeu_pd(p, v); }
+  static double sum(reg v) {
+    alignas(32) double lane[4];
+    _mm256_store_pd(lane, v);
+    return lane[0] + lane[1] + lane[2] + lane[3];
+  }
 };
 
 // 12 of the 16 ymm registers (two hold a and b): above 2 pipes × 4-5 cycles on Zen and Intel.
 constexpr int kAccumulators = 12;
-[[maybe_unused]] const bool f64 = register_fma_kernel(fma_loops::make_fma_kernel<F64x4, kAccumulators>(Isa::avx2, "f64"));
-[[maybe_unused]] const bool f32 = register_fma_kernel(fma_loops::make_fma_kernel<F32x8, kAccumulators>(Isa::avx2, "f32"));
+[[maybe_unused]] const bool f64 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F64x4, kAccumulators>(Isa::avx2, "f64"));
+[[maybe_unused]] const bool f32 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F32x8, kAccumulators>(Isa::avx2, "f32"));
 
 }  // namespace
 }  // namespace armperf::probes

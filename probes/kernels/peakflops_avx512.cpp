@@ -3,6 +3,8 @@
 #endif
 #include <immintrin.h>
 
+// Lanes are summed through memory: g++ 12's _mm512_reduce_add_* trips -Werror=uninitialized.
+
 #include "probes/kernels/peakflops_loops.hpp"
 
 namespace armperf::probes {
@@ -10,25 +12,37 @@ namespace {
 
 struct F32x16 {
   using reg = __m512;
-  using scalar = float;
-  static constexpr std::size_t lanes = 16;
-  static reg set1(float v) { return _mm512_set1_ps(v); }
+  static std::size_t lanes() { return 16; }
+  static reg set1(double v) { return _mm512_set1_ps(static_cast<float>(v)); }
   static reg fma(reg acc, reg a, reg b) { return _mm512_fmadd_ps(acc, a, b); }
-  static void store(float* p, reg v) { _mm512_storeu_ps(p, v); }
+  static double sum(reg v) {
+    alignas(64) float lane[16];
+    _mm512_store_ps(lane, v);
+    double s = 0;
+    for (float x : lane) s += x;
+    return s;
+  }
 };
 struct F64x8 {
   using reg = __m512d;
-  using scalar = double;
-  static constexpr std::size_t lanes = 8;
+  static std::size_t lanes() { return 8; }
   static reg set1(double v) { return _mm512_set1_pd(v); }
   static reg fma(reg acc, reg a, reg b) { return _mm512_fmadd_pd(acc, a, b); }
-  static void store(double* p, reg v) { _mm512_storeu_pd(p, v); }
+  static double sum(reg v) {
+    alignas(64) double lane[8];
+    _mm512_store_pd(lane, v);
+    double s = 0;
+    for (double x : lane) s += x;
+    return s;
+  }
 };
 
 // 16 of the 32 zmm registers: twice Zen5's and Skylake-SP's 2 pipes × 4 cycles.
 constexpr int kAccumulators = 16;
-[[maybe_unused]] const bool f64 = register_fma_kernel(fma_loops::make_fma_kernel<F64x8, kAccumulators>(Isa::avx512, "f64"));
-[[maybe_unused]] const bool f32 = register_fma_kernel(fma_loops::make_fma_kernel<F32x16, kAccumulators>(Isa::avx512, "f32"));
+[[maybe_unused]] const bool f64 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F64x8, kAccumulators>(Isa::avx512, "f64"));
+[[maybe_unused]] const bool f32 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F32x16, kAccumulators>(Isa::avx512, "f32"));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -3,58 +3,33 @@
 #endif
 #include <arm_sve.h>
 
-#include "probes/kernels/peakflops.hpp"
+#include "probes/kernels/peakflops_loops.hpp"
 
-// Vector-length agnostic chains: the structure of peakflops_loops.hpp, which cannot hold SVE's
-// sizeless types in an array. 24 accumulators of the 32 z registers (V1: 2 pipes × 4 cycles).
+// Vector-length agnostic: lanes() is the vector length in use, read when the probe runs.
 namespace armperf::probes {
 namespace {
 
-#define ARMPERF_SVE_ACC(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) \
-  X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
+struct F32xVl {
+  using reg = svfloat32_t;
+  static std::size_t lanes() { return svcntw(); }
+  static reg set1(double v) { return svdup_f32(static_cast<float>(v)); }
+  static reg fma(reg acc, reg a, reg b) { return svmad_f32_x(svptrue_b32(), acc, a, b); }  // acc·a + b
+  static double sum(reg v) { return svaddv_f32(svptrue_b32(), v); }
+};
+struct F64xVl {
+  using reg = svfloat64_t;
+  static std::size_t lanes() { return svcntd(); }
+  static reg set1(double v) { return svdup_f64(v); }
+  static reg fma(reg acc, reg a, reg b) { return svmad_f64_x(svptrue_b64(), acc, a, b); }
+  static double sum(reg v) { return svaddv_f64(svptrue_b64(), v); }
+};
+
+// 24 of the 32 z registers: above V1's 2 × 256-bit pipes × 4 cycles and V2's 4 × 4.
 constexpr int kAccumulators = 24;
-
-double f32_chains(std::uint64_t iterations, double a, double b) {
-  const svbool_t all = svptrue_b32();
-  const svfloat32_t va = svdup_f32(static_cast<float>(a)), vb = svdup_f32(static_cast<float>(b));
-#define DECLARE(k) svfloat32_t acc##k = svdup_f32(0);
-#define STEP(k) acc##k = svmad_f32_x(all, acc##k, va, vb);
-#define SUM(k) sum += static_cast<double>(svaddv_f32(all, acc##k));
-  ARMPERF_SVE_ACC(DECLARE)
-  for (std::uint64_t i = 0; i < iterations; ++i) {
-    ARMPERF_SVE_ACC(STEP)
-  }
-  double sum = 0;
-  ARMPERF_SVE_ACC(SUM)
-#undef DECLARE
-#undef STEP
-#undef SUM
-  return sum;
-}
-
-double f64_chains(std::uint64_t iterations, double a, double b) {
-  const svbool_t all = svptrue_b64();
-  const svfloat64_t va = svdup_f64(a), vb = svdup_f64(b);
-#define DECLARE(k) svfloat64_t acc##k = svdup_f64(0);
-#define STEP(k) acc##k = svmad_f64_x(all, acc##k, va, vb);
-#define SUM(k) sum += svaddv_f64(all, acc##k);
-  ARMPERF_SVE_ACC(DECLARE)
-  for (std::uint64_t i = 0; i < iterations; ++i) {
-    ARMPERF_SVE_ACC(STEP)
-  }
-  double sum = 0;
-  ARMPERF_SVE_ACC(SUM)
-#undef DECLARE
-#undef STEP
-#undef SUM
-  return sum;
-}
-
-std::size_t f32_lanes() { return svcntw(); }
-std::size_t f64_lanes() { return svcntd(); }
-
-[[maybe_unused]] const bool f64 = register_fma_kernel(FmaKernel{Isa::sve, "f64", kAccumulators, &f64_lanes, &f64_chains});
-[[maybe_unused]] const bool f32 = register_fma_kernel(FmaKernel{Isa::sve, "f32", kAccumulators, &f32_lanes, &f32_chains});
+[[maybe_unused]] const bool f64 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F64xVl, kAccumulators>(Isa::sve, "f64"));
+[[maybe_unused]] const bool f32 =
+    register_fma_kernel(fma_loops::make_fma_kernel<F32xVl, kAccumulators>(Isa::sve, "f32"));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -41,9 +41,10 @@ class ActivationTest : public VariantTest {
 
   // Calls the variant the way a user would, with the peer's set-up when it has one.
   void run(const float* x, float* y, std::size_t rows, std::size_t cols, ActivationParams params) const {
-    const auto prepared = variant().prepare
-                              ? variant().prepare(variant(), {static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)})
-                              : nullptr;
+    const auto prepared =
+        variant().prepare
+            ? variant().prepare(variant(), {static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)})
+            : nullptr;
     params.prepared = prepared.get();
     fn()(x, y, rows, cols, params);
   }
@@ -92,6 +93,44 @@ class ActivationTest : public VariantTest {
   void check_sweep() const;
   void check_relu_zero_and_nan() const;
   void check_parameters() const;
+
+  // A threaded run (kernels::activation_on_team, the benchmark's timed call) writes the values one call
+  // over all rows writes: bitwise, for 2 and 3 threads over 37 rows (uneven slices). crelu's slices each
+  // write their own relu(x), relu(-x) block, so its outputs are compared block by block.
+  void check_threaded() const {
+    constexpr std::size_t rows = 37, cols = 48, n = rows * cols;
+    std::vector<float> x(n), slopes(cols), one(outputs(n));
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> dist(-6.0f, 6.0f);
+    for (auto& v : x) v = dist(rng);
+    for (std::size_t c = 0; c < cols; ++c) slopes[c] = 0.01f * static_cast<float>(c + 1);
+    ActivationParams params;
+    params.prelu_alpha = slopes.data();
+    run(x.data(), one.data(), rows, cols, params);
+    const bool crelu = op().shape == ActivationShape::crelu;
+    for (int threads : {2, 3}) {
+      kernels::SlicedTeam team(threads, rows);
+      std::vector<float> y(outputs(n), kSentinel);
+      const std::vector<ActivationParams> per_thread(static_cast<std::size_t>(threads), params);
+      kernels::activation_on_team(team, variant().as<ActivationFn>(), x.data(), y.data(), cols, crelu,
+                                  per_thread);
+      for (int part = 0; part < threads; ++part) {
+        const Slice s = team.slice(part);
+        const std::size_t begin = s.begin * cols, count = s.size() * cols;
+        for (std::size_t i = 0; i < count; ++i) {
+          // crelu: this slice's block at 2·begin holds relu(x) then relu(-x) of its rows.
+          const std::size_t at = crelu ? 2 * begin + i : begin + i;
+          ASSERT_EQ(std::bit_cast<std::uint32_t>(y[at]), std::bit_cast<std::uint32_t>(one[begin + i]))
+              << threads << " threads, element " << begin + i << ": " << y[at] << " vs " << one[begin + i];
+          if (crelu) {
+            ASSERT_EQ(std::bit_cast<std::uint32_t>(y[at + count]),
+                      std::bit_cast<std::uint32_t>(one[n + begin + i]))
+                << threads << " threads, relu(-x) element " << begin + i;
+          }
+        }
+      }
+    }
+  }
 
  private:
   ActivationOp contract_;
@@ -142,7 +181,8 @@ void ActivationTest::check_lengths_and_alignment() const {
         }
       }
       expect_row(x.data() + offset, y, n, slopes, where, per_value ? ref.data() : nullptr);
-      for (std::size_t i = 0; i < kGuard + offset; ++i) ASSERT_EQ(buf[i], kSentinel) << where << ": wrote before y";
+      for (std::size_t i = 0; i < kGuard + offset; ++i)
+        ASSERT_EQ(buf[i], kSentinel) << where << ": wrote before y";
       for (std::size_t i = kGuard + offset + outputs(n); i < buf.size(); ++i) {
         ASSERT_EQ(buf[i], kSentinel) << where << ": wrote past the end";
       }
@@ -188,10 +228,10 @@ void ActivationTest::check_sweep() const {
   sweep.samples = 4096;
   for (int i = -2048; i <= 2048; ++i) sweep.extra_inputs.push_back(static_cast<float>(i) * (12.0f / 2048));
   const auto report = kernels::evaluate_accuracy(op(), {&variant()}, sweep).at(0);
-  EXPECT_TRUE(report.pass) << report.variant << " " << report.bound << ": max " << report.max_ulp << " ulp at "
-                           << std::hexfloat << report.argmax << std::defaultfloat << ", " << report.mismatches
-                           << " not exact, abs(x<-3) " << report.max_abs_below << ", softmax rel " << report.max_rel
-                           << " sum " << report.max_sum_error;
+  EXPECT_TRUE(report.pass) << report.variant << " " << report.bound << ": max " << report.max_ulp
+                           << " ulp at " << std::hexfloat << report.argmax << std::defaultfloat << ", "
+                           << report.mismatches << " not exact, abs(x<-3) " << report.max_abs_below
+                           << ", softmax rel " << report.max_rel << " sum " << report.max_sum_error;
 }
 
 // The ReLU family's defined -0 and NaN behaviour, bit for bit.
@@ -228,7 +268,8 @@ void ActivationTest::check_parameters() const {
   run(x.data(), y.data(), 1, x.size(), params);
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double ref = kernels::reference_activation(op().name, x[i], params);
-    ASSERT_TRUE(kernels::meets_contract(op(), x[i], y[i], ref)) << "x=" << x[i] << " y=" << y[i] << " ref=" << ref;
+    ASSERT_TRUE(kernels::meets_contract(op(), x[i], y[i], ref))
+        << "x=" << x[i] << " y=" << y[i] << " ref=" << ref;
   }
 }
 
@@ -246,6 +287,10 @@ TEST_P(ActivationTest, MeetsTheContract) {
   if (op().shape == ActivationShape::prelu || op().shape == ActivationShape::softmax) {
     SCOPED_TRACE("rows");
     check_rows();
+  }
+  {
+    SCOPED_TRACE("threaded");
+    check_threaded();
   }
   {
     SCOPED_TRACE("accuracy sweep");

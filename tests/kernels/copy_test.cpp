@@ -29,7 +29,8 @@ void check_copy(kernels::CopyFn copy, std::size_t n, std::size_t offset) {
     ASSERT_EQ(out[i], x[offset + i]) << "n=" << n << " offset=" << offset << " i=" << i;
   }
   for (std::size_t i = 0; i < kGuard + offset; ++i) ASSERT_EQ(y[i], kSentinel) << "wrote before start";
-  for (std::size_t i = kGuard + offset + n; i < y.size(); ++i) ASSERT_EQ(y[i], kSentinel) << "wrote past n=" << n;
+  for (std::size_t i = kGuard + offset + n; i < y.size(); ++i)
+    ASSERT_EQ(y[i], kSentinel) << "wrote past n=" << n;
 }
 
 TEST_P(CopyTest, EveryLengthAndAlignment) {
@@ -42,16 +43,38 @@ TEST_P(CopyTest, EveryLengthAndAlignment) {
 }
 
 TEST_P(CopyTest, SpecialValuesAreBitExact) {
-  const float specials[] = {0.0f, -0.0f, std::numeric_limits<float>::infinity(),
-                            -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(),
-                            std::bit_cast<float>(0x7fa00001u),   // NaN with a payload
-                            std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
-                            std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()};
+  const float specials[] = {0.0f,
+                            -0.0f,
+                            std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(),
+                            std::numeric_limits<float>::quiet_NaN(),
+                            std::bit_cast<float>(0x7fa00001u),  // NaN with a payload
+                            std::numeric_limits<float>::denorm_min(),
+                            -std::numeric_limits<float>::denorm_min(),
+                            std::numeric_limits<float>::max(),
+                            std::numeric_limits<float>::lowest()};
   std::vector<float> x(137), y(137);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = specials[i % std::size(specials)];
   variant().as<kernels::CopyFn>()(x.data(), y.data(), x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     ASSERT_EQ(std::bit_cast<std::uint32_t>(y[i]), std::bit_cast<std::uint32_t>(x[i])) << "i=" << i;
+  }
+}
+
+// The benchmark's timed call (kernels::copy_on_team) writes what one copy over the whole array writes,
+// for 2 and 3 threads over a length that splits unevenly, and nothing past the end.
+TEST_P(CopyTest, ThreadedRunMatchesOneCall) {
+  auto copy = variant().as<kernels::CopyFn>();
+  const std::size_t n = 1000 + variant().tile - 1;
+  std::vector<float> x(n), one(n, kSentinel);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(i) * 0.25f - 7.0f;
+  copy(x.data(), one.data(), n);
+  for (int threads : {2, 3}) {
+    kernels::SlicedTeam team(threads, n);
+    std::vector<float> y(n + kGuard, kSentinel);
+    kernels::copy_on_team(team, copy, x.data(), y.data(), 2);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(y[i], one[i]) << threads << " threads, i=" << i;
+    for (std::size_t i = n; i < y.size(); ++i) ASSERT_EQ(y[i], kSentinel) << "wrote past n=" << n;
   }
 }
 

@@ -86,15 +86,43 @@ TEST(Registry, RejectsDuplicates) {
 }
 
 TEST(Registry, ElementwiseShapesFollowTheCaches) {
-  BenchPlan plan{.profile = Profile::standard, .l1_bytes = 64 << 10, .l2_bytes = 1 << 20, .llc_bytes = 32 << 20,
+  BenchPlan plan{.profile = Profile::standard,
+                 .l1_bytes = 64 << 10,
+                 .l2_bytes = 1 << 20,
+                 .llc_bytes = 32 << 20,
                  .dram_bytes = 256 << 20};
   auto shapes = elementwise_shapes(plan, 2, 4);
   ASSERT_EQ(shapes.size(), 4u);
-  EXPECT_EQ(shapes.front().dims.at(0), (32 << 10) / 8);            // half of L1 over 2 f32 arrays
-  EXPECT_EQ(shapes[2].dims.at(0), (16 << 20) / 8);                 // half of the LLC
+  EXPECT_EQ(shapes.front().dims.at(0), (32 << 10) / 8);               // half of L1 over 2 f32 arrays
+  EXPECT_EQ(shapes[2].dims.at(0), (16 << 20) / 8);                    // half of the LLC
   EXPECT_EQ(shapes.back().dims.at(0), std::int64_t{256} << 20 >> 3);  // the DRAM working set
   plan.profile = Profile::quick;
   EXPECT_EQ(elementwise_shapes(plan, 2, 4).size(), 2u);
+}
+
+TEST(Registry, ElementwiseShapesOnATeamSizePrivateCachesPerThreadAndSharedOnesInTotal) {
+  BenchPlan plan{.profile = Profile::standard,
+                 .l1_bytes = 64 << 10,
+                 .l2_bytes = 1 << 20,
+                 .llc_bytes = 32 << 20,
+                 .dram_bytes = 256 << 20,
+                 .threads = 4};
+  const auto shapes = elementwise_shapes(plan, 2, 4);
+  ASSERT_EQ(shapes.size(), 4u);
+  for (const auto& s : shapes) {
+    EXPECT_EQ(s.threads, 4);
+    EXPECT_EQ(s.dims.at(0) % (4 * 64), 0) << s.size;  // whole 64-element blocks per thread
+  }
+  EXPECT_EQ(shapes[0].dims.at(0), 4 * ((32 << 10) / 8));   // half of each thread's L1
+  EXPECT_EQ(shapes[1].dims.at(0), 4 * ((512 << 10) / 8));  // half of each thread's L2
+  EXPECT_EQ(shapes[2].dims.at(0), (16 << 20) / 8);         // half of the one LLC, shared
+  EXPECT_EQ(shapes[3].dims.at(0), std::int64_t{256} << 20 >> 3);
+  EXPECT_EQ(benchmark_name(*KernelRegistry::instance().variants("copy").front(), shapes[0]),
+            KernelRegistry::instance().variants("copy").front()->name + "/16384/threads:4");
+  // 64 threads' L2 halves (32 MiB) outgrow half the LLC: that point is not repeated smaller.
+  plan.threads = 64;
+  const auto many = elementwise_shapes(plan, 2, 4);
+  for (std::size_t i = 1; i < many.size(); ++i) EXPECT_GT(many[i].dims.at(0), many[i - 1].dims.at(0));
 }
 
 }  // namespace

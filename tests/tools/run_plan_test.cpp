@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "kernels/benchmarks.hpp"
@@ -137,9 +138,11 @@ TEST(RunPlan, KeysAreUniqueAndNamePoint) {
   for (const auto& item : plan.items) {
     EXPECT_TRUE(keys.insert(item.key).second) << item.key;
     EXPECT_THAT(item.key, HasSubstr(item.name));
-    // Kernel families pick their own thread counts (in their shapes): one thread per sweep binding.
+    // Kernel families run at the sweep point's thread count, and their names say so.
     if (item.kind == PlanItem::Kind::kernel) {
-      EXPECT_EQ(item.point.threads, 1) << item.key;
+      EXPECT_EQ(item.shape.threads, item.point.threads) << item.key;
+      const std::string suffix = "/threads:" + std::to_string(item.point.threads);
+      EXPECT_EQ(item.name.find(suffix) != std::string::npos, item.point.threads != 1) << item.key;
     }
   }
 }
@@ -172,6 +175,19 @@ TEST(RunPlan, FullOnTwoSocketAltraSweepsThreadsPlacementsAndMembinds) {
   EXPECT_EQ(membinds, (std::set<std::string>{"local", "remote", "interleave"}));
   // 2 thread counts at compact only, 8 at both placements; 3 membinds each.
   EXPECT_EQ(plan.points.size(), (2u + 2u * 8u) * 3u);
+}
+
+TEST(RunPlan, ElementwiseAndGemmFamiliesRunAtEveryThreadCount) {
+  RunOptions o;
+  o.threads = {"1", "2"};
+  const RunPlan plan = plan_for(vm_2core(), o);
+  std::map<std::string, std::set<int>> threads_by_family;
+  for (const auto& item : plan.items) {
+    if (item.kind == PlanItem::Kind::kernel) threads_by_family[item.family].insert(item.point.threads);
+  }
+  for (const char* family : {"activation", "copy", "gemm"}) {
+    EXPECT_EQ(threads_by_family[family], (std::set<int>{1, 2})) << family;
+  }
 }
 
 TEST(RunPlan, FullOnOneNodeAltraBindsLocalOnly) {

@@ -122,7 +122,8 @@ class Executor {
   }
 
   // Kernels of one sweep point are registered together; a new point re-registers with its thread
-  // count and re-binds the calling thread (gbench runs single-threaded benchmarks on it).
+  // count and re-binds the calling thread: gbench runs the benchmark on it, and a family's team takes
+  // its PUs and memory policy from it (kernels/parallel.hpp).
   void enter_point(const SweepPoint& point) {
     if (registered_ && *registered_ == point) return;
     benchmark::ClearRegisteredBenchmarks();

@@ -151,19 +151,13 @@ struct Candidate {
   PlanItem item;
 };
 
-// Kernel benchmarks run on the calling thread; a family that runs a team says so in its shapes
-// (gemm: "/threads:N") and its "threads" counter. So kernels take the sweep's placements and
-// memory bindings at one thread, and no row claims a thread count its family did not run.
-std::vector<SweepPoint> kernel_points(const std::vector<SweepPoint>& points) {
-  std::vector<SweepPoint> out;
-  for (const SweepPoint& p : points) append_unique(out, SweepPoint{1, p.placement, p.membind});
-  return out;
-}
-
+// Every family runs its benchmarks on plan.threads threads (BenchPlan.threads: a team over the
+// sweep point's placement, "/threads:N" in the name and a "threads" counter). A shape a family returns
+// with another count is dropped, so no row claims a thread count its family did not run.
 std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter) {
   auto& registry = KernelRegistry::instance();
   std::vector<Candidate> out;
-  for (const SweepPoint& point : kernel_points(plan.points)) {
+  for (const SweepPoint& point : plan.points) {
     BenchPlan sizes = plan.sizes;
     sizes.threads = point.threads;
     for (const KernelFamily& family : registry.families()) {
@@ -173,6 +167,7 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
       // Shape-major, so a peer library runs right beside our variants of the same shape and
       // drift on the machine affects both (issue 7).
       for (std::size_t s = 0; s < shapes.size(); ++s) {
+        if (shapes[s].threads != point.threads) continue;
         for (const KernelVariant* variant : variants) {
           const std::string name = benchmark_name(*variant, shapes[s]);
           if (!std::regex_search(name, filter)) continue;

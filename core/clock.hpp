@@ -1,0 +1,24 @@
+// Effective core frequency from a dependent chain of integer adds: each add needs the previous one's
+// result and has a latency of one cycle on every core we target (Neoverse N1/V1/V2, AmpereOne, Zen,
+// Intel since Sandy Bridge), so adds per second is cycles per second. The loop counter runs on its
+// own chain, in parallel. The frequency probe reports it; the peakflops probe and the kernels'
+// pct_of_peak (core/peak.hpp) multiply FLOP/cycle by it.
+#pragma once
+
+#include <cstdint>
+
+namespace armperf {
+
+struct AddChainRun {
+  std::uint64_t adds = 0;   // adds executed, checked by the tests against the chain's final value
+  std::uint64_t value = 0;  // the chain's result: starts at 0, +1 per add
+  double seconds = 0;
+};
+// Runs at least `adds` dependent adds (a multiple of the unrolled block) and times them.
+AddChainRun run_add_chain(std::uint64_t adds);
+
+// GHz of the calling thread's core over about min_seconds: the fastest of 16 runs, so an interrupt,
+// a migration or another process on the core does not count.
+double measure_ghz(double min_seconds = 0.02);
+
+}  // namespace armperf

@@ -1,0 +1,74 @@
+#include "kernels/parallel.hpp"
+
+#include <hwloc.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "core/topology.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// The PUs the calling thread may run on, or none when hwloc cannot say (a replayed topology).
+std::vector<int> calling_thread_pus(const Topology& topology) {
+  std::vector<int> pus;
+  if (!topology.is_this_system()) return pus;
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  if (set != nullptr && hwloc_get_cpubind(topology.handle(), set, HWLOC_CPUBIND_THREAD) == 0) {
+    for (int pu = hwloc_bitmap_first(set); pu >= 0; pu = hwloc_bitmap_next(set, pu)) pus.push_back(pu);
+  }
+  hwloc_bitmap_free(set);
+  return pus;
+}
+
+}  // namespace
+
+std::vector<int> kernel_team_pus(int threads) {
+  if (threads < 1) throw std::invalid_argument("kernel team of " + std::to_string(threads) + " threads");
+  const Topology& topology = Topology::binding();
+  std::vector<int> pus = calling_thread_pus(topology);
+  if (static_cast<int>(pus.size()) == threads) return pus;
+  const int available = std::max(1, topology.summary().pus);
+  pus = topology.placement_cpus(Placement::compact, std::min(threads, available));
+  for (int t = available; t < threads; ++t) pus.push_back(pus[static_cast<std::size_t>(t % available)]);
+  return pus;
+}
+
+Team& persistent_kernel_team(int threads) {
+  static std::mutex mutex;
+  static std::map<std::vector<int>, std::unique_ptr<Team>> teams;
+  std::vector<int> pus = kernel_team_pus(threads);
+  const std::lock_guard lock(mutex);
+  std::unique_ptr<Team>& team = teams[pus];
+  if (!team) team = std::make_unique<Team>(std::move(pus));
+  return *team;
+}
+
+SlicedTeam::SlicedTeam(int threads, std::size_t units, std::size_t granule)
+    : threads_(threads), units_(units), granule_(granule) {
+  if (threads < 1 || granule < 1) {
+    throw std::invalid_argument("sliced team of " + std::to_string(threads) + " threads, granule " +
+                                std::to_string(granule));
+  }
+  if (threads > 1) team_ = std::make_unique<Team>(kernel_team_pus(threads));
+}
+
+Slice SlicedTeam::slice(int t) const { return block_slice(units_, threads_, t, granule_); }
+
+void SlicedTeam::run(const std::function<void(int t, Slice slice)>& body, std::int64_t repeats) {
+  auto work = [&](int t) {
+    const Slice s = slice(t);
+    for (std::int64_t r = 0; r < repeats; ++r) body(t, s);
+  };
+  if (team_) {
+    team_->run(work);
+  } else {
+    work(0);
+  }
+}
+
+}  // namespace armperf::kernels
