@@ -32,7 +32,8 @@ struct Ymm {
 
 }  // namespace
 
-void f32_l2sq_distance__avx2_u16(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
+void f32_l2sq_distance__avx2_u16(const float* q, const float* b, std::int64_t nb, std::int64_t d,
+                                 float* out) {
   distance_impl::distances<Ymm, Metric::l2>(q, b, nb, d, out);
 }
 void f32_ip_distance__avx2_u16(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {

@@ -25,7 +25,8 @@ struct Zmm {
   // By halves, with zero-masking extracts: the plain ones, the cast and _mm512_reduce_add_ps start from
   // _mm256_undefined_ps(), which trips GCC 12's -Wmaybe-uninitialized.
   static float reduce(V a) {
-    const __m256 h = _mm256_add_ps(_mm512_maskz_extractf32x8_ps(0xFF, a, 0), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
+    const __m256 h =
+        _mm256_add_ps(_mm512_maskz_extractf32x8_ps(0xFF, a, 0), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
@@ -34,10 +35,12 @@ struct Zmm {
 
 }  // namespace
 
-void f32_l2sq_distance__avx512_u32(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
+void f32_l2sq_distance__avx512_u32(const float* q, const float* b, std::int64_t nb, std::int64_t d,
+                                   float* out) {
   distance_impl::distances<Zmm, Metric::l2>(q, b, nb, d, out);
 }
-void f32_ip_distance__avx512_u32(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
+void f32_ip_distance__avx512_u32(const float* q, const float* b, std::int64_t nb, std::int64_t d,
+                                 float* out) {
   distance_impl::distances<Zmm, Metric::ip>(q, b, nb, d, out);
 }
 KnnResult f32_knn_search__avx512(const KnnArgs& args) {

@@ -21,7 +21,8 @@ constexpr int kRows = 4;
 constexpr int kChains = 2;
 
 template <class Ops, Metric M>
-[[gnu::always_inline]] inline typename Ops::V step(typename Ops::V acc, typename Ops::V q, typename Ops::V b) {
+[[gnu::always_inline]] inline typename Ops::V step(typename Ops::V acc, typename Ops::V q,
+                                                   typename Ops::V b) {
   if constexpr (M == Metric::l2) {
     const typename Ops::V diff = Ops::sub(b, q);
     return Ops::fma(diff, diff, acc);

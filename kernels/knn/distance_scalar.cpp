@@ -21,7 +21,8 @@ struct Scalar {
 
 }  // namespace
 
-void f32_l2sq_distance__scalar_u2(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
+void f32_l2sq_distance__scalar_u2(const float* q, const float* b, std::int64_t nb, std::int64_t d,
+                                  float* out) {
   distance_impl::distances<Scalar, Metric::l2>(q, b, nb, d, out);
 }
 void f32_ip_distance__scalar_u2(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {

@@ -36,9 +36,9 @@ void four_rows(const float* query, const float* base, std::int64_t d, float* out
   for (std::int64_t j = 0; j < d; j += 2 * vl) {
     const svbool_t p0 = svwhilelt_b32_s64(j, d), p1 = svwhilelt_b32_s64(j + vl, d);
     const svfloat32_t q0 = svld1(p0, query + j), q1 = svld1(p1, query + j + vl);
-#define ARMPERF_STEP(r)                                                         \
-  acc##r##a = step<M>(all, acc##r##a, q0, svld1(p0, base + (r) * d + j));      \
-  acc##r##b = step<M>(all, acc##r##b, q1, svld1(p1, base + (r) * d + j + vl));
+#define ARMPERF_STEP(r)                                                 \
+  acc##r##a = step<M>(all, acc##r##a, q0, svld1(p0, base + (r)*d + j)); \
+  acc##r##b = step<M>(all, acc##r##b, q1, svld1(p1, base + (r)*d + j + vl));
     ARMPERF_KNN_SVE_ROWS(ARMPERF_STEP)
 #undef ARMPERF_STEP
   }
@@ -67,7 +67,8 @@ void distances(const float* query, const float* base, std::int64_t nb, std::int6
 
 }  // namespace
 
-void f32_l2sq_distance__sve_u2vl(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
+void f32_l2sq_distance__sve_u2vl(const float* q, const float* b, std::int64_t nb, std::int64_t d,
+                                 float* out) {
   distances<Metric::l2>(q, b, nb, d, out);
 }
 void f32_ip_distance__sve_u2vl(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {

@@ -73,9 +73,10 @@ void distance_bench(benchmark::State& state, const KernelVariant& variant, const
 }
 
 BenchShape search_shape(std::int64_t nb, std::int64_t d, std::int64_t nq, std::int64_t k, int threads) {
-  return {std::to_string(nb) + "x" + std::to_string(d) + "/nq:" + std::to_string(nq) + "/k:" + std::to_string(k),
-          {nb, d, nq, k},
-          threads};
+  return {
+      std::to_string(nb) + "x" + std::to_string(d) + "/nq:" + std::to_string(nq) + "/k:" + std::to_string(k),
+      {nb, d, nq, k},
+      threads};
 }
 
 // The grid: nb in {1e4, 1e5, 1e6}, d in {32, 128, 768, 960}, nq in {1, 16, 1000}, k in
@@ -172,7 +173,8 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
   state.SetItemsProcessed(static_cast<std::int64_t>(iterations * double(nq)));  // queries/s
   // The database is streamed once per search; the work is 2 nb d FLOPs per query (a GEMM's count).
   state.counters["gbps"] = Counter(iterations * double(nb * d) * 4 / 1e9, Counter::kIsRate);
-  state.counters["gflops"] = Counter(iterations * 2.0 * double(nb) * double(d) * double(nq) / 1e9, Counter::kIsRate);
+  state.counters["gflops"] =
+      Counter(iterations * 2.0 * double(nb) * double(d) * double(nq) / 1e9, Counter::kIsRate);
   state.counters["recall"] = recall;
   state.counters["nq"] = double(nq);
   state.counters["k"] = double(k);
@@ -205,10 +207,11 @@ KernelVariant search_variant(std::string name, Isa isa, KnnSearchFn fn) {
                        .fn = reinterpret_cast<KernelFn>(fn)};
 }
 
-ARMPERF_REGISTER_KERNEL(KernelFamily{.name = "knn",
-                                     .description = "k-NN distances: one query against nb x d vectors (L2, IP)",
-                                     .shapes = distance_shapes,
-                                     .run = distance_bench});
+ARMPERF_REGISTER_KERNEL(KernelFamily{
+    .name = "knn",
+    .description = "k-NN distances: one query against nb x d vectors (L2, IP)",
+    .shapes = distance_shapes,
+    .run = distance_bench});
 ARMPERF_REGISTER_KERNEL(KernelFamily{.name = "knn_search",
                                      .description = "exact k-NN search: nq queries, nb x d database, top k",
                                      .shapes = search_shapes,

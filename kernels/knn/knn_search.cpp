@@ -182,7 +182,8 @@ void check_knn_args(const KnnArgs& args) {
   for (std::int64_t i = 0; i < args.nq * args.d; ++i) {
     if (!std::isfinite(args.query[i])) {
       require(false, "query " + std::to_string(i / args.d) + " component " + std::to_string(i % args.d) +
-                         " is " + (std::isnan(args.query[i]) ? "NaN" : "infinite") + ": expected a finite value");
+                         " is " + (std::isnan(args.query[i]) ? "NaN" : "infinite") +
+                         ": expected a finite value");
     }
   }
 }
@@ -281,8 +282,8 @@ KnnResult knn_search_reference(const KnnArgs& args) {
   std::vector<std::pair<double, std::int64_t>> all(static_cast<std::size_t>(nb));
   for (std::int64_t q = 0; q < nq; ++q) {
     for (std::int64_t i = 0; i < nb; ++i) {
-      const double dist = distance_reference(l2 ? Metric::l2 : Metric::ip, query.data() + q * d,
-                                             base.data() + i * d, d);
+      const double dist =
+          distance_reference(l2 ? Metric::l2 : Metric::ip, query.data() + q * d, base.data() + i * d, d);
       all[static_cast<std::size_t>(i)] = {l2 ? dist : -dist, i};
     }
     const std::int64_t found = std::min(k, nb);

@@ -147,8 +147,10 @@ class KnnSearchTest : public VariantTest {
         }
         ASSERT_GE(id, 0);
         ASSERT_LT(id, c.nb);
-        const double dist = kernels::distance_reference(c.metric, query.data() + q * c.d, base.data() + id * c.d, c.d);
-        EXPECT_EQ(dist, got.distances[static_cast<std::size_t>(q * c.k + i)]) << "query " << q << " rank " << i;
+        const double dist =
+            kernels::distance_reference(c.metric, query.data() + q * c.d, base.data() + id * c.d, c.d);
+        EXPECT_EQ(dist, got.distances[static_cast<std::size_t>(q * c.k + i)])
+            << "query " << q << " rank " << i;
       }
     }
   }
@@ -217,7 +219,8 @@ TEST_P(KnnSearchTest, RejectsBadArgumentsWithAClearMessage) {
   const Case ok{Metric::l2, 10, 2, 4, 3, 1, KnnPath::automatic};
   KnnArgs a = args(ok, base, query);
   a.k = 0;
-  EXPECT_THAT([&] { search(a); }, ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr("k=0")));
+  EXPECT_THAT([&] { search(a); },
+              ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr("k=0")));
   a = args(ok, base, query);
   a.nb = 0;
   EXPECT_THAT([&] { search(a); },
@@ -235,7 +238,8 @@ ARMPERF_INSTANTIATE_VARIANT_TESTS(KnnSearchTest, "knn_search");
 // Helpers without a registry row
 
 TEST(KnnMetric, NamesRoundTrip) {
-  for (Metric m : {Metric::l2, Metric::ip, Metric::cosine}) EXPECT_EQ(kernels::parse_metric(kernels::metric_name(m)), m);
+  for (Metric m : {Metric::l2, Metric::ip, Metric::cosine})
+    EXPECT_EQ(kernels::parse_metric(kernels::metric_name(m)), m);
   EXPECT_FALSE(kernels::parse_metric("hamming").has_value());
 }
 
