@@ -70,6 +70,7 @@ struct KnnKernels {
   DistanceFn l2 = nullptr;
   DistanceFn ip = nullptr;
   SgemmFn sgemm = nullptr;
+  std::int64_t sgemm_mr = 1;  // its micro-kernel's rows: query blocks are whole tiles
 };
 // The kernels of the registry rows for `isa` (family knn, family gemm); throws std::logic_error
 // when the build lacks one, since a search must never borrow another ISA's kernel.

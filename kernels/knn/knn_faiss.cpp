@@ -17,16 +17,32 @@
 #include "kernels/knn/knn_family.hpp"
 #include "kernels/registry.hpp"
 
-extern "C" void sgemm_();  // only its address is taken: which library FAISS's BLAS calls land in
-
 namespace armperf::kernels {
 namespace {
 
-// FAISS calls the Fortran sgemm_, which OpenBLAS and BLIS both export: record the one that won.
-[[maybe_unused]] const bool context_recorded = [] {
+using SgemmF77 = int (*)(const char*, const char*, const int*, const int*, const int*, const float*,
+                         const float*, const int*, const float*, const int*, const float*, float*,
+                         const int*);
+
+// The library OpenBLAS was loaded from (found through a symbol only OpenBLAS has) and its sgemm_.
+std::string openblas_library() {
   Dl_info info{};
-  const bool found = dladdr(reinterpret_cast<void*>(&sgemm_), &info) != 0 && info.dli_fname != nullptr;
-  benchmark::AddCustomContext("faiss_sgemm_library", found ? info.dli_fname : "unknown");
+  if (dladdr(reinterpret_cast<void*>(&openblas_get_corename), &info) == 0 || info.dli_fname == nullptr) {
+    throw std::runtime_error("faiss: dladdr cannot locate the OpenBLAS library");
+  }
+  return info.dli_fname;
+}
+
+SgemmF77 openblas_sgemm() {
+  const std::string file = openblas_library();
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  void* symbol = handle == nullptr ? nullptr : dlsym(handle, "sgemm_");
+  if (symbol == nullptr) throw std::runtime_error("faiss: no sgemm_ in " + file);
+  return reinterpret_cast<SgemmF77>(symbol);
+}
+
+[[maybe_unused]] const bool context_recorded = [] {
+  benchmark::AddCustomContext("faiss_sgemm_library", openblas_library());
   benchmark::AddCustomContext("faiss_version", std::to_string(FAISS_VERSION_MAJOR) + "." +
                                                    std::to_string(FAISS_VERSION_MINOR) + "." +
                                                    std::to_string(FAISS_VERSION_PATCH));
@@ -34,6 +50,22 @@ namespace {
 }();
 
 }  // namespace
+}  // namespace armperf::kernels
+
+// FAISS's GEMM path calls the Fortran sgemm_. Debian builds libfaiss against libblas3, which its
+// alternatives resolve to OpenBLAS; in our binaries BLIS (the gemm peer, built "generic" on Debian)
+// exports sgemm_ too and would win by link order, making FAISS several times slower than FAISS as
+// shipped. This definition, which the static libfaiss.a binds to, sends it to OpenBLAS, as on a
+// system with FAISS alone. The BLIS peer calls bli_sgemm and the OpenBLAS peer looks its entry points
+// up in OpenBLAS itself, so neither is affected.
+extern "C" int sgemm_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
+                      const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
+                      const float* beta, float* c, const int* ldc) {
+  static const armperf::kernels::SgemmF77 openblas = armperf::kernels::openblas_sgemm();
+  return openblas(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+namespace armperf::kernels {
 
 KnnResult f32_knn_search__faiss(const KnnArgs& args) {
   check_knn_args(args);
