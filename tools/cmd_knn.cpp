@@ -33,6 +33,7 @@ struct KnnOptions {
   std::string base, query, groundtruth, generate, write_groundtruth, out;
   std::string metric = "l2";
   std::string dtype = "f32";
+  std::string path = "auto";
   std::int64_t k = 10;
   int threads = 1;
   int repetitions = 1;
@@ -124,6 +125,11 @@ void run_knn(const KnnOptions& o, int& exit_code) {
     throw InputError(fmt::format(
         "--dtype {}: this build searches f32 only (f16, bf16 and int8 are not implemented)", o.dtype));
   }
+  const auto path = o.path == "auto"     ? std::optional(kernels::KnnPath::automatic)
+                    : o.path == "direct" ? std::optional(kernels::KnnPath::direct)
+                    : o.path == "gemm"   ? std::optional(kernels::KnnPath::gemm)
+                                         : std::nullopt;
+  if (!path) throw InputError(fmt::format("--path \"{}\": expected auto, direct or gemm", o.path));
   if (o.k < 1) throw InputError(fmt::format("--k {}: expected k >= 1", o.k));
   if (o.threads < 1) throw InputError(fmt::format("--threads {}: expected >= 1", o.threads));
 
@@ -157,7 +163,8 @@ void run_knn(const KnnOptions& o, int& exit_code) {
                      .nq = query.n,
                      .d = base.d,
                      .k = o.k,
-                     .threads = o.threads};
+                     .threads = o.threads,
+                     .path = *path};
   Outcome outcome;
   try {
     outcome = timed_search(variant, args, o.repetitions);
@@ -237,6 +244,7 @@ void run_knn(const KnnOptions& o, int& exit_code) {
                         {"nq", query.n},
                         {"k", o.k},
                         {"threads", o.threads},
+                        {"path", std::string(kernels::path_name(outcome.result.path))},
                         {"seconds", outcome.seconds},
                         {"items_per_second", qps},
                         {"gbps", gbps},
@@ -244,8 +252,9 @@ void run_knn(const KnnOptions& o, int& exit_code) {
     if (recall) j["recall"] = *recall;
     std::cout << j.dump(2) << "\n";
   } else {
-    fmt::print("knn {} x {} ({}), {} queries, k={}, metric {}, {} ({}), {} thread(s)\n", base.n, base.d,
-               source, query.n, o.k, o.metric, variant.name, isa, o.threads);
+    fmt::print("knn {} x {} ({}), {} queries, k={}, metric {}, {} ({}), {} thread(s), {} path\n", base.n,
+               base.d, source, query.n, o.k, o.metric, variant.name, isa, o.threads,
+               kernels::path_name(outcome.result.path));
     fmt::print("search {:.4f} s: {:.1f} queries/s, {:.2f} GB/s (the {:.1f} MB database streamed once)\n",
                outcome.seconds, qps, gbps, database_bytes / 1e6);
     if (recall) fmt::print("recall@{} {:.4f} (ground truth {})\n", o.k, *recall, o.groundtruth);
@@ -271,6 +280,9 @@ void add_knn_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--metric", options.metric, "l2, ip or cosine");
   cmd->add_option("--dtype", options.dtype, "Database type: f32 (f16, bf16, int8 not implemented yet)");
   cmd->add_option("--threads", options.threads, "Threads of the search");
+  cmd->add_option(
+      "--path", options.path,
+      "auto, direct (distance kernels + top-k per query) or gemm (||x||^2 + ||y||^2 - 2 x.y by sgemm)");
   cmd->add_option("--repetitions", options.repetitions, "Searches to time; the best is reported")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--write-groundtruth", options.write_groundtruth, "Write the result's ids as .ivecs");

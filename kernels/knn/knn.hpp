@@ -55,7 +55,9 @@ struct KnnResult {
   std::int64_t nq = 0, k = 0;
   std::vector<std::int64_t> ids;
   std::vector<float> distances;
+  KnnPath path = KnnPath::automatic;  // the formulation that ran (automatic: a peer's own choice)
 };
+std::string_view path_name(KnnPath path);
 inline constexpr std::int64_t kNoNeighbour = -1;
 
 // The search entry point of a registry row (op knn_search).

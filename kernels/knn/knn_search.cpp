@@ -154,6 +154,18 @@ std::string_view metric_name(Metric metric) {
   return "?";
 }
 
+std::string_view path_name(KnnPath path) {
+  switch (path) {
+    case KnnPath::automatic:
+      return "auto";
+    case KnnPath::direct:
+      return "direct";
+    case KnnPath::gemm:
+      return "gemm";
+  }
+  return "?";
+}
+
 std::optional<Metric> parse_metric(std::string_view name) {
   for (Metric m : {Metric::l2, Metric::ip, Metric::cosine}) {
     if (metric_name(m) == name) return m;
@@ -254,6 +266,7 @@ KnnResult knn_search(const KnnArgs& args, const KnnKernels& kernels) {
   KnnResult result;
   result.nq = nq;
   result.k = k;
+  result.path = p.gemm ? KnnPath::gemm : KnnPath::direct;
   const float empty = p.l2 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
   result.ids.assign(static_cast<std::size_t>(nq * k), kNoNeighbour);
   result.distances.assign(static_cast<std::size_t>(nq * k), empty);

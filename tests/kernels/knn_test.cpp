@@ -136,6 +136,9 @@ class KnnSearchTest : public VariantTest {
     ASSERT_EQ(got.distances, want.distances);
     if (ours()) {
       ASSERT_EQ(got.ids, want.ids);
+      if (c.path != KnnPath::automatic) {
+        EXPECT_EQ(got.path, c.path) << "a forced formulation must be the one that ran";
+      }
       return;
     }
     for (std::int64_t q = 0; q < c.nq; ++q) {
