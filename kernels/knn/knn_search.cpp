@@ -182,8 +182,9 @@ double distance_reference(Metric metric, const float* x, const float* y, std::in
   return sum;
 }
 
-// Measured on Zen 5 (nb = 10^5, d = 128, k = 10, 1 thread): see the knn_search benchmarks.
-std::int64_t knn_gemm_min_queries() { return 8; }
+// Measured on Zen 5 (armperf knn --path, nb = 10^5, d = 128, k = 10, 1 thread): direct beat gemm at
+// nq = 2, 4 and 8 (720 vs 280 queries/s at 4, 820 vs 530 at 8) and lost at 16 (930 vs 990).
+std::int64_t knn_gemm_min_queries() { return 16; }
 
 void check_knn_args(const KnnArgs& args) {
   require(args.k >= 1, "k=" + std::to_string(args.k) + ": expected k >= 1");

@@ -46,39 +46,16 @@ class TopK {
   }
 
   // Candidates id0 .. id0 + n - 1 with keys scale * values[i] (+ offsets[i] when offsets is not null):
-  // scale -1 turns similarities into keys, offsets add ||b||^2 in the GEMM formulation. Most
-  // candidates of a long scan fail the threshold, so 16 keys at a time are reduced to their minimum
-  // with generic vectors (SSE at the x86-64 baseline, AdvSIMD on AArch64) and only a block whose
-  // minimum passes is looked at one by one. A NaN key never passes, so a database vector with a
-  // NaN component is never a neighbour.
+  // scale -1 turns similarities into keys, offsets add ||b||^2 in the GEMM formulation. Once the
+  // heap is full almost every candidate fails the threshold, a well-predicted branch. Measured on
+  // Zen 5 (10^5 random keys per query): this loop took 0.67-1.1 ns per candidate for k = 1-100, a
+  // 16-wide vector minimum per block before it 0.87-1.5 ns, and a partial sort (a 2k buffer cut back
+  // to k with nth_element) 1.3-1.8 ns. A NaN key never passes, so a database vector with a NaN
+  // component is never a neighbour.
   void push_block(const float* values, const float* offsets, float scale, std::int64_t n, std::int64_t id0) {
-    using V4 = float __attribute__((vector_size(16)));
-    constexpr std::int64_t kBlock = 16;
-    auto key = [&](std::int64_t i) { return scale * values[i] + (offsets != nullptr ? offsets[i] : 0.0f); };
-    auto load = [](const float* p) {
-      V4 v;
-      __builtin_memcpy(&v, p, sizeof(v));
-      return v;
-    };
-    std::int64_t i = 0;
-    for (; i + kBlock <= n; i += kBlock) {
-      V4 k[4];
-      for (int v = 0; v < 4; ++v) {
-        k[v] = scale * load(values + i + 4 * v);
-        if (offsets != nullptr) k[v] += load(offsets + i + 4 * v);
-      }
-      const V4 low01 = k[0] < k[1] ? k[0] : k[1], low23 = k[2] < k[3] ? k[2] : k[3];
-      const V4 low = low01 < low23 ? low01 : low23;
-      const float least = std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
-      if (!(least < threshold_)) continue;
-      for (std::int64_t j = i; j < i + kBlock; ++j) {
-        const float kj = key(j);
-        if (kj < threshold_) push(kj, id0 + j);
-      }
-    }
-    for (; i < n; ++i) {
-      const float ki = key(i);
-      if (ki < threshold_) push(ki, id0 + i);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float key = scale * values[i] + (offsets != nullptr ? offsets[i] : 0.0f);
+      if (key < threshold_) push(key, id0 + i);
     }
   }
 
