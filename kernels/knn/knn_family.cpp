@@ -73,10 +73,12 @@ void distance_bench(benchmark::State& state, const KernelVariant& variant, const
 }
 
 BenchShape search_shape(std::int64_t nb, std::int64_t d, std::int64_t nq, std::int64_t k, int threads) {
+  // bytes: the database and the queries; the rest (top-k lists, C blocks) is small beside them.
   return {
       std::to_string(nb) + "x" + std::to_string(d) + "/nq:" + std::to_string(nq) + "/k:" + std::to_string(k),
       {nb, d, nq, k},
-      threads};
+      threads,
+      4 * (nb + nq) * d};
 }
 
 // The grid: nb in {1e4, 1e5, 1e6}, d in {32, 128, 768, 960}, nq in {1, 16, 1000}, k in

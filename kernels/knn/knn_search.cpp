@@ -289,10 +289,14 @@ KnnResult knn_search_reference(const KnnArgs& args) {
   check_knn_args(args);
   const std::int64_t nq = args.nq, nb = args.nb, d = args.d, k = args.k;
   const bool l2 = args.metric == Metric::l2;
-  std::vector<float> base(args.base, args.base + nb * d), query(args.query, args.query + nq * d);
+  std::vector<float> base_unit, query_unit;  // cosine only
+  const float* base = args.base;
+  const float* query = args.query;
   if (args.metric == Metric::cosine) {
-    base = normalised(args.base, nb, d);
-    query = normalised(args.query, nq, d);
+    base_unit = normalised(args.base, nb, d);
+    query_unit = normalised(args.query, nq, d);
+    base = base_unit.data();
+    query = query_unit.data();
   }
   KnnResult result;
   result.nq = nq;
@@ -303,8 +307,7 @@ KnnResult knn_search_reference(const KnnArgs& args) {
   std::vector<std::pair<double, std::int64_t>> all(static_cast<std::size_t>(nb));
   for (std::int64_t q = 0; q < nq; ++q) {
     for (std::int64_t i = 0; i < nb; ++i) {
-      const double dist =
-          distance_reference(l2 ? Metric::l2 : Metric::ip, query.data() + q * d, base.data() + i * d, d);
+      const double dist = distance_reference(l2 ? Metric::l2 : Metric::ip, query + q * d, base + i * d, d);
       all[static_cast<std::size_t>(i)] = {l2 ? dist : -dist, i};
     }
     const std::int64_t found = std::min(k, nb);
