@@ -54,6 +54,7 @@ struct BenchShape {
   std::string size;                  // "4096" or "1024x1024x1024" (bytes or shape, DESIGN §5)
   std::vector<std::int64_t> dims;    // what the family's bench function reads
   int threads = 1;                   // worker threads; > 1 adds "/threads:<n>" to the benchmark name
+  std::int64_t bytes = 0;            // memory the benchmark allocates; 0: the run plan derives it from dims
 };
 
 // What sizes to benchmark is decided from the machine's caches, not fixed numbers

@@ -105,6 +105,7 @@ std::vector<SweepPoint> sweep_points(const RunOptions& options, const TopologySu
 // Working-set bytes of a shape, for the estimate: element count × bytes per element for
 // elementwise families, the three matrices of an MxNxK shape at 4 B otherwise.
 double shape_bytes(const KernelVariant& variant, const BenchShape& shape) {
+  if (shape.bytes > 0) return double(shape.bytes);
   if (shape.dims.size() == 1) return double(shape.dims[0]) * std::max(variant.bytes_per_element, 4.0);
   if (shape.dims.size() == 3) {
     const double m = double(shape.dims[0]), n = double(shape.dims[1]), k = double(shape.dims[2]);
