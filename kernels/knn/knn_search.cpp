@@ -11,16 +11,15 @@
 // database and the caller merges their top-k lists.
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/team.hpp"
-#include "core/topology.hpp"
+#include "kernels/parallel.hpp"
+
 #include "kernels/knn/knn.hpp"
 #include "kernels/knn/topk.hpp"
 #include "kernels/registry.hpp"
@@ -46,27 +45,11 @@ std::int64_t base_block_rows(std::int64_t d) {
   return std::clamp<std::int64_t>(rows / 16 * 16, 16, 4096);
 }
 
-// One pinned team per thread count for the process (DESIGN §7), as the GEMM driver keeps its own.
-Team& knn_team(int threads) {
-  static std::mutex mutex;
-  static std::map<int, std::unique_ptr<Team>> teams;
-  const std::lock_guard lock(mutex);
-  std::unique_ptr<Team>& team = teams[threads];
-  if (!team) {
-    const Topology& topology = Topology::binding();
-    const int pus = std::max(1, topology.summary().pus);
-    std::vector<int> cpus = topology.placement_cpus(Placement::compact, std::min(threads, pus));
-    for (int t = pus; t < threads; ++t) cpus.push_back(cpus[static_cast<std::size_t>(t % pus)]);
-    team = std::make_unique<Team>(std::move(cpus));
-  }
-  return *team;
-}
-
 void run_threads(int threads, const std::function<void(int)>& fn) {
   if (threads == 1) {
     fn(0);  // on the caller, no hand-off
   } else {
-    knn_team(threads).run(fn);
+    kernels::persistent_kernel_team(threads).run(fn);  // the team gemm uses too: one per PU list
   }
 }
 
