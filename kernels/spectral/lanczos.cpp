@@ -187,23 +187,57 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
   int start = 0;  // first column to expand (the kept Ritz vectors come before it)
   std::vector<double> theta, s;
   double beta = 0;
+  // Ritz pairs of the leading size x size block of H, the wanted end first: theta, and s (size x
+  // size, row-major, stride size) holding the eigenvectors as columns.
+  int size = 0;
+  auto ritz = [&](int block) {
+    size = block;
+    std::vector<double> sub(static_cast<std::size_t>(block * block)), values, vectors;
+    for (int i = 0; i < block; ++i) {
+      for (int j = 0; j < block; ++j) sub[std::size_t(i * block + j)] = H(i, j);
+    }
+    jacobi_eigen(sub, block, values, vectors);
+    std::vector<int> order(static_cast<std::size_t>(block));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return sign * values[std::size_t(x)] > sign * values[std::size_t(y)]; });
+    theta.assign(static_cast<std::size_t>(block), 0);
+    s.assign(static_cast<std::size_t>(block * block), 0);
+    for (int c = 0; c < block; ++c) {
+      theta[std::size_t(c)] = values[std::size_t(order[std::size_t(c)])];
+      for (int r = 0; r < block; ++r) s[std::size_t(r * block + c)] = vectors[std::size_t(r * block + order[std::size_t(c)])];
+    }
+    // ||A y_c - theta_c y_c|| = |beta * s[last, c]| by the Lanczos relation.
+    result.residuals.assign(static_cast<std::size_t>(nev), 0);
+    bool done = true;
+    for (int c = 0; c < nev; ++c) {
+      const double r = std::abs(beta * s[std::size_t((block - 1) * block + c)]);
+      result.residuals[std::size_t(c)] = r;
+      done = done && r <= options.tol * std::max(eps23, std::abs(theta[std::size_t(c)]));
+    }
+    return done;
+  };
+  // Convergence is also checked within a cycle, every kCheckEvery steps: a warm start or an easy
+  // spectrum then stops long before the basis is full. The small eigenproblem costs O(m^3), noise
+  // next to kCheckEvery products with an n-node graph.
+  constexpr int kCheckEvery = 4;
   for (int restart = 0;; ++restart) {
-    for (int j = start; j < m; ++j) {
+    bool done = false;
+    for (int j = start; j < m && !done; ++j) {
       op(basis.col(j), w.data());
       ++result.matvecs;
       std::vector<double> coeff = basis.project_out(j + 1, w.data());
       const std::vector<double> again = basis.project_out(j + 1, w.data());
+      double projected = 0;
       for (int i = 0; i <= j; ++i) {
-        coeff[static_cast<std::size_t>(i)] += again[static_cast<std::size_t>(i)];
-        H(i, j) = H(j, i) = coeff[static_cast<std::size_t>(i)];
+        coeff[std::size_t(i)] += again[std::size_t(i)];
+        H(i, j) = H(j, i) = coeff[std::size_t(i)];
+        projected += coeff[std::size_t(i)] * coeff[std::size_t(i)];
       }
       beta = basis.norm(w.data());
       // Breakdown: the basis spans an invariant subspace. Continue from a random orthogonal vector;
-      // the coupling to it is zero, so the relation A V = V H + beta v e^T still holds.
+      // the coupling to it is zero, so the relation A V = V H + beta v e^T still holds. With f32
+      // vectors a residual below ~1e-6 of A v_j is rounding noise, not a direction.
       double coupling = beta;
-      double projected = 0;
-      for (int i = 0; i <= j; ++i) projected += coeff[static_cast<std::size_t>(i)] * coeff[static_cast<std::size_t>(i)];
-      // f32 vectors: a residual below ~1e-6 of A v_j is rounding noise, not a direction.
       if (beta <= 1e-6 * std::sqrt(projected)) {
         random_start(w.data());
         basis.project_out(j + 1, w.data());
@@ -213,26 +247,8 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
       }
       basis.scale_into(w.data(), 1.0 / beta, basis.col(j + 1));
       beta = coupling;
-    }
-    // Ritz pairs of the projected matrix, the wanted end first.
-    std::vector<double> values, vectors;
-    jacobi_eigen(h, m, values, vectors);
-    std::vector<int> order(static_cast<std::size_t>(m));
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](int x, int y) { return sign * values[static_cast<std::size_t>(x)] > sign * values[static_cast<std::size_t>(y)]; });
-    theta.assign(static_cast<std::size_t>(m), 0);
-    s.assign(static_cast<std::size_t>(m * m), 0);
-    for (int c = 0; c < m; ++c) {
-      theta[static_cast<std::size_t>(c)] = values[static_cast<std::size_t>(order[static_cast<std::size_t>(c)])];
-      for (int r = 0; r < m; ++r) s[static_cast<std::size_t>(r * m + c)] = vectors[static_cast<std::size_t>(r * m + order[static_cast<std::size_t>(c)])];
-    }
-    result.residuals.assign(static_cast<std::size_t>(nev), 0);
-    bool done = true;
-    for (int c = 0; c < nev; ++c) {
-      const double r = std::abs(beta * s[static_cast<std::size_t>((m - 1) * m + c)]);
-      result.residuals[static_cast<std::size_t>(c)] = r;
-      done = done && r <= options.tol * std::max(eps23, std::abs(theta[static_cast<std::size_t>(c)]));
+      const int block = j + 1;
+      if (block == m || (block > nev && (block - start) % kCheckEvery == 0)) done = ritz(block);
     }
     result.restarts = restart;
     if (done || restart >= options.max_restarts) {
@@ -241,20 +257,20 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
     }
     // Thick restart: V[:, 0..keep) = the kept Ritz vectors, V[:, keep] = the residual direction;
     // H = diag(theta) bordered by the couplings beta * s[m-1, c].
-    std::vector<float> ritz(static_cast<std::size_t>(n) * static_cast<std::size_t>(keep));
-    basis.combine(m, s, m, keep, ritz.data());
-    std::copy(ritz.begin(), ritz.end(), basis.col(0));
+    std::vector<float> kept(static_cast<std::size_t>(n) * static_cast<std::size_t>(keep));
+    basis.combine(m, s, m, keep, kept.data());
+    std::copy(kept.begin(), kept.end(), basis.col(0));
     std::copy(basis.col(m), basis.col(m) + n, basis.col(keep));
     std::fill(h.begin(), h.end(), 0.0);
     for (int c = 0; c < keep; ++c) {
-      H(c, c) = theta[static_cast<std::size_t>(c)];
-      H(c, keep) = H(keep, c) = beta * s[static_cast<std::size_t>((m - 1) * m + c)];
+      H(c, c) = theta[std::size_t(c)];
+      H(c, keep) = H(keep, c) = beta * s[std::size_t((m - 1) * m + c)];
     }
     start = keep;
   }
   result.values.assign(theta.begin(), theta.begin() + nev);
   result.vectors.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(nev));
-  basis.combine(m, s, m, nev, result.vectors.data());
+  basis.combine(size, s, size, nev, result.vectors.data());
   return result;
 }
 

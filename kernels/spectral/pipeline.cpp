@@ -44,7 +44,7 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
 
 std::vector<float> embedding_for_kmeans(const EigsResult& eigs, Index n, int k, OperatorKind op) {
   std::vector<float> points(eigs.vectors.begin(), eigs.vectors.begin() + std::ptrdiff_t(n) * k);
-  if (op != OperatorKind::normalized) return points;
+  if (op == OperatorKind::adjacency) return points;
   for (Index i = 0; i < n; ++i) {
     double norm = 0;
     for (int c = 0; c < k; ++c) norm += double(points[std::size_t(c) * std::size_t(n) + std::size_t(i)]) * points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
