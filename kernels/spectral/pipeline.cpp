@@ -79,6 +79,12 @@ PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth
   }
   EigsOptions eo{.nev = out.k, .smallest = op.wants_smallest(), .tol = options.tol, .seed = options.seed,
                  .threads = options.threads};
+  const EigsResult* warm = options.warm_start;
+  if (warm != nullptr && warm->values.size() == std::size_t(out.k) &&
+      warm->vectors.size() == std::size_t(out.k) * std::size_t(graph.n)) {
+    eo.warm_start = warm->vectors.data();
+    eo.warm_count = out.k;
+  }
   out.eigs = lanczos_eigs(op.as_function(), graph.n, eo);
   out.seconds.embed = seconds_since(t0);
 

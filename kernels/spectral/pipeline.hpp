@@ -22,6 +22,8 @@ struct PipelineOptions {
   std::uint64_t seed = 1;
   int kmeans_restarts = 4;
   int max_k = 16;        // the largest k the estimate considers
+  // Streaming: the previous stage's eigenvectors start the eigensolver (used when it has k of them).
+  const EigsResult* warm_start = nullptr;
 };
 
 struct StepSeconds {
