@@ -29,6 +29,10 @@ struct EigsOptions {
   const float* warm_start = nullptr;
   int warm_count = 0;
   int threads = 1;         // the team the vector updates run on (the operator brings its own)
+  // With smallest: a pair whose Ritz value is already negative counts as done. By Cauchy interlacing
+  // the c-th smallest Ritz value bounds the c-th smallest eigenvalue from above, so that eigenvalue
+  // is negative too; counting negative eigenvalues needs no more. Its vector is not converged.
+  bool count_negative = false;
 };
 
 struct EigsResult {
