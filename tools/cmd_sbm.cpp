@@ -55,18 +55,19 @@ const KernelVariant& pipeline_variant(const std::string& isa) {
     }
     if (v->runnable() && (best == nullptr || isa_rank(v->isa) > isa_rank(best->isa))) best = v;
   }
-  if (!isa.empty()) throw InputError(fmt::format("--isa {}: no spectral kernels for that ISA in this build", isa));
+  if (!isa.empty())
+    throw InputError(fmt::format("--isa {}: no spectral kernels for that ISA in this build", isa));
   if (best == nullptr) throw InputError("no runnable spectral pipeline in this build");
   return *best;
 }
 
 struct Input {
   Index n = 0;
-  Csr csr;                     // the whole graph (or its last stage)
+  Csr csr;                      // the whole graph (or its last stage)
   std::optional<SbmGraph> sbm;  // generated
   std::vector<Index> truth;
   bool have_truth = false;
-  double load_seconds = 0;     // generating or reading
+  double load_seconds = 0;  // generating or reading
   std::string description;
 };
 
@@ -99,7 +100,8 @@ Input load_input(const SbmOptions& o, int threads) {
     if (!o.generate.empty() && !o.truth.empty()) {
       Index n = in.n;
       in.truth = read_truth(o.truth, n);
-      if (n != in.n) throw std::invalid_argument(fmt::format("{}: names node {} of a {}-node graph", o.truth, n, in.n));
+      if (n != in.n)
+        throw std::invalid_argument(fmt::format("{}: names node {} of a {}-node graph", o.truth, n, in.n));
     }
   } catch (const std::invalid_argument& e) {
     throw InputError(e.what());
@@ -123,11 +125,16 @@ ResultRow pipeline_row(const KernelVariant& v, const Input& in, const CsrRef& a,
   row.size = std::to_string(in.n);
   const double total = r.seconds.operator_setup + r.seconds.embed + r.seconds.cluster + r.seconds.score;
   row.real_time = row.cpu_time = total;
-  row.counters = {{"nnz", a.nnz()},        {"k", r.k},
-                  {"load_s", in.load_seconds}, {"build_s", build_seconds},
-                  {"setup_s", r.seconds.operator_setup}, {"embed_s", r.seconds.embed},
-                  {"cluster_s", r.seconds.cluster},  {"score_s", r.seconds.score},
-                  {"matvecs", r.eigs.matvecs}, {"kmeans_iterations", r.kmeans.total_iterations}};
+  row.counters = {{"nnz", a.nnz()},
+                  {"k", r.k},
+                  {"load_s", in.load_seconds},
+                  {"build_s", build_seconds},
+                  {"setup_s", r.seconds.operator_setup},
+                  {"embed_s", r.seconds.embed},
+                  {"cluster_s", r.seconds.cluster},
+                  {"score_s", r.seconds.score},
+                  {"matvecs", r.eigs.matvecs},
+                  {"kmeans_iterations", r.kmeans.total_iterations}};
   if (r.scores) {
     row.counters["accuracy"] = r.scores->accuracy;
     row.counters["ari"] = r.scores->ari;
@@ -139,17 +146,20 @@ ResultRow pipeline_row(const KernelVariant& v, const Input& in, const CsrRef& a,
 void print_result(const std::string& heading, const CsrRef& a, const PipelineResult& r, double build_seconds,
                   const SbmOptions& o) {
   fmt::print("{}\n", heading);
-  fmt::print("  graph      {} nodes, {} stored entries (mean degree {:.2f})\n", a.n, a.nnz(), double(a.nnz()) / a.n);
+  fmt::print("  graph      {} nodes, {} stored entries (mean degree {:.2f})\n", a.n, a.nnz(),
+             double(a.nnz()) / a.n);
   fmt::print("  operator   {}{}\n", o.op, r.r > 0 ? fmt::format(" (r = {:.4f})", r.r) : "");
   fmt::print("  k          {} ({})\n", r.k, r.k_source);
   fmt::print("  build      {:10.4f} s  (CSR)\n", build_seconds);
   fmt::print("  setup      {:10.4f} s  (operator)\n", r.seconds.operator_setup);
   fmt::print("  embed      {:10.4f} s  ({} matvecs, {} restarts, {})\n", r.seconds.embed, r.eigs.matvecs,
              r.eigs.restarts, r.eigs.converged ? "converged" : "NOT converged");
-  fmt::print("  cluster    {:10.4f} s  ({} Lloyd iterations)\n", r.seconds.cluster, r.kmeans.total_iterations);
+  fmt::print("  cluster    {:10.4f} s  ({} Lloyd iterations)\n", r.seconds.cluster,
+             r.kmeans.total_iterations);
   if (r.scores) {
     fmt::print("  score      {:10.4f} s\n", r.seconds.score);
-    fmt::print("  accuracy {:.4f}  ari {:.4f}  nmi {:.4f}\n", r.scores->accuracy, r.scores->ari, r.scores->nmi);
+    fmt::print("  accuracy {:.4f}  ari {:.4f}  nmi {:.4f}\n", r.scores->accuracy, r.scores->ari,
+               r.scores->nmi);
   }
 }
 
@@ -214,8 +224,8 @@ void run_sbm(const SbmOptions& o, int& exit_code) {
     if (o.json) {
       rows.push_back(row_to_json(row));
     } else {
-      print_result(stages > 1 ? fmt::format("stage {} of {}", stage + 1, stages) : std::string("result"), in.csr.ref(),
-                   r, build_seconds, o);
+      print_result(stages > 1 ? fmt::format("stage {} of {}", stage + 1, stages) : std::string("result"),
+                   in.csr.ref(), r, build_seconds, o);
     }
     previous = std::move(r);
   }
@@ -231,17 +241,21 @@ void add_sbm_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "sbm", "Spectral clustering of a generated SBM or of a graph file: per-step times, accuracy/ARI/NMI");
   static SbmOptions o;
-  auto* generate = cmd->add_option("--generate", o.generate,
-                                   "n=..,k=..,a=..,b=..[,seed=..][,theta=EXP][,sizes=W1:W2..][,stages=S][,log=1] "
-                                   "(p = a/n, q = b/n; or p=..,q=..)");
-  auto* graph = cmd->add_option("--graph", o.graph,
-                                "Edge list: TSV 'src dst [weight]' (1-based ids, symmetrised) or Matrix Market");
+  auto* generate =
+      cmd->add_option("--generate", o.generate,
+                      "n=..,k=..,a=..,b=..[,seed=..][,theta=EXP][,sizes=W1:W2..][,stages=S][,log=1] "
+                      "(p = a/n, q = b/n; or p=..,q=..)");
+  auto* graph = cmd->add_option(
+      "--graph", o.graph, "Edge list: TSV 'src dst [weight]' (1-based ids, symmetrised) or Matrix Market");
   generate->excludes(graph);
   cmd->add_option("--truth", o.truth, "TSV 'node block' (1-based) to score against");
-  cmd->add_option("--k", o.k, "Clusters (default: from the truth, else estimated)")->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--k", o.k, "Clusters (default: from the truth, else estimated)")
+      ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--operator", o.op, "adjacency, normalized or bethe-hessian");
-  cmd->add_option("--threads", o.threads, "Worker threads (default: every core)")->check(CLI::Range(1, 1 << 16));
-  cmd->add_option("--isa", o.isa, "Kernel ISA: scalar, neon, sve, avx2, avx512 (default: the widest enabled)");
+  cmd->add_option("--threads", o.threads, "Worker threads (default: every core)")
+      ->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--isa", o.isa,
+                  "Kernel ISA: scalar, neon, sve, avx2, avx512 (default: the widest enabled)");
   cmd->add_option("--tol", o.tol, "Eigensolver tolerance (relative residual)")->check(CLI::Range(1e-9, 1e-1));
   cmd->add_option("--seed", o.seed, "Seed of the eigensolver start vector and k-means");
   cmd->add_option("--write-graph", o.write_graph, "Write the generated graph here as TSV (1-based 'u v 1')");

@@ -116,9 +116,11 @@ Csr csr_from_edges(Index n, std::span<const Edge> edges, bool weighted, std::int
       const auto from = static_cast<std::size_t>(start[i]), to = static_cast<std::size_t>(kept[i]);
       const auto count = static_cast<std::size_t>(kept[i + 1] - kept[i]);
       out.row_ptr[i] = static_cast<Index>(kept[i]);
-      std::copy_n(col.begin() + static_cast<std::ptrdiff_t>(from), count, out.col.begin() + static_cast<std::ptrdiff_t>(to));
+      std::copy_n(col.begin() + static_cast<std::ptrdiff_t>(from), count,
+                  out.col.begin() + static_cast<std::ptrdiff_t>(to));
       if (weighted) {
-        std::copy_n(val.begin() + static_cast<std::ptrdiff_t>(from), count, out.val.begin() + static_cast<std::ptrdiff_t>(to));
+        std::copy_n(val.begin() + static_cast<std::ptrdiff_t>(from), count,
+                    out.val.begin() + static_cast<std::ptrdiff_t>(to));
       }
     }
   });
@@ -198,7 +200,8 @@ PlacedCsr::PlacedCsr(const CsrRef& source, int threads, BufferOptions options)
     const RowRange rows = row_range(source, threads, t);
     touch_copy(row_ptr_.as<Index>(), source.row_ptr, rows.begin, t == threads - 1 ? rows.end + 1 : rows.end);
     touch_copy(col_.as<Index>(), source.col, source.row_ptr[rows.begin], source.row_ptr[rows.end]);
-    if (has_values_) touch_copy(val_.as<float>(), source.val, source.row_ptr[rows.begin], source.row_ptr[rows.end]);
+    if (has_values_)
+      touch_copy(val_.as<float>(), source.val, source.row_ptr[rows.begin], source.row_ptr[rows.end]);
   });
 }
 
@@ -208,7 +211,8 @@ Buffer PlacedCsr::placed_vector() const {
   spectral_team(threads_).run([&](int t) {
     const RowRange rows = row_range(a, threads_, t);
     if (rows.end > rows.begin) {
-      std::memset(v.as<float>() + rows.begin, 0, static_cast<std::size_t>(rows.end - rows.begin) * sizeof(float));
+      std::memset(v.as<float>() + rows.begin, 0,
+                  static_cast<std::size_t>(rows.end - rows.begin) * sizeof(float));
     }
   });
   return v;

@@ -70,7 +70,9 @@ Team& spectral_team(int threads);
 class PlacedCsr {
  public:
   PlacedCsr(const CsrRef& source, int threads, BufferOptions options = {});
-  CsrRef ref() const { return {n_, row_ptr_.as<Index>(), col_.as<Index>(), has_values_ ? val_.as<float>() : nullptr}; }
+  CsrRef ref() const {
+    return {n_, row_ptr_.as<Index>(), col_.as<Index>(), has_values_ ? val_.as<float>() : nullptr};
+  }
   CsrRef pattern() const { return {n_, row_ptr_.as<Index>(), col_.as<Index>(), nullptr}; }
   int threads() const { return threads_; }
   // A length-n vector whose pages are first-touched by the thread owning the matching rows.

@@ -85,7 +85,8 @@ GraphFile read_edge_tsv(const std::string& path) {
       }
       columns = f.size();
     } else if (f.size() != columns) {
-      throw in.error("expected " + std::to_string(columns) + " fields like the first line, got " + std::to_string(f.size()));
+      throw in.error("expected " + std::to_string(columns) + " fields like the first line, got " +
+                     std::to_string(f.size()));
     }
     Edge e{in.id(f[0], "src"), in.id(f[1], "dst"), 0, columns == 3 ? in.weight(f[2]) : 1.0f};
     g.n = std::max({g.n, e.u + 1, e.v + 1});
@@ -98,7 +99,8 @@ GraphFile read_edge_tsv(const std::string& path) {
 GraphFile read_matrix_market(const std::string& path) {
   std::ifstream head(path);
   std::string banner;
-  if (!head || !std::getline(head, banner)) throw std::invalid_argument(path + ": empty file (expected a %%MatrixMarket header)");
+  if (!head || !std::getline(head, banner))
+    throw std::invalid_argument(path + ": empty file (expected a %%MatrixMarket header)");
   std::istringstream words(banner);
   std::string tag, object, format, field, symmetry;
   words >> tag >> object >> format >> field >> symmetry;
@@ -107,15 +109,18 @@ GraphFile read_matrix_market(const std::string& path) {
     return s;
   };
   if (tag != "%%MatrixMarket" || lower(object) != "matrix" || lower(format) != "coordinate") {
-    throw std::invalid_argument(path + ":1: expected \"%%MatrixMarket matrix coordinate <field> <symmetry>\"");
+    throw std::invalid_argument(path +
+                                ":1: expected \"%%MatrixMarket matrix coordinate <field> <symmetry>\"");
   }
   field = lower(field);
   symmetry = lower(symmetry);
   if (field != "real" && field != "integer" && field != "pattern") {
-    throw std::invalid_argument(path + ":1: field \"" + field + "\" is not supported (expected real, integer or pattern)");
+    throw std::invalid_argument(path + ":1: field \"" + field +
+                                "\" is not supported (expected real, integer or pattern)");
   }
   if (symmetry != "general" && symmetry != "symmetric") {
-    throw std::invalid_argument(path + ":1: symmetry \"" + symmetry + "\" is not supported (expected general or symmetric)");
+    throw std::invalid_argument(path + ":1: symmetry \"" + symmetry +
+                                "\" is not supported (expected general or symmetric)");
   }
   LineReader in(path);
   std::vector<std::string> f;
@@ -124,22 +129,25 @@ GraphFile read_matrix_market(const std::string& path) {
   if (rows != cols) throw in.error("expected a square matrix, got " + f[0] + " x " + f[1]);
   char* end = nullptr;
   const long long entries = std::strtoll(f[2].c_str(), &end, 10);
-  if (*end != '\0' || entries < 0) throw in.error("expected the entry count as an integer >= 0, got \"" + f[2] + "\"");
+  if (*end != '\0' || entries < 0)
+    throw in.error("expected the entry count as an integer >= 0, got \"" + f[2] + "\"");
   GraphFile g;
   g.n = rows + 1;
   const std::size_t columns = field == "pattern" ? 2 : 3;
   while (in.next(f, "%")) {
     if (f.size() != columns) {
-      throw in.error("expected " + std::to_string(columns) + " fields (row col" + (columns == 3 ? " value)" : ")") +
-                     ", got " + std::to_string(f.size()));
+      throw in.error("expected " + std::to_string(columns) + " fields (row col" +
+                     (columns == 3 ? " value)" : ")") + ", got " + std::to_string(f.size()));
     }
     Edge e{in.id(f[0], "row"), in.id(f[1], "col"), 0, columns == 3 ? in.weight(f[2]) : 1.0f};
-    if (e.u >= g.n || e.v >= g.n) throw in.error("entry (" + f[0] + ", " + f[1] + ") is outside the " + std::to_string(g.n) + " x " + std::to_string(g.n) + " matrix");
+    if (e.u >= g.n || e.v >= g.n)
+      throw in.error("entry (" + f[0] + ", " + f[1] + ") is outside the " + std::to_string(g.n) + " x " +
+                     std::to_string(g.n) + " matrix");
     g.edges.push_back(e);
   }
   if (static_cast<long long>(g.edges.size()) != entries) {
-    throw std::invalid_argument(path + ": the size line announces " + std::to_string(entries) + " entries, the file has " +
-                                std::to_string(g.edges.size()));
+    throw std::invalid_argument(path + ": the size line announces " + std::to_string(entries) +
+                                " entries, the file has " + std::to_string(g.edges.size()));
   }
   finish(g, path);
   return g;

@@ -36,7 +36,8 @@ double point_distance(const float* points, Index n, int d, Index i, const float*
 std::vector<float> seed_centers(const float* points, Index n, int d, int k, std::mt19937_64& rng) {
   std::vector<float> centers(static_cast<std::size_t>(k * d));
   auto take = [&](int j, Index i) {
-    for (int c = 0; c < d; ++c) centers[std::size_t(j * d + c)] = points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+    for (int c = 0; c < d; ++c)
+      centers[std::size_t(j * d + c)] = points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
   };
   take(0, static_cast<Index>(std::uniform_int_distribution<Index>(0, n - 1)(rng)));
   std::vector<double> nearest(static_cast<std::size_t>(n));
@@ -57,7 +58,8 @@ std::vector<float> seed_centers(const float* points, Index n, int d, int k, std:
     }
     take(j, pick);
     for (Index i = 0; i < n; ++i) {
-      nearest[std::size_t(i)] = std::min(nearest[std::size_t(i)], point_distance(points, n, d, i, &centers[std::size_t(j * d)]));
+      nearest[std::size_t(i)] =
+          std::min(nearest[std::size_t(i)], point_distance(points, n, d, i, &centers[std::size_t(j * d)]));
     }
   }
   return centers;
@@ -98,12 +100,14 @@ double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, KmeansAss
       for (int c = 0; c <= d; ++c) total[std::size_t(c)] += sums[std::size_t((t * k + j) * (d + 1) + c)];
     }
     if (total[std::size_t(d)] == 0) continue;
-    for (int c = 0; c < d; ++c) centers[j * d + c] = static_cast<float>(total[std::size_t(c)] / total[std::size_t(d)]);
+    for (int c = 0; c < d; ++c)
+      centers[j * d + c] = static_cast<float>(total[std::size_t(c)] / total[std::size_t(d)]);
   }
   return kmeans_assign_all(args, assign, threads);
 }
 
-KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& options, KmeansAssignFn assign) {
+KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& options,
+                    KmeansAssignFn assign) {
   const int k = options.k;
   if (k < 1 || k > n) throw std::invalid_argument("kmeans: k = " + std::to_string(k) + " must be in [1, n]");
   if (d < 1) throw std::invalid_argument("kmeans: dimension must be >= 1");
@@ -134,7 +138,8 @@ KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& op
   return best;
 }
 
-void kmeans_assign_reference(const KmeansAssignArgs& args, std::vector<Index>& labels, std::vector<double>& dist2) {
+void kmeans_assign_reference(const KmeansAssignArgs& args, std::vector<Index>& labels,
+                             std::vector<double>& dist2) {
   labels.assign(static_cast<std::size_t>(args.n), 0);
   dist2.assign(static_cast<std::size_t>(args.n), 0.0);
   for (Index i = 0; i < args.n; ++i) {

@@ -12,13 +12,13 @@
 namespace armperf::kernels::spectral {
 
 struct KmeansAssignArgs {
-  const float* points = nullptr;   // column-major: coordinate c of point i at points[c * n + i]
+  const float* points = nullptr;  // column-major: coordinate c of point i at points[c * n + i]
   Index n = 0;
   int d = 0;
   const float* centers = nullptr;  // row-major: coordinate c of center j at centers[j * d + c]
   int k = 0;
-  Index* labels = nullptr;         // out: the nearest center (the lowest index on a tie)
-  float* dist2 = nullptr;          // out: squared distance to it
+  Index* labels = nullptr;  // out: the nearest center (the lowest index on a tie)
+  float* dist2 = nullptr;   // out: squared distance to it
 };
 
 // Assigns points [begin, end); what a kmeans_iter registry row's fn points to.
@@ -27,7 +27,7 @@ using KmeansAssignFn = void (*)(const KmeansAssignArgs& args, Index begin, Index
 struct KmeansOptions {
   int k = 2;
   int max_iterations = 100;
-  int restarts = 4;        // independent k-means++ seedings; the lowest inertia wins
+  int restarts = 4;  // independent k-means++ seedings; the lowest inertia wins
   std::uint64_t seed = 1;
   int threads = 1;
 };
@@ -52,6 +52,7 @@ double kmeans_assign_all(const KmeansAssignArgs& args, KmeansAssignFn assign, in
 double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, KmeansAssignFn assign, int threads);
 
 // The double-precision reference distance step, for tests.
-void kmeans_assign_reference(const KmeansAssignArgs& args, std::vector<Index>& labels, std::vector<double>& dist2);
+void kmeans_assign_reference(const KmeansAssignArgs& args, std::vector<Index>& labels,
+                             std::vector<double>& dist2);
 
 }  // namespace armperf::kernels::spectral

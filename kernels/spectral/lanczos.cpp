@@ -11,7 +11,9 @@
 namespace armperf::kernels::spectral {
 
 void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std::vector<double>& vectors) {
-  auto at = [m](std::vector<double>& x, int i, int j) -> double& { return x[static_cast<std::size_t>(i * m + j)]; };
+  auto at = [m](std::vector<double>& x, int i, int j) -> double& {
+    return x[static_cast<std::size_t>(i * m + j)];
+  };
   vectors.assign(static_cast<std::size_t>(m * m), 0.0);
   for (int i = 0; i < m; ++i) at(vectors, i, i) = 1.0;
   double norm = 0;
@@ -55,7 +57,8 @@ void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std
   std::vector<double> sorted(static_cast<std::size_t>(m * m));
   values.resize(static_cast<std::size_t>(m));
   for (int j = 0; j < m; ++j) {
-    values[static_cast<std::size_t>(j)] = at(a, order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)]);
+    values[static_cast<std::size_t>(j)] =
+        at(a, order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)]);
     for (int i = 0; i < m; ++i) at(sorted, i, j) = at(vectors, i, order[static_cast<std::size_t>(j)]);
   }
   vectors = std::move(sorted);
@@ -107,10 +110,9 @@ class Basis {
       // Four columns per pass over w: a quarter of the w traffic of column-by-column updates.
       int j = 0;
       for (; j + 4 <= count; j += 4) {
-        const float h0 = float(h[std::size_t(j)]), h1 = float(h[std::size_t(j) + 1]), h2 = float(h[std::size_t(j) + 2]),
-                    h3 = float(h[std::size_t(j) + 3]);
-        const float *__restrict v0 = col(j), *__restrict v1 = col(j + 1), *__restrict v2 = col(j + 2),
-                                *__restrict v3 = col(j + 3);
+        const float h0 = float(h[std::size_t(j)]), h1 = float(h[std::size_t(j) + 1]),
+                    h2 = float(h[std::size_t(j) + 2]), h3 = float(h[std::size_t(j) + 3]);
+        const float* __restrict v0 = col(j), * __restrict v1 = col(j + 1), * __restrict v2 = col(j + 2), * __restrict v3 = col(j + 3);
         float* __restrict out = w;
         for (Index i = begin; i < end; ++i) out[i] -= h0 * v0[i] + h1 * v1[i] + h2 * v2[i] + h3 * v3[i];
       }
@@ -126,9 +128,8 @@ class Basis {
 
   double norm(const float* w) {
     std::vector<double> partial(static_cast<std::size_t>(threads_), 0.0);
-    on_slices([&](Index begin, Index end, int t) {
-      partial[static_cast<std::size_t>(t)] = dot(w, w, begin, end);
-    });
+    on_slices(
+        [&](Index begin, Index end, int t) { partial[static_cast<std::size_t>(t)] = dot(w, w, begin, end); });
     return std::sqrt(std::accumulate(partial.begin(), partial.end(), 0.0));
   }
 
@@ -184,14 +185,15 @@ class Basis {
 EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& options) {
   const int nev = options.nev;
   if (nev < 1 || nev >= n) {
-    throw std::invalid_argument("lanczos: nev = " + std::to_string(nev) + " must be in [1, n) with n = " +
-                                std::to_string(n));
+    throw std::invalid_argument("lanczos: nev = " + std::to_string(nev) +
+                                " must be in [1, n) with n = " + std::to_string(n));
   }
   const int m = std::min<int>(n, options.ncv > 0 ? options.ncv : std::max(2 * nev + 1, nev + 20));
   if (m <= nev) throw std::invalid_argument("lanczos: ncv must exceed nev");
   const int keep = std::min(m - 1, nev + (m - nev) / 2);  // Ritz vectors kept over a restart
   const double eps23 = std::pow(std::numeric_limits<double>::epsilon(), 2.0 / 3.0);
-  const double sign = options.smallest ? -1.0 : 1.0;  // the wanted end comes first after sorting by -sign*theta
+  const double sign =
+      options.smallest ? -1.0 : 1.0;  // the wanted end comes first after sorting by -sign*theta
 
   Basis basis(n, m + 1, options.threads);
   std::vector<float> w(static_cast<std::size_t>(n));
@@ -208,7 +210,8 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
     const double noise = 1e-3 / std::sqrt(double(n));
     for (Index i = 0; i < n; ++i) {
       double sum = 0;
-      for (int c = 0; c < options.warm_count; ++c) sum += options.warm_start[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+      for (int c = 0; c < options.warm_count; ++c)
+        sum += options.warm_start[std::size_t(c) * std::size_t(n) + std::size_t(i)];
       v0[i] = static_cast<float>(sum + noise * v0[i]);
     }
   }
@@ -232,12 +235,14 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
     jacobi_eigen(sub, block, values, vectors);
     std::vector<int> order(static_cast<std::size_t>(block));
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](int x, int y) { return sign * values[std::size_t(x)] > sign * values[std::size_t(y)]; });
+    std::sort(order.begin(), order.end(),
+              [&](int x, int y) { return sign * values[std::size_t(x)] > sign * values[std::size_t(y)]; });
     theta.assign(static_cast<std::size_t>(block), 0);
     s.assign(static_cast<std::size_t>(block * block), 0);
     for (int c = 0; c < block; ++c) {
       theta[std::size_t(c)] = values[std::size_t(order[std::size_t(c)])];
-      for (int r = 0; r < block; ++r) s[std::size_t(r * block + c)] = vectors[std::size_t(r * block + order[std::size_t(c)])];
+      for (int r = 0; r < block; ++r)
+        s[std::size_t(r * block + c)] = vectors[std::size_t(r * block + order[std::size_t(c)])];
     }
     // ||A y_c - theta_c y_c|| = |beta * s[last, c]| by the Lanczos relation.
     result.residuals.assign(static_cast<std::size_t>(nev), 0);

@@ -18,17 +18,17 @@ namespace armperf::kernels::spectral {
 using LinearOperator = std::function<void(const float* x, float* y)>;
 
 struct EigsOptions {
-  int nev = 2;             // eigenpairs wanted
-  bool smallest = false;   // false: largest algebraic; true: smallest algebraic (Bethe-Hessian)
+  int nev = 2;            // eigenpairs wanted
+  bool smallest = false;  // false: largest algebraic; true: smallest algebraic (Bethe-Hessian)
   double tol = 1e-5;
-  int ncv = 0;             // basis size; 0: max(2 nev + 1, nev + 20), at most n
+  int ncv = 0;  // basis size; 0: max(2 nev + 1, nev + 20), at most n
   int max_restarts = 500;
   std::uint64_t seed = 1;  // of the random start vector
   // Warm start (streaming stages): warm_count vectors of length n, column-major; the start vector is
   // their sum plus a little noise, so its Krylov space holds their span after warm_count steps.
   const float* warm_start = nullptr;
   int warm_count = 0;
-  int threads = 1;         // the team the vector updates run on (the operator brings its own)
+  int threads = 1;  // the team the vector updates run on (the operator brings its own)
   // With smallest: a pair whose Ritz value is already negative counts as done. By Cauchy interlacing
   // the c-th smallest Ritz value bounds the c-th smallest eigenvalue from above, so that eigenvalue
   // is negative too; counting negative eigenvalues needs no more. Its vector is not converged.
@@ -36,8 +36,8 @@ struct EigsOptions {
 };
 
 struct EigsResult {
-  std::vector<double> values;  // nev, in the order asked (largest first, or smallest first)
-  std::vector<float> vectors;  // n x nev, column-major, unit norm
+  std::vector<double> values;     // nev, in the order asked (largest first, or smallest first)
+  std::vector<float> vectors;     // n x nev, column-major, unit norm
   std::vector<double> residuals;  // ||A y - theta y|| per pair, from the Lanczos relation
   int matvecs = 0;
   int restarts = 0;

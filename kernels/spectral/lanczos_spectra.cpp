@@ -1,8 +1,8 @@
 // Spectra's symmetric eigensolver (implicitly restarted Lanczos, ARPACK's method) as the peer of our
 // thick-restart Lanczos: the same matrix, nev, ncv and tolerance (Spectra's criterion is ours), its
 // products through Eigen's sparse product with Eigen's threads.
-#include <Eigen/SparseCore>
 #include <Spectra/SymEigsSolver.h>
+#include <Eigen/SparseCore>
 
 #include <stdexcept>
 
@@ -21,7 +21,8 @@ class EigenCsrOp {
   Eigen::Index rows() const { return a_.rows(); }
   Eigen::Index cols() const { return a_.cols(); }
   void perform_op(const float* x_in, float* y_out) const {
-    Eigen::Map<Eigen::VectorXf>(y_out, a_.rows()).noalias() = a_ * Eigen::Map<const Eigen::VectorXf>(x_in, a_.cols());
+    Eigen::Map<Eigen::VectorXf>(y_out, a_.rows()).noalias() =
+        a_ * Eigen::Map<const Eigen::VectorXf>(x_in, a_.cols());
   }
 
  private:
@@ -32,7 +33,8 @@ EigsResult f32_lanczos_iter__spectra(const CsrRef& a, const EigsOptions& options
   if (a.val == nullptr) throw std::invalid_argument("f32_lanczos_iter__spectra: needs a matrix with values");
   Eigen::setNbThreads(options.threads);
   EigenCsrOp op(a);
-  const int ncv = std::min<int>(a.n, options.ncv > 0 ? options.ncv : std::max(2 * options.nev + 1, options.nev + 20));
+  const int ncv =
+      std::min<int>(a.n, options.ncv > 0 ? options.ncv : std::max(2 * options.nev + 1, options.nev + 20));
   Spectra::SymEigsSolver<EigenCsrOp> solver(op, options.nev, ncv);
   solver.init();
   const auto rule = options.smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;

@@ -17,7 +17,9 @@ std::vector<int> hungarian_min_cost(const std::vector<double>& cost, int rows, i
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> u(static_cast<std::size_t>(rows) + 1, 0), v(static_cast<std::size_t>(cols) + 1, 0);
   std::vector<int> match(static_cast<std::size_t>(cols) + 1, 0), way(static_cast<std::size_t>(cols) + 1, 0);
-  auto c = [&](int i, int j) { return cost[static_cast<std::size_t>(i - 1) * cols + static_cast<std::size_t>(j - 1)]; };
+  auto c = [&](int i, int j) {
+    return cost[static_cast<std::size_t>(i - 1) * cols + static_cast<std::size_t>(j - 1)];
+  };
   for (int i = 1; i <= rows; ++i) {
     // Grow a shortest augmenting path from row i; column 0 is the virtual start.
     match[0] = i;
@@ -59,7 +61,8 @@ std::vector<int> hungarian_min_cost(const std::vector<double>& cost, int rows, i
   }
   std::vector<int> assignment(static_cast<std::size_t>(rows), -1);
   for (int j = 1; j <= cols; ++j) {
-    if (match[static_cast<std::size_t>(j)] != 0) assignment[static_cast<std::size_t>(match[static_cast<std::size_t>(j)] - 1)] = j - 1;
+    if (match[static_cast<std::size_t>(j)] != 0)
+      assignment[static_cast<std::size_t>(match[static_cast<std::size_t>(j)] - 1)] = j - 1;
   }
   return assignment;
 }
@@ -75,7 +78,8 @@ Contingency contingency(const std::vector<Index>& truth, const std::vector<Index
     t.true_labels = std::max(t.true_labels, truth[i] + 1);
     t.predicted_labels = std::max(t.predicted_labels, predicted[i] + 1);
   }
-  t.counts.assign(static_cast<std::size_t>(t.true_labels) * static_cast<std::size_t>(t.predicted_labels), 0.0);
+  t.counts.assign(static_cast<std::size_t>(t.true_labels) * static_cast<std::size_t>(t.predicted_labels),
+                  0.0);
   for (std::size_t i = 0; i < truth.size(); ++i) {
     t.counts[static_cast<std::size_t>(truth[i]) * static_cast<std::size_t>(t.predicted_labels) +
              static_cast<std::size_t>(predicted[i])] += 1;
@@ -93,14 +97,16 @@ double total(const Contingency& t) {
 std::vector<double> row_sums(const Contingency& t) {
   std::vector<double> r(static_cast<std::size_t>(t.true_labels), 0);
   for (int i = 0; i < t.true_labels; ++i) {
-    for (int j = 0; j < t.predicted_labels; ++j) r[static_cast<std::size_t>(i)] += t.counts[static_cast<std::size_t>(i * t.predicted_labels + j)];
+    for (int j = 0; j < t.predicted_labels; ++j)
+      r[static_cast<std::size_t>(i)] += t.counts[static_cast<std::size_t>(i * t.predicted_labels + j)];
   }
   return r;
 }
 std::vector<double> col_sums(const Contingency& t) {
   std::vector<double> c(static_cast<std::size_t>(t.predicted_labels), 0);
   for (int i = 0; i < t.true_labels; ++i) {
-    for (int j = 0; j < t.predicted_labels; ++j) c[static_cast<std::size_t>(j)] += t.counts[static_cast<std::size_t>(i * t.predicted_labels + j)];
+    for (int j = 0; j < t.predicted_labels; ++j)
+      c[static_cast<std::size_t>(j)] += t.counts[static_cast<std::size_t>(i * t.predicted_labels + j)];
   }
   return c;
 }
@@ -120,17 +126,20 @@ double matched_accuracy(const Contingency& t) {
   if (n == 0) return 0;
   // Maximise matched counts = minimise their negation; the smaller side takes the rows.
   const bool transpose = t.true_labels > t.predicted_labels;
-  const int rows = transpose ? t.predicted_labels : t.true_labels, cols = transpose ? t.true_labels : t.predicted_labels;
+  const int rows = transpose ? t.predicted_labels : t.true_labels,
+            cols = transpose ? t.true_labels : t.predicted_labels;
   std::vector<double> cost(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
   for (int i = 0; i < rows; ++i) {
     for (int j = 0; j < cols; ++j) {
       const int ti = transpose ? j : i, pj = transpose ? i : j;
-      cost[static_cast<std::size_t>(i * cols + j)] = -t.counts[static_cast<std::size_t>(ti * t.predicted_labels + pj)];
+      cost[static_cast<std::size_t>(i * cols + j)] =
+          -t.counts[static_cast<std::size_t>(ti * t.predicted_labels + pj)];
     }
   }
   const std::vector<int> match = hungarian_min_cost(cost, rows, cols);
   double matched = 0;
-  for (int i = 0; i < rows; ++i) matched -= cost[static_cast<std::size_t>(i * cols + match[static_cast<std::size_t>(i)])];
+  for (int i = 0; i < rows; ++i)
+    matched -= cost[static_cast<std::size_t>(i * cols + match[static_cast<std::size_t>(i)])];
   return matched / n;
 }
 
@@ -154,7 +163,8 @@ double normalized_mutual_information(const Contingency& t) {
   for (int i = 0; i < t.true_labels; ++i) {
     for (int j = 0; j < t.predicted_labels; ++j) {
       const double nij = t.counts[static_cast<std::size_t>(i * t.predicted_labels + j)];
-      if (nij > 0) mi += nij / n * std::log(n * nij / (a[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)]));
+      if (nij > 0)
+        mi += nij / n * std::log(n * nij / (a[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)]));
     }
   }
   const double ha = entropy(a, n), hb = entropy(b, n);

@@ -60,7 +60,8 @@ SpectralOperator::SpectralOperator(const CsrRef& graph, OperatorKind kind, const
     : kind_(kind),
       n_(graph.n),
       threads_(threads),
-      fn_(graph.val != nullptr || kind == OperatorKind::normalized ? kernels.spmv_values : kernels.spmv_pattern),
+      fn_(graph.val != nullptr || kind == OperatorKind::normalized ? kernels.spmv_values
+                                                                   : kernels.spmv_pattern),
       scaled_(kind == OperatorKind::normalized ? normalized_entries(graph) : Csr{}),
       matrix_(kind == OperatorKind::normalized ? scaled_.ref() : graph, threads) {
   scaled_ = Csr{};  // placed copy made; the staging copy is not needed any more

@@ -20,7 +20,9 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
     source = "single node";
     return 1;
   }
-  EigsOptions eo{.smallest = op.wants_smallest(), .tol = std::max(options.tol, 1e-2), .seed = options.seed,
+  EigsOptions eo{.smallest = op.wants_smallest(),
+                 .tol = std::max(options.tol, 1e-2),
+                 .seed = options.seed,
                  .threads = options.threads};
   if (op.kind() == OperatorKind::bethe_hessian) {
     // Count the negative eigenvalues with 2, 4, 8, ... wanted pairs until one of them is not negative:
@@ -30,7 +32,8 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
     for (int nev = std::min(2, most);; nev = std::min(2 * nev, most)) {
       eo.nev = nev;
       const EigsResult eigs = lanczos_eigs(op.as_function(), op.n(), eo);
-      const auto negative = std::count_if(eigs.values.begin(), eigs.values.end(), [](double v) { return v < 0; });
+      const auto negative =
+          std::count_if(eigs.values.begin(), eigs.values.end(), [](double v) { return v < 0; });
       if (negative < nev || nev == most) return std::max<int>(1, static_cast<int>(negative));
     }
   }
@@ -55,7 +58,9 @@ std::vector<float> embedding_for_kmeans(const EigsResult& eigs, Index n, int k, 
   if (op == OperatorKind::adjacency) return points;
   for (Index i = 0; i < n; ++i) {
     double norm = 0;
-    for (int c = 0; c < k; ++c) norm += double(points[std::size_t(c) * std::size_t(n) + std::size_t(i)]) * points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+    for (int c = 0; c < k; ++c)
+      norm += double(points[std::size_t(c) * std::size_t(n) + std::size_t(i)]) *
+              points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
     if (norm == 0) continue;  // an isolated node: no direction to keep
     const float inv = static_cast<float>(1 / std::sqrt(norm));
     for (int c = 0; c < k; ++c) points[std::size_t(c) * std::size_t(n) + std::size_t(i)] *= inv;
@@ -63,8 +68,8 @@ std::vector<float> embedding_for_kmeans(const EigsResult& eigs, Index n, int k, 
   return points;
 }
 
-PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth, const PipelineOptions& options,
-                            const SpectralKernels& kernels) {
+PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth,
+                            const PipelineOptions& options, const SpectralKernels& kernels) {
   PipelineResult out;
   std::uint64_t t0 = now_ns();
   const SpectralOperator op(graph, options.op, kernels, options.threads);
@@ -85,7 +90,10 @@ PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth
     throw std::invalid_argument("k = " + std::to_string(out.k) + " clusters need more than " +
                                 std::to_string(graph.n) + " nodes");
   }
-  EigsOptions eo{.nev = out.k, .smallest = op.wants_smallest(), .tol = options.tol, .seed = options.seed,
+  EigsOptions eo{.nev = out.k,
+                 .smallest = op.wants_smallest(),
+                 .tol = options.tol,
+                 .seed = options.seed,
                  .threads = options.threads};
   const EigsResult* warm = options.warm_start;
   if (warm != nullptr && warm->values.size() == std::size_t(out.k) &&
@@ -98,7 +106,8 @@ PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth
 
   t0 = now_ns();
   const std::vector<float> points = embedding_for_kmeans(out.eigs, graph.n, out.k, options.op);
-  KmeansOptions ko{.k = out.k, .restarts = options.kmeans_restarts, .seed = options.seed, .threads = options.threads};
+  KmeansOptions ko{
+      .k = out.k, .restarts = options.kmeans_restarts, .seed = options.seed, .threads = options.threads};
   out.kmeans = kmeans(points.data(), graph.n, out.k, ko, kernels.assign);
   out.labels = out.kmeans.labels;
   out.seconds.cluster = seconds_since(t0);

@@ -16,12 +16,12 @@ namespace armperf::kernels::spectral {
 
 struct PipelineOptions {
   OperatorKind op = OperatorKind::bethe_hessian;
-  int k = 0;             // clusters; 0: estimated (estimate_k)
-  double tol = 1e-4;     // eigensolver tolerance (relative, lanczos.hpp)
+  int k = 0;          // clusters; 0: estimated (estimate_k)
+  double tol = 1e-4;  // eigensolver tolerance (relative, lanczos.hpp)
   int threads = 1;
   std::uint64_t seed = 1;
   int kmeans_restarts = 4;
-  int max_k = 16;        // the largest k the estimate considers
+  int max_k = 16;  // the largest k the estimate considers
   // Streaming: the previous stage's eigenvectors start the eigensolver (used when it has k of them).
   const EigsResult* warm_start = nullptr;
 };
@@ -35,11 +35,11 @@ struct StepSeconds {
 
 struct PipelineResult {
   int k = 0;
-  std::string k_source;       // "given", "truth", "bethe-hessian negative eigenvalues", "eigen-gap"
+  std::string k_source;  // "given", "truth", "bethe-hessian negative eigenvalues", "eigen-gap"
   std::vector<Index> labels;
   EigsResult eigs;
   KmeansResult kmeans;
-  double r = 0;               // the Bethe-Hessian's r, when used
+  double r = 0;  // the Bethe-Hessian's r, when used
   StepSeconds seconds;
   std::optional<RecoveryScores> scores;
 };
@@ -50,8 +50,8 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
 
 // Runs the pipeline on graph. truth (0-based blocks, one per node) sets k when options.k == 0 and is
 // scored against. Throws std::invalid_argument when k is not below the node count.
-PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth, const PipelineOptions& options,
-                            const SpectralKernels& kernels);
+PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth,
+                            const PipelineOptions& options, const SpectralKernels& kernels);
 
 // The embedding k-means sees: the eigenvectors as columns, rows scaled to unit length for the
 // normalized operator (Ng-Jordan-Weiss), which takes the degree out of the row norms.

@@ -52,7 +52,7 @@ class Rng {
 };
 
 struct Chunk {
-  int r = 0, s = 0;             // block pair, r <= s
+  int r = 0, s = 0;                  // block pair, r <= s
   Index row_begin = 0, row_end = 0;  // local rows of block r
 };
 
@@ -75,7 +75,8 @@ std::vector<Index> block_boundaries(const SbmParams& params) {
   }
   begin.back() = params.n;
   for (std::size_t r = 0; r < w.size(); ++r) {
-    require(begin[r + 1] > begin[r], "block " + std::to_string(r) + " is empty: n is too small for its share");
+    require(begin[r + 1] > begin[r],
+            "block " + std::to_string(r) + " is empty: n is too small for its share");
   }
   return begin;
 }
@@ -113,7 +114,8 @@ void sample_chunk(const Chunk& c, const SbmGraph& g, const std::vector<double>& 
     const Index u = base_r + li;
     const double tu = theta[static_cast<std::size_t>(u)];
     auto prob = [&](Index lj) {
-      return corrected ? std::min(1.0, p * tu * theta[static_cast<std::size_t>(base_s + lj)]) : std::min(1.0, p);
+      return corrected ? std::min(1.0, p * tu * theta[static_cast<std::size_t>(base_s + lj)])
+                       : std::min(1.0, p);
     };
     Index lj = c.r == c.s ? li + 1 : 0;
     if (lj >= cols) continue;
@@ -170,7 +172,8 @@ SbmGraph generate_sbm(const SbmParams& params) {
   for (int r = 0; r < params.k; ++r) {
     for (int s = r; s < params.k; ++s) {
       const Index rows = g.block_begin[r + 1] - g.block_begin[r];
-      for (Index b = 0; b < rows; b += kChunkRows) chunks.push_back({r, s, b, std::min(rows, b + kChunkRows)});
+      for (Index b = 0; b < rows; b += kChunkRows)
+        chunks.push_back({r, s, b, std::min(rows, b + kChunkRows)});
     }
   }
   std::vector<std::vector<Edge>> per_chunk(chunks.size());
@@ -181,7 +184,8 @@ SbmGraph generate_sbm(const SbmParams& params) {
       // The stage comes from the edge itself, so the final graph is the same for any stage count.
       if (params.stages > 1) {
         for (Edge& e : per_chunk[c]) {
-          const std::uint64_t h = mix(mix(params.seed ^ 0x5354414745ULL, std::uint64_t(e.u)), std::uint64_t(e.v));
+          const std::uint64_t h =
+              mix(mix(params.seed ^ 0x5354414745ULL, std::uint64_t(e.u)), std::uint64_t(e.v));
           e.stage = static_cast<std::int32_t>(h % std::uint64_t(params.stages));
         }
       }
@@ -221,8 +225,8 @@ SbmParams parse_sbm_spec(const std::string& spec) {
   auto integer = [&](const std::string& key, const std::string& text, double lo, double hi) {
     const double v = number(key, text);
     if (v != std::floor(v) || v < lo || v > hi) {
-      throw bad(key + "=" + text + " must be an integer in [" + std::to_string(static_cast<long long>(lo)) + ", " +
-                std::to_string(static_cast<long long>(hi)) + "]");
+      throw bad(key + "=" + text + " must be an integer in [" + std::to_string(static_cast<long long>(lo)) +
+                ", " + std::to_string(static_cast<long long>(hi)) + "]");
     }
     return v;
   };
@@ -264,7 +268,8 @@ SbmParams parse_sbm_spec(const std::string& spec) {
   if (have_p != have_q || ((have_p || have_q) && (have_a || have_b))) {
     throw bad("give a and b (p = a/n, q = b/n), or p and q, not a mix");
   }
-  if (!have_n || !have_k || !((have_a && have_b) || have_p)) throw bad("needs n, k, and a and b (or p and q)");
+  if (!have_n || !have_k || !((have_a && have_b) || have_p))
+    throw bad("needs n, k, and a and b (or p and q)");
   if (have_p) {
     // p and q as probabilities: the same model with a = p n, b = q n.
     if (p < 0 || p > 1 || q < 0 || q > 1) throw bad("p and q must be probabilities in [0, 1]");

@@ -21,11 +21,11 @@ namespace armperf::kernels::spectral {
 struct SbmParams {
   Index n = 0;
   int k = 2;
-  double a = 0, b = 0;               // p = a/n, q = b/n (or a log n / n with log_regime)
+  double a = 0, b = 0;  // p = a/n, q = b/n (or a log n / n with log_regime)
   bool log_regime = false;
   std::vector<double> block_fractions;  // empty: equal blocks; else k positive weights (normalised)
-  double degree_exponent = 0;        // 0: plain SBM; > 2: DC-SBM with theta ~ Pareto(exponent - 1)
-  int stages = 1;                    // streaming: each edge is released in a uniform stage in [0, stages)
+  double degree_exponent = 0;           // 0: plain SBM; > 2: DC-SBM with theta ~ Pareto(exponent - 1)
+  int stages = 1;                       // streaming: each edge is released in a uniform stage in [0, stages)
   std::uint64_t seed = 1;
   int threads = 1;
 };
@@ -33,10 +33,10 @@ struct SbmParams {
 struct SbmGraph {
   Index n = 0;
   int k = 0;
-  std::vector<Index> truth;       // block of every node, 0-based; blocks are contiguous id ranges
-  std::vector<Index> block_begin; // k + 1 boundaries
-  std::vector<Edge> edges;        // u < v, no self-loops, no duplicates; grouped by chunk
-  double p = 0, q = 0;            // the probabilities used
+  std::vector<Index> truth;        // block of every node, 0-based; blocks are contiguous id ranges
+  std::vector<Index> block_begin;  // k + 1 boundaries
+  std::vector<Edge> edges;         // u < v, no self-loops, no duplicates; grouped by chunk
+  double p = 0, q = 0;             // the probabilities used
   int stages = 1;
 };
 

@@ -13,7 +13,8 @@ using EigenCsr = Eigen::Map<const Eigen::SparseMatrix<float, Eigen::RowMajor, In
 
 void f32_spmv__eigen(const SpmvArgs& args) {
   if (args.a.n == 0) return;
-  if (args.a.val == nullptr && args.a.nnz() > 0) throw std::invalid_argument("f32_spmv__eigen: needs values (Eigen has no pattern-only matrix)");
+  if (args.a.val == nullptr && args.a.nnz() > 0)
+    throw std::invalid_argument("f32_spmv__eigen: needs values (Eigen has no pattern-only matrix)");
   Eigen::setNbThreads(args.threads);
   const Index n = args.a.n;
   const EigenCsr a(n, n, args.a.nnz(), args.a.row_ptr, args.a.col, args.a.val);

@@ -99,7 +99,8 @@ TEST_P(SbmGenerateTest, SymmetricWithoutSelfLoopsOrDuplicates) {
       entries.insert({i, j});
     }
   }
-  for (const auto& [i, j] : entries) ASSERT_TRUE(entries.count({j, i})) << i << " -> " << j << " has no mirror";
+  for (const auto& [i, j] : entries)
+    ASSERT_TRUE(entries.count({j, i})) << i << " -> " << j << " has no mirror";
   EXPECT_EQ(entries.size(), 2 * g.edges.size());
 }
 
@@ -146,7 +147,8 @@ TEST_P(SbmGenerateTest, StreamingStagesGrowToTheWholeGraph) {
   for (int s = 0; s < 4; ++s) {
     const Index nnz = sbm_csr(streamed, s).nnz();
     EXPECT_GT(nnz, previous) << "stage " << s;
-    EXPECT_NEAR(double(nnz), 2.0 * whole.edges.size() * (s + 1) / 4, 0.1 * whole.edges.size()) << "stage " << s;
+    EXPECT_NEAR(double(nnz), 2.0 * whole.edges.size() * (s + 1) / 4, 0.1 * whole.edges.size())
+        << "stage " << s;
     previous = nnz;
   }
   EXPECT_EQ(previous, sbm_csr(whole).nnz());
@@ -237,15 +239,20 @@ class SpmvTest : public VariantTest {
       diag[std::size_t(i)] = dist(rng);
       yb.as<float>()[i] = std::nanf("");
     }
-    SpmvArgs args{.a = placed.ref(), .x = xb.as<float>(), .y = yb.as<float>(), .scale = scale,
-                  .diag = with_diag ? diag.data() : nullptr, .threads = threads};
+    SpmvArgs args{.a = placed.ref(),
+                  .x = xb.as<float>(),
+                  .y = yb.as<float>(),
+                  .scale = scale,
+                  .diag = with_diag ? diag.data() : nullptr,
+                  .threads = threads};
     variant().as<SpmvFn>()(args);
     std::vector<double> ref;
     spmv_reference(args, ref);
     for (Index i = 0; i < g.n; ++i) {
       double magnitude = with_diag ? std::abs(double(diag[std::size_t(i)]) * args.x[i]) : 0.0;
       for (Index p = g.row_ptr[std::size_t(i)]; p < g.row_ptr[std::size_t(i) + 1]; ++p) {
-        magnitude += std::abs((pattern() ? 1.0 : double(g.val[std::size_t(p)])) * args.x[g.col[std::size_t(p)]] * scale);
+        magnitude += std::abs((pattern() ? 1.0 : double(g.val[std::size_t(p)])) *
+                              args.x[g.col[std::size_t(p)]] * scale);
       }
       ASSERT_NEAR(args.y[i], ref[std::size_t(i)], 8 * 1.2e-7 * (magnitude + 1e-30)) << "row " << i;
     }
@@ -312,14 +319,17 @@ TEST_P(KmeansTest, AssignmentMatchesTheReference) {
         std::vector<double> ref_dist;
         kmeans_assign_reference(args, ref_labels, ref_dist);
         for (Index i = 0; i < n; ++i) {
-          ASSERT_NEAR(dist2[std::size_t(i)], ref_dist[std::size_t(i)], 1e-5 * (1 + ref_dist[std::size_t(i)])) << "point " << i;
+          ASSERT_NEAR(dist2[std::size_t(i)], ref_dist[std::size_t(i)], 1e-5 * (1 + ref_dist[std::size_t(i)]))
+              << "point " << i;
           // A different label is allowed only on a near-tie.
           if (labels[std::size_t(i)] != ref_labels[std::size_t(i)]) {
-            const KmeansAssignArgs one{points.data(), n, d, centers.data() + labels[std::size_t(i)] * d, 1, nullptr, nullptr};
+            const KmeansAssignArgs one{
+                points.data(), n, d, centers.data() + labels[std::size_t(i)] * d, 1, nullptr, nullptr};
             std::vector<Index> l;
             std::vector<double> dd;
             kmeans_assign_reference(one, l, dd);
-            ASSERT_NEAR(dd[std::size_t(i)], ref_dist[std::size_t(i)], 1e-5 * (1 + ref_dist[std::size_t(i)])) << "point " << i;
+            ASSERT_NEAR(dd[std::size_t(i)], ref_dist[std::size_t(i)], 1e-5 * (1 + ref_dist[std::size_t(i)]))
+                << "point " << i;
           }
         }
       }
@@ -339,7 +349,8 @@ TEST_P(KmeansTest, SeparatedClustersAreFound) {
     points[std::size_t(i)] = float(i % k % 2) * 4 + noise(rng);
     points[std::size_t(n + i)] = float(i % k / 2) * 4 + noise(rng);
   }
-  const KmeansResult r = kmeans(points.data(), n, 2, {.k = k, .seed = 3, .threads = 2}, variant().as<KmeansAssignFn>());
+  const KmeansResult r =
+      kmeans(points.data(), n, 2, {.k = k, .seed = 3, .threads = 2}, variant().as<KmeansAssignFn>());
   EXPECT_DOUBLE_EQ(score_partition(truth, r.labels).accuracy, 1.0);
   EXPECT_GE(r.iterations, 1);
 }
@@ -362,7 +373,8 @@ class LanczosTest : public VariantTest {
  protected:
   EigsResult solve(const Csr& g, const EigsOptions& options) const {
     if (variant().impl != "armperf") return variant().as<EigsPeerFn>()(g.ref(), options);
-    const SpectralOperator op(g.ref(), OperatorKind::adjacency, variant().as<SpectralKernelsFn>()(), options.threads);
+    const SpectralOperator op(g.ref(), OperatorKind::adjacency, variant().as<SpectralKernelsFn>()(),
+                              options.threads);
     return lanczos_eigs(op.as_function(), g.n, options);
   }
 };
@@ -555,7 +567,8 @@ TEST_F(GraphFiles, ReadsTsvAndMatrixMarket) {
   EXPECT_FALSE(tsv.weighted);
   const Csr csr = csr_from_edges(tsv.n, tsv.edges, tsv.weighted);
   EXPECT_EQ(csr.nnz(), 4);  // {1,2} once despite both directions, {2,5}; nodes 3, 4 isolated
-  const GraphFile mm = read_graph(write("ok.mtx", "%%MatrixMarket matrix coordinate real symmetric\n% c\n4 4 2\n2 1 0.5\n4 3 2\n"));
+  const GraphFile mm = read_graph(
+      write("ok.mtx", "%%MatrixMarket matrix coordinate real symmetric\n% c\n4 4 2\n2 1 0.5\n4 3 2\n"));
   EXPECT_EQ(mm.n, 4);
   EXPECT_TRUE(mm.weighted);
 }
@@ -564,18 +577,25 @@ TEST_F(GraphFiles, MalformedFilesNameTheFileLineAndWhatWasExpected) {
   using testing::HasSubstr;
   using testing::ThrowsMessage;
   const std::string text = write("text.tsv", "1 2 1\n2 x 1\n");
-  EXPECT_THAT([&] { read_graph(text); }, ThrowsMessage<std::invalid_argument>(HasSubstr(text + ":2: expected dst as a positive integer, got \"x\"")));
+  EXPECT_THAT([&] { read_graph(text); }, ThrowsMessage<std::invalid_argument>(HasSubstr(
+                                             text + ":2: expected dst as a positive integer, got \"x\"")));
   const std::string ragged = write("ragged.tsv", "1 2 1\n2 3\n");
-  EXPECT_THAT([&] { read_graph(ragged); }, ThrowsMessage<std::invalid_argument>(HasSubstr(ragged + ":2: expected 3 fields")));
+  EXPECT_THAT([&] { read_graph(ragged); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr(ragged + ":2: expected 3 fields")));
   const std::string zero = write("zero.tsv", "0 2\n");
-  EXPECT_THAT([&] { read_graph(zero); }, ThrowsMessage<std::invalid_argument>(HasSubstr(zero + ":1: src 0 is out of range")));
+  EXPECT_THAT([&] { read_graph(zero); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr(zero + ":1: src 0 is out of range")));
   const std::string empty = write("empty.tsv", "");
-  EXPECT_THAT([&] { read_graph(empty); }, ThrowsMessage<std::invalid_argument>(HasSubstr(empty + ": no edges")));
-  const std::string mm = write("bad.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 2\n1 2\n4 1\n");
-  EXPECT_THAT([&] { read_graph(mm); }, ThrowsMessage<std::invalid_argument>(HasSubstr(mm + ":4: entry (4, 1) is outside")));
+  EXPECT_THAT([&] { read_graph(empty); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr(empty + ": no edges")));
+  const std::string mm =
+      write("bad.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 2\n1 2\n4 1\n");
+  EXPECT_THAT([&] { read_graph(mm); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr(mm + ":4: entry (4, 1) is outside")));
   const std::string truth = write("truth.tsv", "1 1\n3 2\n");
   Index n = 3;
-  EXPECT_THAT([&] { read_truth(truth, n); }, ThrowsMessage<std::invalid_argument>(HasSubstr("node 2 of 1..3 has no block")));
+  EXPECT_THAT([&] { read_truth(truth, n); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("node 2 of 1..3 has no block")));
   EXPECT_THROW(read_graph("/nonexistent/graph.tsv"), std::invalid_argument);
 }
 
