@@ -9,7 +9,7 @@ namespace armperf::kernels::spectral {
 namespace {
 
 // Vector-length agnostic: svwhilelt covers each row's tail, the gather (ld1w with 32-bit indices)
-// fetches x, one fadda-free horizontal sum (faddv) per row.
+// fetches x, one horizontal sum (faddv) per row.
 template <bool kValues>
 void spmv_rows(const SpmvArgs& args, Index begin, Index end) {
   const CsrRef& a = args.a;
