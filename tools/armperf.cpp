@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   armperf::cli::add_probe_command(app, exit_code);
   armperf::cli::add_run_command(app, exit_code);
   armperf::cli::add_knn_command(app, exit_code);
+  armperf::cli::add_sbm_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

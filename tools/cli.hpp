@@ -23,5 +23,6 @@ void add_report_command(CLI::App& app, int& exit_code);
 void add_history_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
+void add_sbm_command(CLI::App& app, int& exit_code);
 
 }  // namespace armperf::cli

@@ -1,0 +1,36 @@
+// The per-ISA kernels of the spectral pipeline, bundled: each spectral_<isa>.cpp defines one set and
+// registers its rows. The lanczos_iter, kmeans_iter and sbm_pipeline rows of an ISA point to that
+// ISA's set, so a row's isa says which SpMV and distance kernels ran; the rest of the solver (vector
+// updates, the small dense eigenproblem, centroid updates) is portable code built at the baseline.
+#pragma once
+
+#include <string>
+
+#include "kernels/registry.hpp"
+#include "kernels/spectral/kmeans.hpp"
+#include "kernels/spectral/spmv.hpp"
+
+namespace armperf::kernels::spectral {
+
+struct SpectralKernels {
+  SpmvFn spmv_values = nullptr;   // reads a.val
+  SpmvFn spmv_pattern = nullptr;  // ignores a.val: every entry is 1
+  KmeansAssignFn assign = nullptr;
+};
+
+// What the fn of a lanczos_iter or sbm_pipeline row points to.
+using SpectralKernelsFn = const SpectralKernels& (*)();
+
+// The family and the ops of the registry rows.
+inline constexpr const char* kFamily = "spectral";
+inline constexpr const char* kOpSpmv = "spmv";
+inline constexpr const char* kOpLanczos = "lanczos_iter";
+inline constexpr const char* kOpKmeans = "kmeans_iter";
+inline constexpr const char* kOpGenerate = "sbm_generate";
+inline constexpr const char* kOpPipeline = "sbm_pipeline";
+
+// Registers an ISA's rows: f32_spmv__<isa>_csr, f32_spmv__<isa>_pattern, f32_kmeans_iter__<isa>,
+// f32_lanczos_iter__<isa>, f32_sbm_pipeline__<isa>. Returns true (it initialises a static).
+bool register_spectral_isa(Isa isa, const SpectralKernels& kernels, SpectralKernelsFn self);
+
+}  // namespace armperf::kernels::spectral

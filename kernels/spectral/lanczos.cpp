@@ -1,0 +1,316 @@
+#include "kernels/spectral/lanczos.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace armperf::kernels::spectral {
+
+void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std::vector<double>& vectors) {
+  auto at = [m](std::vector<double>& x, int i, int j) -> double& {
+    return x[static_cast<std::size_t>(i * m + j)];
+  };
+  vectors.assign(static_cast<std::size_t>(m * m), 0.0);
+  for (int i = 0; i < m; ++i) at(vectors, i, i) = 1.0;
+  double norm = 0;
+  for (double x : a) norm += x * x;
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0;
+    for (int i = 0; i < m; ++i) {
+      for (int j = i + 1; j < m; ++j) off += at(a, i, j) * at(a, i, j);
+    }
+    if (off <= eps * eps * norm) break;
+    for (int p = 0; p < m; ++p) {
+      for (int q = p + 1; q < m; ++q) {
+        const double apq = at(a, p, q);
+        if (std::abs(apq) <= std::numeric_limits<double>::min()) continue;
+        // The rotation that zeroes a_pq (Golub-Van Loan 8.5.2), with the smaller angle.
+        const double tau = (at(a, q, q) - at(a, p, p)) / (2 * apq);
+        const double t = (tau >= 0 ? 1.0 : -1.0) / (std::abs(tau) + std::sqrt(1 + tau * tau));
+        const double c = 1 / std::sqrt(1 + t * t), s = t * c;
+        for (int k = 0; k < m; ++k) {
+          const double akp = at(a, k, p), akq = at(a, k, q);
+          at(a, k, p) = c * akp - s * akq;
+          at(a, k, q) = s * akp + c * akq;
+        }
+        for (int k = 0; k < m; ++k) {
+          const double apk = at(a, p, k), aqk = at(a, q, k);
+          at(a, p, k) = c * apk - s * aqk;
+          at(a, q, k) = s * apk + c * aqk;
+        }
+        for (int k = 0; k < m; ++k) {
+          const double vkp = at(vectors, k, p), vkq = at(vectors, k, q);
+          at(vectors, k, p) = c * vkp - s * vkq;
+          at(vectors, k, q) = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  std::vector<int> order(static_cast<std::size_t>(m));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return at(a, x, x) < at(a, y, y); });
+  std::vector<double> sorted(static_cast<std::size_t>(m * m));
+  values.resize(static_cast<std::size_t>(m));
+  for (int j = 0; j < m; ++j) {
+    values[static_cast<std::size_t>(j)] =
+        at(a, order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)]);
+    for (int i = 0; i < m; ++i) at(sorted, i, j) = at(vectors, i, order[static_cast<std::size_t>(j)]);
+  }
+  vectors = std::move(sorted);
+}
+
+namespace {
+
+// Dense vector kernels over the columns of the basis, split by rows over the team; per-thread
+// partial sums are added in thread order, so results do not depend on timing.
+// sum x[i] y[i] over [begin, end): eight float partial sums per block of 512 elements (vectorisable
+// without reassociating a single float sum), each block added in double, so the error grows with
+// the block, not with n.
+double dot(const float* __restrict x, const float* __restrict y, Index begin, Index end) {
+  constexpr Index kBlock = 512;
+  double total = 0;
+  for (Index b = begin; b < end; b += kBlock) {
+    const Index stop = std::min<Index>(end, b + kBlock);
+    float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    Index i = b;
+    for (; i + 8 <= stop; i += 8) {
+      for (int l = 0; l < 8; ++l) part[l] += x[i + l] * y[i + l];
+    }
+    for (; i < stop; ++i) part[0] += x[i] * y[i];
+    double block = 0;
+    for (float p : part) block += p;
+    total += block;
+  }
+  return total;
+}
+
+class Basis {
+ public:
+  Basis(Index n, int columns, int threads)
+      : n_(n), threads_(threads), v_(static_cast<std::size_t>(n) * static_cast<std::size_t>(columns)) {}
+
+  float* col(int j) { return v_.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
+
+  // h[0..count) = V[:, 0..count)^T w, then w -= V[:, 0..count) h; returns the h applied.
+  std::vector<double> project_out(int count, float* w) {
+    std::vector<double> partial(static_cast<std::size_t>(threads_) * static_cast<std::size_t>(count), 0.0);
+    on_slices([&](Index begin, Index end, int t) {
+      for (int j = 0; j < count; ++j) partial[std::size_t(t * count + j)] = dot(col(j), w, begin, end);
+    });
+    std::vector<double> h(static_cast<std::size_t>(count), 0.0);
+    for (int t = 0; t < threads_; ++t) {
+      for (int j = 0; j < count; ++j) h[std::size_t(j)] += partial[std::size_t(t * count + j)];
+    }
+    on_slices([&](Index begin, Index end, int) {
+      // Four columns per pass over w: a quarter of the w traffic of column-by-column updates.
+      int j = 0;
+      for (; j + 4 <= count; j += 4) {
+        const float h0 = float(h[std::size_t(j)]), h1 = float(h[std::size_t(j) + 1]),
+                    h2 = float(h[std::size_t(j) + 2]), h3 = float(h[std::size_t(j) + 3]);
+        const float* __restrict v0 = col(j), * __restrict v1 = col(j + 1), * __restrict v2 = col(j + 2), * __restrict v3 = col(j + 3);
+        float* __restrict out = w;
+        for (Index i = begin; i < end; ++i) out[i] -= h0 * v0[i] + h1 * v1[i] + h2 * v2[i] + h3 * v3[i];
+      }
+      for (; j < count; ++j) {
+        const float hj = float(h[std::size_t(j)]);
+        const float* __restrict v = col(j);
+        float* __restrict out = w;
+        for (Index i = begin; i < end; ++i) out[i] -= hj * v[i];
+      }
+    });
+    return h;
+  }
+
+  double norm(const float* w) {
+    std::vector<double> partial(static_cast<std::size_t>(threads_), 0.0);
+    on_slices(
+        [&](Index begin, Index end, int t) { partial[static_cast<std::size_t>(t)] = dot(w, w, begin, end); });
+    return std::sqrt(std::accumulate(partial.begin(), partial.end(), 0.0));
+  }
+
+  void scale_into(const float* w, double factor, float* out) {
+    on_slices([&](Index begin, Index end, int) {
+      for (Index i = begin; i < end; ++i) out[i] = static_cast<float>(double(w[i]) * factor);
+    });
+  }
+
+  // out[:, c] = sum_j V[:, j] s[j * stride + c] for c < out_count, j < count (Ritz vectors): a small
+  // GEMM, done in row chunks whose out_count output columns stay in L1 while V streams through once.
+  void combine(int count, const std::vector<double>& s, int stride, int out_count, float* out) {
+    constexpr Index kChunk = 256;
+    on_slices([&](Index begin, Index end, int) {
+      for (Index b = begin; b < end; b += kChunk) {
+        const Index stop = std::min<Index>(end, b + kChunk);
+        for (int c = 0; c < out_count; ++c) {
+          float* __restrict o = out + std::size_t(c) * std::size_t(n_);
+          for (Index i = b; i < stop; ++i) o[i] = 0;
+        }
+        for (int j = 0; j < count; ++j) {
+          const float* __restrict v = col(j);
+          for (int c = 0; c < out_count; ++c) {
+            const float sjc = float(s[std::size_t(j * stride + c)]);
+            float* __restrict o = out + std::size_t(c) * std::size_t(n_);
+            for (Index i = b; i < stop; ++i) o[i] += sjc * v[i];
+          }
+        }
+      }
+    });
+  }
+
+ private:
+  template <class F>
+  void on_slices(F&& fn) {
+    if (threads_ == 1) {
+      fn(Index{0}, n_, 0);
+      return;
+    }
+    spectral_team(threads_).run([&](int t) {
+      const Slice s = block_slice(static_cast<std::size_t>(n_), threads_, t);
+      fn(static_cast<Index>(s.begin), static_cast<Index>(s.end), t);
+    });
+  }
+
+  Index n_;
+  int threads_;
+  std::vector<float> v_;
+};
+
+}  // namespace
+
+EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& options) {
+  const int nev = options.nev;
+  if (nev < 1 || nev >= n) {
+    throw std::invalid_argument("lanczos: nev = " + std::to_string(nev) +
+                                " must be in [1, n) with n = " + std::to_string(n));
+  }
+  const int m = std::min<int>(n, options.ncv > 0 ? options.ncv : std::max(2 * nev + 1, nev + 20));
+  if (m <= nev) throw std::invalid_argument("lanczos: ncv must exceed nev");
+  const int keep = std::min(m - 1, nev + (m - nev) / 2);  // Ritz vectors kept over a restart
+  const double eps23 = std::pow(std::numeric_limits<double>::epsilon(), 2.0 / 3.0);
+  const double sign =
+      options.smallest ? -1.0 : 1.0;  // the wanted end comes first after sorting by -sign*theta
+
+  Basis basis(n, m + 1, options.threads);
+  std::vector<float> w(static_cast<std::size_t>(n));
+  std::mt19937_64 rng(options.seed);
+  std::normal_distribution<float> normal;
+  auto random_start = [&](float* v) {
+    for (Index i = 0; i < n; ++i) v[i] = normal(rng);
+  };
+
+  // Start vector: the warm-start span's sum plus 1e-3 noise (exact invariant subspaces break down).
+  float* v0 = basis.col(0);
+  random_start(v0);
+  if (options.warm_start != nullptr && options.warm_count > 0) {
+    const double noise = 1e-3 / std::sqrt(double(n));
+    for (Index i = 0; i < n; ++i) {
+      double sum = 0;
+      for (int c = 0; c < options.warm_count; ++c)
+        sum += options.warm_start[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+      v0[i] = static_cast<float>(sum + noise * v0[i]);
+    }
+  }
+  basis.scale_into(v0, 1.0 / basis.norm(v0), v0);
+
+  EigsResult result;
+  std::vector<double> h(static_cast<std::size_t>(m * m), 0.0);  // projected matrix, row-major
+  auto H = [&](int i, int j) -> double& { return h[static_cast<std::size_t>(i * m + j)]; };
+  int start = 0;  // first column to expand (the kept Ritz vectors come before it)
+  std::vector<double> theta, s;
+  double beta = 0;
+  // Ritz pairs of the leading size x size block of H, the wanted end first: theta, and s (size x
+  // size, row-major, stride size) holding the eigenvectors as columns.
+  int size = 0;
+  auto ritz = [&](int block) {
+    size = block;
+    std::vector<double> sub(static_cast<std::size_t>(block * block)), values, vectors;
+    for (int i = 0; i < block; ++i) {
+      for (int j = 0; j < block; ++j) sub[std::size_t(i * block + j)] = H(i, j);
+    }
+    jacobi_eigen(sub, block, values, vectors);
+    std::vector<int> order(static_cast<std::size_t>(block));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](int x, int y) { return sign * values[std::size_t(x)] > sign * values[std::size_t(y)]; });
+    theta.assign(static_cast<std::size_t>(block), 0);
+    s.assign(static_cast<std::size_t>(block * block), 0);
+    for (int c = 0; c < block; ++c) {
+      theta[std::size_t(c)] = values[std::size_t(order[std::size_t(c)])];
+      for (int r = 0; r < block; ++r)
+        s[std::size_t(r * block + c)] = vectors[std::size_t(r * block + order[std::size_t(c)])];
+    }
+    // ||A y_c - theta_c y_c|| = |beta * s[last, c]| by the Lanczos relation.
+    result.residuals.assign(static_cast<std::size_t>(nev), 0);
+    bool done = true;
+    for (int c = 0; c < nev; ++c) {
+      const double r = std::abs(beta * s[std::size_t((block - 1) * block + c)]);
+      result.residuals[std::size_t(c)] = r;
+      const double t = theta[std::size_t(c)];
+      done = done && (r <= options.tol * std::max(eps23, std::abs(t)) || (options.count_negative && t < 0));
+    }
+    return done;
+  };
+  // Convergence is also checked within a cycle, every kCheckEvery steps: a warm start or an easy
+  // spectrum then stops long before the basis is full. The small eigenproblem costs O(m^3), noise
+  // next to kCheckEvery products with an n-node graph.
+  constexpr int kCheckEvery = 4;
+  for (int restart = 0;; ++restart) {
+    bool done = false;
+    for (int j = start; j < m && !done; ++j) {
+      op(basis.col(j), w.data());
+      ++result.matvecs;
+      std::vector<double> coeff = basis.project_out(j + 1, w.data());
+      const std::vector<double> again = basis.project_out(j + 1, w.data());
+      double projected = 0;
+      for (int i = 0; i <= j; ++i) {
+        coeff[std::size_t(i)] += again[std::size_t(i)];
+        H(i, j) = H(j, i) = coeff[std::size_t(i)];
+        projected += coeff[std::size_t(i)] * coeff[std::size_t(i)];
+      }
+      beta = basis.norm(w.data());
+      // Breakdown: the basis spans an invariant subspace. Continue from a random orthogonal vector;
+      // the coupling to it is zero, so the relation A V = V H + beta v e^T still holds. With f32
+      // vectors a residual below ~1e-6 of A v_j is rounding noise, not a direction.
+      double coupling = beta;
+      if (beta <= 1e-6 * std::sqrt(projected)) {
+        random_start(w.data());
+        basis.project_out(j + 1, w.data());
+        basis.project_out(j + 1, w.data());
+        coupling = 0;
+        beta = basis.norm(w.data());
+      }
+      basis.scale_into(w.data(), 1.0 / beta, basis.col(j + 1));
+      beta = coupling;
+      const int block = j + 1;
+      if (block == m || (block > nev && (block - start) % kCheckEvery == 0)) done = ritz(block);
+    }
+    result.restarts = restart;
+    if (done || restart >= options.max_restarts) {
+      result.converged = done;
+      break;
+    }
+    // Thick restart: V[:, 0..keep) = the kept Ritz vectors, V[:, keep] = the residual direction;
+    // H = diag(theta) bordered by the couplings beta * s[m-1, c].
+    std::vector<float> kept(static_cast<std::size_t>(n) * static_cast<std::size_t>(keep));
+    basis.combine(m, s, m, keep, kept.data());
+    std::copy(kept.begin(), kept.end(), basis.col(0));
+    std::copy(basis.col(m), basis.col(m) + n, basis.col(keep));
+    std::fill(h.begin(), h.end(), 0.0);
+    for (int c = 0; c < keep; ++c) {
+      H(c, c) = theta[std::size_t(c)];
+      H(c, keep) = H(keep, c) = beta * s[std::size_t((m - 1) * m + c)];
+    }
+    start = keep;
+  }
+  result.values.assign(theta.begin(), theta.begin() + nev);
+  result.vectors.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(nev));
+  basis.combine(size, s, size, nev, result.vectors.data());
+  return result;
+}
+
+}  // namespace armperf::kernels::spectral

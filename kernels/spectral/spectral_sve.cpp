@@ -1,0 +1,66 @@
+#if !defined(__ARM_FEATURE_SVE)
+#error "spectral_sve.cpp needs SVE: add it with armperf_add_kernel_family()"
+#endif
+#include <arm_sve.h>
+
+#include "kernels/spectral/isa_kernels.hpp"
+
+namespace armperf::kernels::spectral {
+namespace {
+
+// Vector-length agnostic: svwhilelt covers each row's tail, the gather (ld1w with 32-bit indices)
+// fetches x, one horizontal sum (faddv) per row.
+template <bool kValues>
+void spmv_rows(const SpmvArgs& args, Index begin, Index end) {
+  const CsrRef& a = args.a;
+  const std::int64_t step = static_cast<std::int64_t>(svcntw());
+  for (Index i = begin; i < end; ++i) {
+    const std::int64_t p1 = a.row_ptr[i + 1];
+    svfloat32_t acc = svdup_n_f32(0);
+    for (std::int64_t p = a.row_ptr[i]; p < p1; p += step) {
+      const svbool_t pg = svwhilelt_b32_s64(p, p1);
+      const svint32_t idx = svld1_s32(pg, a.col + p);
+      const svfloat32_t x = svld1_gather_s32index_f32(pg, args.x, idx);
+      acc = kValues ? svmla_f32_m(pg, acc, svld1_f32(pg, a.val + p), x) : svadd_f32_m(pg, acc, x);
+    }
+    args.y[i] = spmv_finish(args, i, svaddv_f32(svptrue_b32(), acc));
+  }
+}
+
+// A vector of points per step, predicated for the tail.
+void assign_rows(const KmeansAssignArgs& args, Index begin, Index end) {
+  const std::int64_t n = args.n;
+  const std::int64_t step = static_cast<std::int64_t>(svcntw());
+  for (std::int64_t i = begin; i < end; i += step) {
+    const svbool_t pg = svwhilelt_b32_s64(i, std::int64_t{end});
+    svfloat32_t best = svdup_n_f32(__builtin_inff());
+    svint32_t best_j = svdup_n_s32(0);
+    for (int j = 0; j < args.k; ++j) {
+      svfloat32_t dist = svdup_n_f32(0);
+      for (int c = 0; c < args.d; ++c) {
+        const svfloat32_t p = svld1_f32(pg, args.points + c * n + i);
+        const svfloat32_t diff = svsub_n_f32_x(pg, p, args.centers[j * args.d + c]);
+        dist = svmla_f32_x(pg, dist, diff, diff);
+      }
+      const svbool_t closer = svcmplt_f32(pg, dist, best);
+      best = svsel_f32(closer, dist, best);
+      best_j = svsel_s32(closer, svdup_n_s32(j), best_j);
+    }
+    svst1_s32(pg, args.labels + i, best_j);
+    svst1_f32(pg, args.dist2 + i, best);
+  }
+}
+
+void f32_spmv_csr(const SpmvArgs& args) { spmv_parallel(args, spmv_rows<true>); }
+void f32_spmv_pattern(const SpmvArgs& args) { spmv_parallel(args, spmv_rows<false>); }
+
+const SpectralKernels& kernels() {
+  static const SpectralKernels set{f32_spmv_csr, f32_spmv_pattern, assign_rows};
+  return set;
+}
+
+}  // namespace
+
+[[maybe_unused]] static const bool registered = register_spectral_isa(Isa::sve, kernels(), kernels);
+
+}  // namespace armperf::kernels::spectral
