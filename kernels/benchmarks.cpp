@@ -112,7 +112,7 @@ void set_elementwise_rates(benchmark::State& state, const KernelVariant& variant
     state.counters["gflops"] = Counter(total * variant.flops_per_element / 1e9, Counter::kIsRate);
   }
   state.counters["threads"] = threads;
-  state.SetLabel(std::string("impl=") + variant.impl + " isa=" + std::string(isa_name(variant.isa)) +
+  state.SetLabel(std::string("impl=") + variant.impl + " isa=" + variant.reported_isa() +
                  " dtype=" + variant.dtype + " threads=" + std::to_string(threads));
 }
 

@@ -46,6 +46,9 @@ struct KernelVariant {
   template <class F>
   F as() const { return reinterpret_cast<F>(fn); }
   bool runnable() const { return isa_enabled(isa); }
+  // The ISA a result row names. A peer library dispatches to kernels of its own choosing (the run's
+  // context records which), so its rows say "own" instead of the "scalar" that only makes it runnable.
+  std::string reported_isa() const { return impl == "armperf" ? std::string(isa_name(isa)) : "own"; }
   std::string skip_reason() const { return isa_skip_reason(isa); }
 };
 

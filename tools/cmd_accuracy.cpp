@@ -31,7 +31,7 @@ struct AccuracyOptions {
 std::string show_input(float x) { return fmt::format("{:.9g} ({:a})", x, x); }
 
 nlohmann::json report_json(const kernels::AccuracyReport& r, const KernelVariant& v) {
-  nlohmann::json row = {{"op", r.op}, {"variant", r.variant}, {"isa", std::string(isa_name(v.isa))},
+  nlohmann::json row = {{"op", r.op}, {"variant", r.variant}, {"isa", v.reported_isa()},
                         {"impl", v.impl}, {"bound", r.bound}, {"inputs", r.inputs}, {"pass", r.pass}};
   auto number = [](double d) { return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(fmt::format("{}", d)); };
   if (r.op == "softmax") {

@@ -20,7 +20,7 @@ nlohmann::json kernels_json() {
     nlohmann::json variants = nlohmann::json::array();
     for (const KernelVariant* v : registry.variants(family.name)) {
       nlohmann::json row = {{"name", v->name}, {"op", v->op}, {"dtype", v->dtype},
-                            {"isa", std::string(isa_name(v->isa))}, {"impl", v->impl}, {"tile", v->tile},
+                            {"isa", v->reported_isa()}, {"impl", v->impl}, {"tile", v->tile},
                             {"flops_per_element", v->flops_per_element},
                             {"bytes_per_element", v->bytes_per_element}, {"runnable", v->runnable()}};
       if (!v->runnable()) row["skip_reason"] = v->skip_reason();

@@ -117,7 +117,7 @@ ResultRow pipeline_row(const KernelVariant& v, const Input& in, const CsrRef& a,
   row.suite = row_value::kernel;
   row.op = v.op;
   row.impl = v.impl;
-  row.isa = std::string(isa_name(v.isa));
+  row.isa = v.reported_isa();
   row.dtype = v.dtype;
   row.threads = threads;
   row.iterations = 1;

@@ -153,7 +153,7 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   set_pct_of_peak(state, variant, 8 * sizeof(T), flops * double(state.iterations()) / seconds * 1e-9,
                   shape.threads);
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
-  const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
+  const std::string isa = variant.reported_isa();
   state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
                  " threads=" + std::to_string(shape.threads));
 }

@@ -181,7 +181,7 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
   state.counters["nq"] = double(nq);
   state.counters["k"] = double(k);
   state.counters["threads"] = shape.threads;
-  const std::string isa = variant.impl == "armperf" ? std::string(isa_name(variant.isa)) : "own";
+  const std::string isa = variant.reported_isa();
   state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
                  " threads=" + std::to_string(shape.threads));
 }

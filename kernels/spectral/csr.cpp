@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/topology.hpp"
+#include "kernels/parallel.hpp"
 
 namespace armperf::kernels::spectral {
 
@@ -162,20 +163,9 @@ RowRange row_range(const CsrRef& a, int parts, int index) {
   return {boundary(index), boundary(index + 1)};
 }
 
-Team& spectral_team(int threads) {
-  static std::mutex mutex;
-  static std::map<int, std::unique_ptr<Team>> teams;
-  const std::lock_guard lock(mutex);
-  std::unique_ptr<Team>& team = teams[threads];
-  if (!team) {
-    const Topology& topology = Topology::binding();
-    const int pus = std::max(1, topology.summary().pus);
-    std::vector<int> cpus = topology.placement_cpus(Placement::compact, std::min(threads, pus));
-    for (int t = pus; t < threads; ++t) cpus.push_back(cpus[static_cast<std::size_t>(t % pus)]);
-    team = std::make_unique<Team>(std::move(cpus));
-  }
-  return *team;
-}
+// The kernels' shared persistent team (gemm and knn run on it too): one per PU list, so it follows
+// the placement armperf run binds the caller to.
+Team& spectral_team(int threads) { return persistent_kernel_team(threads); }
 
 namespace {
 

@@ -114,7 +114,7 @@ const BenchGraph& bench_graph(Index n) {
 }
 
 std::string label(const KernelVariant& v, const BenchShape& shape) {
-  const std::string isa = v.impl == "armperf" ? std::string(isa_name(v.isa)) : "own";
+  const std::string isa = v.reported_isa();
   return "impl=" + v.impl + " isa=" + isa + " dtype=" + v.dtype + " size=" + shape.size +
          " threads=" + std::to_string(shape.threads);
 }

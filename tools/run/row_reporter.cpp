@@ -50,7 +50,7 @@ ResultRow kernel_row(const benchmark::BenchmarkReporter::Run& run, const PlanIte
   row.suite = row_value::kernel;
   row.op = variant.op;
   row.impl = variant.impl;
-  row.isa = std::string(isa_name(variant.isa));
+  row.isa = variant.reported_isa();
   row.dtype = variant.dtype;
   row.placement = item.point.placement;
   row.membind = item.point.membind;
