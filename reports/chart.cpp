@@ -223,6 +223,35 @@ std::optional<std::string> sweep_script(const Report& r, const std::string& swee
       gnuplot_label(scale.label), r.labels.size());
 }
 
+// One benchmark's value against its thread counts, a curve per input (the table beside it has the efficiency).
+std::optional<std::string> scaling_script(const Report& r, const ScalingTable& t) {
+  if (t.threads.size() < 2) return std::nullopt;
+  double top = 0;
+  for (const auto& row : t.value)
+    for (double v : row)
+      if (std::isfinite(v)) top = std::max(top, v);
+  if (!(top > 0)) return std::nullopt;
+  const UnitScale scale = unit_scale(top, t.unit);
+  std::vector<std::size_t> all(r.labels.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  std::string data = "$data << EOD\n", tics;
+  for (std::size_t k = 0; k < t.threads.size(); ++k) {
+    data += std::to_string(t.threads[k]);
+    for (double v : t.value[k]) data += std::isfinite(v) ? fmt::format(" {:.9g}", v / scale.divisor) : std::string(" NaN");
+    data += "\n";
+    tics += fmt::format("{}{}", k ? ", " : "", t.threads[k]);
+  }
+  data += "EOD\n";
+  std::string titles = "array titles[" + std::to_string(r.labels.size()) + "]\n";
+  for (std::size_t i = 0; i < r.labels.size(); ++i) titles += fmt::format("titles[{}] = {}\n", i + 1, gnuplot_string(r.labels[i]));
+  return fmt::format(
+      "{}{}{}{}set logscale x 2\nset xtics ({})\nset xlabel \"threads\"\nset ylabel \"{} ({})\" noenhanced\n"
+      "set yrange [0:*]\nset style data linespoints\n"
+      "plot for [i=1:{}] $data using 1:(column(i+1)) title titles[i] noenhanced lw 2 pt 7 lc rgb word(colors, i)\n",
+      kTerminal, data, titles, colors_of(all), tics, gnuplot_label(t.metric), gnuplot_label(scale.label),
+      r.labels.size());
+}
+
 }  // namespace
 
 Charts make_charts(const Report& report) {
@@ -232,6 +261,10 @@ Charts make_charts(const Report& report) {
     scripts.emplace_back(fmt::format("Speedup vs {} per family", report.labels[report.baseline]), *s);
   for (const View& view : report.views)
     if (!view.chart_script.empty()) scripts.emplace_back(view.title, view.chart_script);
+  constexpr std::size_t kMaxScalingCharts = 8;
+  for (std::size_t i = 0; i < report.scaling.size() && i < kMaxScalingCharts; ++i)
+    if (auto s = scaling_script(report, report.scaling[i]))
+      scripts.emplace_back("Scaling: " + report.scaling[i].group, *s);
   constexpr std::size_t kMaxSweepCharts = 12;  // beyond this a report is a wall of charts
   std::set<std::string> sweeps;
   for (const ReportRow& row : report.rows) {

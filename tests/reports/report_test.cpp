@@ -238,6 +238,19 @@ TEST(Charts, InlineSvgWithSanitizedLabels) {
   EXPECT_NE(html.find("id='c2gpPt0'"), std::string::npos);
 }
 
+TEST(Charts, ScalingCurvePerScalingTable) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot not installed";
+  const Report r = build_report(inputs({"altra.json", "graviton3.json"}), 0);
+  const Charts charts = make_charts(r);
+  ASSERT_TRUE(charts.skipped.empty()) << charts.skipped;
+  const auto scaling = std::find_if(charts.charts.begin(), charts.charts.end(), [](const Chart& c) {
+    return c.title == "Scaling: triad/armperf/neon/f64/1048576";
+  });
+  ASSERT_NE(scaling, charts.charts.end());
+  EXPECT_NE(scaling->svg.find("threads"), std::string::npos);  // the x axis
+  EXPECT_NE(scaling->svg.find("graviton3"), std::string::npos);  // a curve per input
+}
+
 TEST(Charts, WithoutGnuplotTheReportSaysWhy) {
   ::setenv("ARMPERF_GNUPLOT", "/nonexistent/gnuplot", 1);
   const Charts charts = make_charts(build_report(inputs({"gbench_old.json", "gbench_new.json"}), 0));
