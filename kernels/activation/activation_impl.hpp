@@ -277,6 +277,15 @@ struct ExpShifted {
   }
 };
 
+// Cody-Waite reduction shared by exp_taylor7 and expm1_taylor8: x = n ln2 + r with n = round(x / ln2),
+// |r| <= ln2/2, ln2 split in two parts so that r carries no rounding error from n ln2.
+template <class T>
+inline typename T::V reduce_ln2(typename T::V x, typename T::V& n) {
+  n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  const typename T::V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  return T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+}
+
 // Our own e^x, the cheaper alternative to Sleef's for the exp-based ops (the issue: "keep both as
 // separate variants and let the numbers speak"). Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2,
 // with ln2 in two parts and fma; e^r by its Taylor polynomial of degree 7 (truncation 4e-9
@@ -287,9 +296,8 @@ inline typename T::V exp_taylor7(typename T::V x) {
   using V = typename T::V;
   x = clamp_below<T>(x, -104.0f);
   x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
-  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
-  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
-  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V n;
+  const V r = reduce_ln2<T>(x, n);
   V p = T::set1(1.0f / 5040);
   p = T::fmadd(p, r, T::set1(1.0f / 720));
   p = T::fmadd(p, r, T::set1(1.0f / 120));
@@ -309,9 +317,8 @@ inline typename T::V expm1_taylor8(typename T::V x) {
   using V = typename T::V;
   x = clamp_below<T>(x, -17.5f);
   x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
-  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
-  V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
-  r = T::fmadd(n, T::set1(0x1.05c61p-29f), r);
+  V n;
+  const V r = reduce_ln2<T>(x, n);
   V q = T::set1(1.0f / 40320);
   q = T::fmadd(q, r, T::set1(1.0f / 5040));
   q = T::fmadd(q, r, T::set1(1.0f / 720));
