@@ -33,4 +33,20 @@ inline constexpr const char* kOpPipeline = "sbm_pipeline";
 // f32_lanczos_iter__<isa>, f32_sbm_pipeline__<isa>. Returns true (it initialises a static).
 bool register_spectral_isa(Isa isa, const SpectralKernels& kernels, SpectralKernelsFn self);
 
+// What each spectral_<isa>.cpp ends with: its row kernels (from its anonymous namespace, so every
+// instantiation stays local to that file and its ISA flags) threaded by spmv_parallel, bundled and
+// registered. Returns true, for the file's static.
+template <Isa kIsa, SpmvRowsFn kCsrRows, SpmvRowsFn kPatternRows, KmeansAssignFn kAssign>
+bool register_spectral_rows() {
+  struct Set {
+    static void values(const SpmvArgs& args) { spmv_parallel(args, kCsrRows); }
+    static void pattern(const SpmvArgs& args) { spmv_parallel(args, kPatternRows); }
+    static const SpectralKernels& get() {
+      static const SpectralKernels set{values, pattern, kAssign};
+      return set;
+    }
+  };
+  return register_spectral_isa(kIsa, Set::get(), Set::get);
+}
+
 }  // namespace armperf::kernels::spectral

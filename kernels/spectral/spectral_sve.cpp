@@ -51,16 +51,9 @@ void assign_rows(const KmeansAssignArgs& args, Index begin, Index end) {
   }
 }
 
-void f32_spmv_csr(const SpmvArgs& args) { spmv_parallel(args, spmv_rows<true>); }
-void f32_spmv_pattern(const SpmvArgs& args) { spmv_parallel(args, spmv_rows<false>); }
-
-const SpectralKernels& kernels() {
-  static const SpectralKernels set{f32_spmv_csr, f32_spmv_pattern, assign_rows};
-  return set;
-}
-
 }  // namespace
 
-[[maybe_unused]] static const bool registered = register_spectral_isa(Isa::sve, kernels(), kernels);
+[[maybe_unused]] static const bool registered =
+    register_spectral_rows<Isa::sve, spmv_rows<true>, spmv_rows<false>, assign_rows>();
 
 }  // namespace armperf::kernels::spectral
