@@ -111,16 +111,10 @@ std::vector<BenchShape> search_shapes(const BenchPlan& plan) {
       }
     }
   }
-  const int cores = std::max(1, Topology::binding().summary().cores);
-  std::vector<int> threads = {1};
-  if (plan.profile == Profile::full) {
-    for (int t = 2; t < cores; t *= 2) threads.push_back(t);
-  }
-  if (plan.profile != Profile::quick && cores > 1) threads.push_back(cores);
+  // One team size per plan, like every family: armperf run and armperf-bench choose the counts.
+  const int t = std::max(1, plan.threads);
   std::vector<BenchShape> shapes;
-  for (int t : threads) {
-    for (const Point& p : points) shapes.push_back(search_shape(p.nb, p.d, p.nq, p.k, t));
-  }
+  for (const Point& p : points) shapes.push_back(search_shape(p.nb, p.d, p.nq, p.k, t));
   return shapes;
 }
 

@@ -73,16 +73,10 @@ std::vector<BenchShape> spectral_shapes(const BenchPlan& plan) {
   }
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
-  const int cores = std::max(1, Topology::binding().summary().cores);
-  std::vector<int> threads = {1};
-  if (plan.profile == Profile::full) {
-    for (int t = 2; t < cores; t *= 2) threads.push_back(t);
-  }
-  if (plan.profile != Profile::quick && cores > 1) threads.push_back(cores);
+  // One team size per plan, like every family: armperf run and armperf-bench choose the counts.
+  const int t = std::max(1, plan.threads);
   std::vector<BenchShape> shapes;
-  for (int t : threads) {
-    for (std::int64_t n : sizes) shapes.push_back({std::to_string(n), {n}, t});
-  }
+  for (std::int64_t n : sizes) shapes.push_back({std::to_string(n), {n}, t});
   return shapes;
 }
 
