@@ -3,10 +3,12 @@
 #include <hwloc.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "core/topology.hpp"
 
@@ -25,6 +27,27 @@ std::vector<int> calling_thread_pus(const Topology& topology) {
   return pus;
 }
 
+// The calling thread's memory policy and nodes as a key ("" when hwloc cannot say). A team's threads
+// inherit the policy of the thread that creates them, once: a team made under armperf run's
+// `--membind local` would first-touch a later `remote` point's pages locally, so teams are kept per
+// policy as well as per PU list.
+std::string calling_thread_membind(const Topology& topology) {
+  if (!topology.is_this_system()) return {};
+  std::string key;
+  hwloc_bitmap_t nodes = hwloc_bitmap_alloc();
+  hwloc_membind_policy_t policy = HWLOC_MEMBIND_DEFAULT;
+  if (nodes != nullptr &&
+      hwloc_get_membind(topology.handle(), nodes, &policy, HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) == 0) {
+    char* list = nullptr;
+    if (hwloc_bitmap_list_asprintf(&list, nodes) >= 0 && list != nullptr) {
+      key = std::to_string(static_cast<int>(policy)) + ":" + list;
+      std::free(list);
+    }
+  }
+  hwloc_bitmap_free(nodes);
+  return key;
+}
+
 }  // namespace
 
 std::vector<int> kernel_team_pus(int threads) {
@@ -40,10 +63,11 @@ std::vector<int> kernel_team_pus(int threads) {
 
 Team& persistent_kernel_team(int threads) {
   static std::mutex mutex;
-  static std::map<std::vector<int>, std::unique_ptr<Team>> teams;
+  static std::map<std::pair<std::vector<int>, std::string>, std::unique_ptr<Team>> teams;
   std::vector<int> pus = kernel_team_pus(threads);
+  std::string membind = calling_thread_membind(Topology::binding());
   const std::lock_guard lock(mutex);
-  std::unique_ptr<Team>& team = teams[pus];
+  std::unique_ptr<Team>& team = teams[{pus, std::move(membind)}];
   if (!team) team = std::make_unique<Team>(std::move(pus));
   return *team;
 }

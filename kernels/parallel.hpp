@@ -20,7 +20,8 @@ namespace armperf::kernels {
 std::vector<int> kernel_team_pus(int threads);
 
 // A persistent team on kernel_team_pus(threads), made on first use and kept for the process, one per
-// PU list: for kernels that call it every iteration and allocate nothing on it (gemm).
+// PU list and memory policy of the caller (its threads inherit that policy, so pages they first
+// touch follow the caller's membind): for kernels that call it every iteration (gemm, knn, spectral).
 Team& persistent_kernel_team(int threads);
 
 // `units` units (elements, or rows of a row-wise op) in one contiguous slice per thread, boundaries on
