@@ -81,7 +81,9 @@ TEST(LoadedLatency, RowShape) {
     } else {
       EXPECT_GT(*row.gbps, 0);
     }
-    if (last_intensity.count(streamers)) EXPECT_GT(intensity, last_intensity[streamers]);
+    if (last_intensity.count(streamers) != 0) {
+      EXPECT_GT(intensity, last_intensity[streamers]);
+    }
     last_intensity[streamers] = intensity;
   }
 }
