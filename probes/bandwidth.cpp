@@ -49,6 +49,15 @@ std::vector<WorkingSet> bandwidth_working_sets(const TopologySummary& topology, 
   return sets;
 }
 
+std::uint64_t memory_array_bytes(const TopologySummary& topology, int threads, Profile profile,
+                                 std::uint64_t memory_bytes, std::vector<std::string>& notes) {
+  std::vector<std::string> set_notes;  // the 4 x LLC rule is the bandwidth probe's, not these probes'
+  const std::uint64_t largest = bandwidth_working_sets(topology, threads, profile, memory_bytes, set_notes).back().array_bytes;
+  if (profile != Profile::quick || largest <= (64ull << 20)) return largest;
+  notes.push_back("quick profile: streaming arrays of 64 MiB each");
+  return 64ull << 20;
+}
+
 StreamTiming time_stream_op(Team& team, StreamFn fn, StreamOp op, double* z, const double* x, const double* y,
                             std::size_t n, std::size_t granule, int repetitions, std::uint64_t inner) {
   const int threads = team.size();

@@ -29,6 +29,12 @@ struct WorkingSet {
 std::vector<WorkingSet> bandwidth_working_sets(const TopologySummary& topology, int threads, Profile profile,
                                                std::uint64_t memory_bytes, std::vector<std::string>& notes);
 
+// Bytes per array for a probe that streams from memory alongside something else (numa, loaded_latency):
+// the largest of bandwidth_working_sets (DRAM, unless a profile cap left it below an LLC set), at most
+// 64 MiB in the quick profile (three arrays: 192 MiB, beyond Altra's 32 MiB and AmpereOne's 64 MiB SLC).
+std::uint64_t memory_array_bytes(const TopologySummary& topology, int threads, Profile profile,
+                                 std::uint64_t memory_bytes, std::vector<std::string>& notes);
+
 // The arrays are f64: x[i] = kStreamX, y[i] = kStreamY, s = kStreamScalar; small integers, so every
 // op's result and every partial sum is exact and is checked with ==.
 inline constexpr double kStreamX = 1.0;

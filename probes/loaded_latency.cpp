@@ -132,8 +132,8 @@ ProbeOutcome run_loaded_latency(const ProbeConfig& cfg, const RowSink& sink) {
   int line = 64;
   for (const auto& c : summary.caches) line = std::max(line, c.line_bytes);
 
-  // The chase: beyond every cache (quick 64 MiB, else 256 MiB); the streamers' arrays: the bandwidth
-  // probe's DRAM size. --sizes S sets both (its first entry), for small test runs.
+  // The chase: beyond every cache (quick 64 MiB, else 256 MiB); the streamers' arrays: memory_array_bytes.
+  // --sizes S sets both (its first entry), for small test runs.
   const std::uint64_t chase_bytes = !cfg.sizes.empty() ? static_cast<std::uint64_t>(cfg.sizes.front())
                                     : cfg.profile == Profile::quick ? 64ull << 20
                                                                     : 256ull << 20;
@@ -152,7 +152,7 @@ ProbeOutcome run_loaded_latency(const ProbeConfig& cfg, const RowSink& sink) {
       Team streamers(streamer_pus);  // the streamers first-touch their own blocks
       const std::uint64_t bytes =
           !cfg.sizes.empty() ? chase_bytes
-                             : bandwidth_working_sets(summary, level.streamers, cfg.profile, memory, outcome.notes).back().array_bytes;
+                             : memory_array_bytes(summary, level.streamers, cfg.profile, memory, outcome.notes);
       arrays = make_stream_arrays(bytes, *membind.bind, streamers);
       arrays_for = level.streamers;
     }

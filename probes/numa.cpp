@@ -84,8 +84,7 @@ ProbeOutcome run_numa(const ProbeConfig& cfg, const RowSink& sink) {
       const std::vector<int> pus(cell.from_pus.begin(), cell.from_pus.begin() + threads);
       Team team(pus);
       std::vector<std::uint64_t> sizes(cfg.sizes.begin(), cfg.sizes.end());
-      // The bandwidth probe's largest working set: DRAM, unless its profile cap left it below an LLC set.
-      if (sizes.empty()) sizes.push_back(bandwidth_working_sets(summary, threads, cfg.profile, memory, outcome.notes).back().array_bytes);
+      if (sizes.empty()) sizes.push_back(memory_array_bytes(summary, threads, cfg.profile, memory, outcome.notes));
       for (std::uint64_t bytes : sizes) {
         StreamArrays arrays = make_stream_arrays(bytes, bind, team);
         if (!arrays.x.membind_applied()) outcome.notes.push_back(fmt::format("node:{}: {}", cell.to_node, arrays.x.membind_status()));
