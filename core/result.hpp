@@ -69,6 +69,13 @@ inline constexpr const char* cpu_b = "cpu_b";                                   
 inline constexpr const char* page = "page";                                          // extra: "4k" | "huge"
 inline constexpr const char* atomic = "atomic";                                      // extra: lse | llsc | x86
 inline constexpr const char* level = "level";                                        // extra: L1 | L2 | L3 | DRAM
+inline constexpr const char* from_node = "from_node";                                // counter, NUMA node of the threads
+inline constexpr const char* to_node = "to_node";                                    // counter, NUMA node of the memory
+inline constexpr const char* streamers = "streamers";                                // counter, streaming threads
+inline constexpr const char* intensity = "intensity";                                // counter, 0..1 duty cycle
+inline constexpr const char* cpus = "cpus";                                          // extra: PU list "0-3,8"
+inline constexpr const char* source = "source";                                      // extra: cache | c2c
+inline constexpr const char* cache = "cache";                                        // extra: L2 | L3 (source cache)
 }  // namespace row_key
 
 // Context keys that armperf writes (Google Benchmark's own where they overlap: date, host_name,

@@ -49,6 +49,15 @@ std::vector<WorkingSet> bandwidth_working_sets(const TopologySummary& topology, 
   return sets;
 }
 
+std::uint64_t memory_array_bytes(const TopologySummary& topology, int threads, Profile profile,
+                                 std::uint64_t memory_bytes, std::vector<std::string>& notes) {
+  std::vector<std::string> set_notes;  // the 4 x LLC rule is the bandwidth probe's, not these probes'
+  const std::uint64_t largest = bandwidth_working_sets(topology, threads, profile, memory_bytes, set_notes).back().array_bytes;
+  if (profile != Profile::quick || largest <= (64ull << 20)) return largest;
+  notes.push_back("quick profile: streaming arrays of 64 MiB each");
+  return 64ull << 20;
+}
+
 StreamTiming time_stream_op(Team& team, StreamFn fn, StreamOp op, double* z, const double* x, const double* y,
                             std::size_t n, std::size_t granule, int repetitions, std::uint64_t inner) {
   const int threads = team.size();
@@ -71,43 +80,45 @@ StreamTiming time_stream_op(Team& team, StreamFn fn, StreamOp op, double* z, con
       team.barrier();
       if (t == 0) timing.seconds[r] = static_cast<double>(now_ns() - start) * 1e-9 / static_cast<double>(inner);
     }
-    std::uint64_t bad = bad_sums;
-    if (op != StreamOp::read) {
-      bad += static_cast<std::uint64_t>(std::count_if(z + mine.begin, z + mine.end, [&](double v) { return v != expected; }));
-    }
-    wrong[static_cast<std::size_t>(t)] = bad;
+    wrong[static_cast<std::size_t>(t)] = bad_sums + (op != StreamOp::read ? stream_wrong(z, mine, expected) : 0);
   });
   timing.seconds.erase(timing.seconds.begin());
   for (auto w : wrong) timing.wrong += w;
   return timing;
 }
 
-namespace {
+std::uint64_t stream_wrong(const double* z, Slice part, double expected) {
+  return static_cast<std::uint64_t>(std::count_if(z + part.begin, z + part.end, [&](double v) { return v != expected; }));
+}
 
-std::uint64_t inner_passes(StreamOp op, std::size_t n, Profile profile) {
-  // Enough passes that one timed region moves ≥ 16 MB (quick) or 128 MB: at tens of GB/s that is a
-  // millisecond or more, far above the barrier's skew and the clock's resolution.
+std::uint64_t stream_inner_passes(StreamOp op, std::size_t n, Profile profile) {
   const double target = profile == Profile::quick ? 16e6 : 128e6;
   return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(target / stream_bytes(op, n))));
 }
 
-struct Arrays {
-  Buffer x, y, z;
-};
-
-Arrays make_arrays(std::uint64_t bytes, const MemBind& bind, Team& team) {
+StreamArrays make_stream_arrays(std::uint64_t bytes, const MemBind& bind, Team& team) {
   BufferOptions options;
   options.membind = bind;
-  Arrays a{Buffer(bytes, options), Buffer(bytes, options), Buffer(bytes, options)};
+  StreamArrays a{Buffer(bytes, options), Buffer(bytes, options), Buffer(bytes, options)};
   for (Buffer* b : {&a.x, &a.y, &a.z}) b->first_touch(team);
-  const std::size_t n = bytes / sizeof(double);
+  const std::size_t n = a.elements();
   team.run([&](int t) {
-    const Slice mine = block_slice(n, team.size(), t, a.x.page_bytes() / sizeof(double));
+    const Slice mine = block_slice(n, team.size(), t, a.granule());
     std::fill(a.x.as<double>() + mine.begin, a.x.as<double>() + mine.end, kStreamX);
     std::fill(a.y.as<double>() + mine.begin, a.y.as<double>() + mine.end, kStreamY);
   });
   return a;
 }
+
+double best_stream_seconds(const StreamTiming& timing, StreamOp op, std::size_t n, const std::string& name) {
+  if (timing.wrong > 0) {
+    throw std::runtime_error(fmt::format("{}: validation failed: {} of {} values wrong (expected {})", name,
+                                         timing.wrong, n, stream_expected(op, kStreamX, kStreamY, kStreamScalar)));
+  }
+  return *std::min_element(timing.seconds.begin(), timing.seconds.end());
+}
+
+namespace {
 
 ProbeOutcome run_bandwidth(const ProbeConfig& cfg, const RowSink& sink) {
   ProbeOutcome outcome;
@@ -130,7 +141,7 @@ ProbeOutcome run_bandwidth(const ProbeConfig& cfg, const RowSink& sink) {
     for (auto bytes : cfg.sizes) sets.push_back({"user", static_cast<std::uint64_t>(bytes)});
     if (sets.empty()) sets = bandwidth_working_sets(topology.summary(), threads, cfg.profile, memory, outcome.notes);
     for (const auto& set : sets) {
-      Arrays arrays = make_arrays(set.array_bytes, *membind.bind, team);
+      StreamArrays arrays = make_stream_arrays(set.array_bytes, *membind.bind, team);
       if (!arrays.x.membind_applied() && membind.bind->kind != MemBind::Kind::local) {
         outcome.notes.push_back(fmt::format("{}: {}", membind.name, arrays.x.membind_status()));
       }
@@ -140,23 +151,19 @@ ProbeOutcome run_bandwidth(const ProbeConfig& cfg, const RowSink& sink) {
         for (const auto& info : stream_ops()) {
           const StreamFn fn = kernels.get(info.op);
           if (fn == nullptr) continue;
+          const std::uint64_t inner = stream_inner_passes(info.op, n, cfg.profile);
           const StreamTiming timing = time_stream_op(team, fn, info.op, arrays.z.as<double>(), arrays.x.as<double>(),
-                                                     arrays.y.as<double>(), n, arrays.x.page_bytes() / sizeof(double),
-                                                     reps, inner_passes(info.op, n, cfg.profile));
+                                                     arrays.y.as<double>(), n, arrays.granule(), reps, inner);
           const std::string name = fmt::format("bandwidth/{}/{}/{}t/{}/{}/{}", info.name, isa_name(isa), threads,
                                                cfg.placement, membind.name, set.array_bytes);
-          if (timing.wrong > 0) {
-            throw std::runtime_error(fmt::format("{}: validation failed: {} of {} values wrong (expected {})", name,
-                                                 timing.wrong, n, stream_expected(info.op, kStreamX, kStreamY, kStreamScalar)));
-          }
-          const double best = *std::min_element(timing.seconds.begin(), timing.seconds.end());
+          const double best = best_stream_seconds(timing, info.op, n, name);
           ResultRow row = probe_row(name, info.name.data(), std::string(isa_name(isa)), threads);
           row.dtype = "f64";
           row.placement = cfg.placement;
           row.membind = membind.name;
           row.size = set.array_bytes;
           row.repetitions = reps;
-          row.iterations = static_cast<std::int64_t>(inner_passes(info.op, n, cfg.profile));
+          row.iterations = static_cast<std::int64_t>(inner);
           row.real_time = row.cpu_time = best * 1e9;
           row.gbps = stream_bytes(info.op, n) / best * 1e-9;
           row.counters[row_key::gbps_with_write_allocate] = stream_bytes_with_write_allocate(info.op, n) / best * 1e-9;

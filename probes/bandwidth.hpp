@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/buffer.hpp"
 #include "core/profile.hpp"
 #include "core/team.hpp"
 #include "core/topology.hpp"
@@ -28,6 +29,12 @@ struct WorkingSet {
 std::vector<WorkingSet> bandwidth_working_sets(const TopologySummary& topology, int threads, Profile profile,
                                                std::uint64_t memory_bytes, std::vector<std::string>& notes);
 
+// Bytes per array for a probe that streams from memory alongside something else (numa, loaded_latency):
+// the largest of bandwidth_working_sets (DRAM, unless a profile cap left it below an LLC set), at most
+// 64 MiB in the quick profile (three arrays: 192 MiB, beyond Altra's 32 MiB and AmpereOne's 64 MiB SLC).
+std::uint64_t memory_array_bytes(const TopologySummary& topology, int threads, Profile profile,
+                                 std::uint64_t memory_bytes, std::vector<std::string>& notes);
+
 // The arrays are f64: x[i] = kStreamX, y[i] = kStreamY, s = kStreamScalar; small integers, so every
 // op's result and every partial sum is exact and is checked with ==.
 inline constexpr double kStreamX = 1.0;
@@ -44,5 +51,25 @@ struct StreamTiming {
 // each, the first discarded. z is filled with NaN first and checked afterwards.
 StreamTiming time_stream_op(Team& team, StreamFn fn, StreamOp op, double* z, const double* x, const double* y,
                             std::size_t n, std::size_t granule, int repetitions, std::uint64_t inner);
+
+// Elements of z[begin, end) that do not hold `expected`.
+std::uint64_t stream_wrong(const double* z, Slice part, double expected);
+
+// The three STREAM arrays of `bytes` bytes each, with the memory policy `bind`, first-touched by the
+// team's threads (each its block) and filled with kStreamX and kStreamY.
+struct StreamArrays {
+  Buffer x, y, z;
+  std::size_t elements() const { return x.size() / sizeof(double); }
+  std::size_t granule() const { return x.page_bytes() / sizeof(double); }  // a page of elements
+};
+StreamArrays make_stream_arrays(std::uint64_t bytes, const MemBind& bind, Team& team);
+
+// Passes of op over n elements per timed region: enough that one region moves ≥ 16 MB (quick) or
+// 128 MB, far above the barrier's skew and the clock's resolution.
+std::uint64_t stream_inner_passes(StreamOp op, std::size_t n, Profile profile);
+
+// The fastest of time_stream_op's passes, after checking every value: throws std::runtime_error
+// naming `name` when one is wrong.
+double best_stream_seconds(const StreamTiming& timing, StreamOp op, std::size_t n, const std::string& name);
 
 }  // namespace armperf::probes

@@ -1,31 +1,46 @@
 // The c2c probe (DESIGN §4): core-to-core round trip of one cache line, bounced between two pinned
 // threads by compare-and-swap, median of many samples, for every pair of PUs (a sample of the pairs
-// on big machines).
+// on big machines, --pairs); on ARM with LSE atomics and with LL/SC (two builds of one loop).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/profile.hpp"
 #include "core/team.hpp"
+#include "probes/kernels/c2c.hpp"
 
 namespace armperf::probes {
 
-// What the CAS compiles to here: "x86" (lock cmpxchg); on ARM the build's outline atomics pick LSE
-// CASAL when the CPU has it ("lse") and an LDAXR/STLXR loop otherwise ("llsc").
-std::string c2c_atomic_kind();
-
-struct PingPong {
-  std::vector<double> round_trip_ns;  // one per sample: its time / round trips
-  std::uint64_t final_value = 0;      // the line's value after the run: 2 x samples x round trips
+// One build of the ping-pong and the name rows give it: "lse", "llsc" or "x86".
+struct C2cAtomic {
+  std::string atomic;
+  PingPongFn ping_pong = nullptr;
 };
-// Thread 0 and thread 1 of a two-thread team take turns: thread 0 CASes the line from 2g to 2g+1,
-// thread 1 from 2g+1 to 2g+2. Thread 0 times `round_trips` turns per sample, samples + 1 samples,
-// the first discarded (the line and both threads warm up).
-PingPong ping_pong(Team& team, std::uint64_t round_trips, int samples);
+// The builds this CPU runs, LSE first; LSE without HWCAP_ATOMICS is skipped with a note.
+std::vector<C2cAtomic> c2c_atomics(std::vector<std::string>& notes);
 
-// Pairs (a, b), a before b in `pus`: all of them, or an evenly spaced sample of max_pairs.
-std::vector<std::pair<int, int>> c2c_pairs(const std::vector<int>& pus, std::size_t max_pairs);
+// --pairs: "" (the default), "all", or a positive count. 0 stands for all pairs.
+// Throws std::invalid_argument naming the text for anything else.
+struct PairsRequest {
+  bool automatic = true;  // nothing given: default_pair_limit()
+  std::size_t limit = 0;  // 0: all pairs
+};
+PairsRequest parse_pairs(const std::string& text);
+// All pairs (0) up to 16 PUs and in the full profile; beyond, a sample of 2 pairs per PU.
+std::size_t default_pair_limit(std::size_t pus, Profile profile);
+std::size_t pair_limit(const PairsRequest& request, std::size_t pus, Profile profile);
+
+// Pairs (a, b) with a before b in `pus`, without repeats. limit 0 (or ≥ all pairs): every pair, in
+// order. Otherwise a deterministic sample of `limit` pairs, in this priority: one pair across every
+// two parts of each partition in `domains` (the first PUs of the parts: NUMA node to node, cluster to
+// the next cluster), then neighbours in `pus` order (p0-p1, p2-p3, ...: every PU once, and the
+// likeliest cluster mates), then pairs evenly spaced over all of them.
+std::vector<std::pair<int, int>> c2c_pairs(const std::vector<int>& pus,
+                                           const std::vector<std::vector<std::vector<int>>>& domains,
+                                           std::size_t limit);
 
 }  // namespace armperf::probes

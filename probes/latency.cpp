@@ -97,26 +97,6 @@ std::vector<std::string> describe_cache_steps(const std::vector<CacheStep>& step
   return lines;
 }
 
-namespace {
-
-std::vector<std::uint64_t> default_sizes(Profile profile) {
-  // quick: powers of two to 64 MiB; standard and full: 2^k and 1.5·2^k to 1 GiB (≥ 3 points per level).
-  const std::uint64_t max = profile == Profile::quick ? 64ull << 20 : 1ull << 30;
-  std::vector<std::uint64_t> sizes;
-  for (std::uint64_t s = 4096; s <= max; s *= 2) {
-    sizes.push_back(s);
-    if (profile != Profile::quick && s * 3 / 2 <= max && s * 2 <= max) sizes.push_back(s * 3 / 2);
-  }
-  return sizes;
-}
-
-// ns per load of `reps` timed chases, each covering ≥ 1e5 ticks of the fine counter (DESIGN §4:
-// Altra's 25 MHz counter) and ≥ min_seconds. An interrupt or another process on the core only ever
-// adds time, so the fastest chase is the latency; the median says how disturbed the runs were.
-struct ChaseTiming {
-  double best_ns;
-  double median_ns;
-};
 ChaseTiming time_chase(void* start, std::size_t lines, int reps, double min_seconds) {
   chase(start, std::min<std::uint64_t>(lines, 1u << 22));  // warm: caches and TLB hold what fits
   std::uint64_t steps = 4096;
@@ -131,6 +111,19 @@ ChaseTiming time_chase(void* start, std::size_t lines, int reps, double min_seco
     ns.push_back(ticks_to_ns(ticks() - begin) / static_cast<double>((steps + 7) / 8 * 8));
   }
   return {*std::min_element(ns.begin(), ns.end()), median(ns)};
+}
+
+namespace {
+
+std::vector<std::uint64_t> default_sizes(Profile profile) {
+  // quick: powers of two to 64 MiB; standard and full: 2^k and 1.5·2^k to 1 GiB (≥ 3 points per level).
+  const std::uint64_t max = profile == Profile::quick ? 64ull << 20 : 1ull << 30;
+  std::vector<std::uint64_t> sizes;
+  for (std::uint64_t s = 4096; s <= max; s *= 2) {
+    sizes.push_back(s);
+    if (profile != Profile::quick && s * 3 / 2 <= max && s * 2 <= max) sizes.push_back(s * 3 / 2);
+  }
+  return sizes;
 }
 
 ProbeOutcome run_latency(const ProbeConfig& cfg, const RowSink& sink) {

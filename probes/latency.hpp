@@ -23,6 +23,16 @@ void build_chase(void* base, std::size_t lines, std::size_t stride, std::uint64_
 // Follows `steps` pointers from start (rounded up to a multiple of 8); returns where it stopped.
 void* chase(void* start, std::uint64_t steps);
 
+// ns per load of `reps` timed chases from start over a chase of `lines` lines (build_chase), each
+// covering ≥ 1e5 ticks of the fine counter (DESIGN §4: Altra's 25 MHz counter) and ≥ min_seconds,
+// after a warming lap. An interrupt or another process on the core only ever adds time, so the
+// fastest chase is the latency; the median says how disturbed the runs were.
+struct ChaseTiming {
+  double best_ns;
+  double median_ns;
+};
+ChaseTiming time_chase(void* start, std::size_t lines, int reps, double min_seconds);
+
 struct LatencyPoint {
   std::uint64_t bytes;
   double ns;

@@ -22,6 +22,7 @@ struct ProbeConfig {
   std::vector<std::int64_t> sizes;     // bytes; empty: derived from the topology's caches
   int repetitions = 0;                 // 0: the profile's default
   std::vector<std::string> pmu_events; // libpfm4 names to attach to each row, where counters open
+  std::string pairs;                   // c2c: "all", a count, or empty for the probe's default
 };
 
 // Receives each row as soon as it is measured (so results survive an interrupt). Returns false

@@ -42,6 +42,9 @@ ResultRow probe_row(const std::string& name, const std::string& op, const std::s
 // "4 KiB", "1.5 MiB", "2 GiB", "123 B".
 std::string bytes_text(std::uint64_t bytes);
 
+// {0,1,2,3,8} -> "0-3,8", the syntax of --placement lists and taskset (parse_cpu_list reads it back).
+std::string cpu_list_text(std::vector<int> cpus);
+
 // Removes repeated notes (a note per thread count often says the same thing), keeping the first order.
 void unique_notes(std::vector<std::string>& notes);
 

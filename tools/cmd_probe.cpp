@@ -17,6 +17,7 @@
 #include "core/isa.hpp"
 #include "core/result.hpp"
 #include "core/topology.hpp"
+#include "probes/c2c.hpp"
 #include "probes/probe.hpp"
 #include "probes/support.hpp"
 #include "tools/cli.hpp"
@@ -33,6 +34,7 @@ struct ProbeOptions {
   int repetitions = 0;
   std::string profile = "quick";
   std::string out;
+  std::string pairs;
   bool json = false;
 };
 
@@ -115,6 +117,12 @@ ProbeConfig make_config(const ProbeOptions& options, const Topology& topology) {
   cfg.membind = options.membind;
   cfg.sizes = parse_sizes(options.sizes);
   cfg.repetitions = options.repetitions;
+  try {
+    probes::parse_pairs(options.pairs);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("--{}", e.what()));
+  }
+  cfg.pairs = options.pairs;
   return cfg;
 }
 
@@ -146,6 +154,15 @@ std::string values_text(const ResultRow& row) {
   if (auto v = counter(row, row_key::gbps_with_write_allocate)) add(fmt::format("(+write-allocate {:.2f} GB/s)", *v));
   if (auto v = counter(row, row_key::latency_ns)) add(fmt::format("{:9.2f} ns", *v));
   if (auto v = counter(row, row_key::latency_cycles)) add(fmt::format("{:7.1f} cycles", *v));
+  if (row.op == "topology") {
+    add(fmt::format("{} package(s), {} NUMA node(s), {} cores, {} PUs; clusters: {} hwloc, {} sharing a cache, {} by c2c",
+                    counter(row, "packages").value_or(0), counter(row, "numa_nodes").value_or(0),
+                    counter(row, "cores").value_or(0), counter(row, "pus").value_or(0),
+                    counter(row, "clusters").value_or(0), counter(row, "cache_clusters").value_or(0),
+                    counter(row, "c2c_clusters").value_or(0)));
+    if (auto v = counter(row, "c2c_median_ns")) add(fmt::format("(c2c median {:.1f} ns)", *v));
+  }
+  if (row.op == "cluster") add(fmt::format("PUs {}", extra(row, row_key::cpus)));
   if (row.gflops) add(fmt::format("{:9.1f} GFLOP/s", *row.gflops));
   if (auto v = counter(row, row_key::ghz); v && !row.gflops) add(fmt::format("{:6.3f} GHz", *v));
   if (row.pct_of_peak) add(fmt::format("{:5.1f} % of peak", *row.pct_of_peak));
@@ -162,7 +179,7 @@ std::string size_text(const ResultRow& row) {
 }
 
 void print_header() {
-  fmt::print("{:<12} {:<7} {:<5} {:>7} {:<10} {:<16} {:>10} {:<5}  {}\n", "op", "isa", "dtype", "threads",
+  fmt::print("{:<14} {:<7} {:<5} {:>7} {:<10} {:<16} {:>10} {:<10}  {}\n", "op", "isa", "dtype", "threads",
              "placement", "membind", "size", "level", "result");
 }
 
@@ -170,7 +187,16 @@ void print_row(const ResultRow& row) {
   std::string where = extra(row, row_key::level);
   if (where.empty()) where = extra(row, row_key::page);
   if (auto a = counter(row, row_key::cpu_a)) where = fmt::format("{}<->{}", *a, counter(row, row_key::cpu_b).value_or(-1));
-  fmt::print("{:<12} {:<7} {:<5} {:>7} {:<10} {:<16} {:>10} {:<5}  {}\n", row.op, row.isa, row.dtype, row.threads,
+  if (auto from = counter(row, row_key::from_node)) where = fmt::format("node {}->{}", *from, counter(row, row_key::to_node).value_or(-1));
+  if (auto s = counter(row, row_key::streamers)) {
+    where = fmt::format("{} streamer(s) at {:.0f} %", *s, 100 * counter(row, row_key::intensity).value_or(0));
+  }
+  if (row.op == "cluster") {
+    where = extra(row, row_key::source);
+    if (const std::string cache = extra(row, row_key::cache); !cache.empty()) where += " " + cache;
+  }
+  if (const std::string atomic = extra(row, row_key::atomic); !atomic.empty() && row.op == "c2c") where += " " + atomic;
+  fmt::print("{:<14} {:<7} {:<5} {:>7} {:<10} {:<16} {:>10} {:<10}  {}\n", row.op, row.isa, row.dtype, row.threads,
              row.placement, row.membind, size_text(row), where, values_text(row));
   std::fflush(stdout);
 }
@@ -185,6 +211,7 @@ std::vector<std::string> command_line(const ProbeOptions& options) {
   add("--threads", options.threads);
   add("--sizes", options.sizes);
   add("--repetitions", options.repetitions > 0 ? std::to_string(options.repetitions) : "");
+  add("--pairs", options.pairs);
   add("--out", options.out);
   if (options.json) args.push_back("--json");
   return args;
@@ -248,6 +275,7 @@ void add_probe_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--repetitions", options.repetitions, "Repetitions per point (default: the profile's)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--profile", options.profile, "quick, standard or full");
+  cmd->add_option("--pairs", options.pairs, "c2c, topology: 'all' or a number of PU pairs (default: all up to 16 PUs)");
   cmd->add_option("--out", options.out, "Write the rows to this result file (JSON)");
   cmd->add_flag("--json", options.json, "Print the rows as JSON instead of a table");
   cmd->callback([&exit_code] { run_probe(options, command_line(options), exit_code); });
