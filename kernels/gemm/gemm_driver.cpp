@@ -103,7 +103,8 @@ void pack_b_panel(const Operand<T>& b, std::int64_t p0, std::int64_t kc, std::in
   if (!b.transposed) {
     // Row by row of B, all slivers per row: each row is one sequential read the hardware prefetcher
     // follows. Sliver by sliver instead reads NR elements per row, a new page per row when B is wider
-    // than a page, and measured 2x slower at 1024^3.
+    // than a page. With the A-side prefetch below, packing fell from 11 % to 8 % of the single-thread
+    // 1024^3 profile (perf, Zen 5).
     constexpr std::int64_t line = 64 / sizeof(T), ahead = 2;  // rows
     for (std::int64_t p = 0; p < kc; ++p) {
       const T* src = b.data + (p0 + p) * b.ld + j0;
