@@ -81,8 +81,8 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
 // ways across nodes, "ic" ways within one): the columns of C are split into one band per node
 // (proportional to its threads, whole NR tiles), and a node's band into one row range per thread
 // (whole MR tiles). A node's threads pack each KC x NC panel of B together, a share of its slivers
-// each, between two barriers of that node's group, so B is packed once per node and read from memory
-// local to it; each thread packs only its own rows of A.
+// each, then meet at that node's group barrier (two panels in turn, so one barrier per panel), so B is
+// packed once per node and read from memory local to it; each thread packs only its own rows of A.
 struct GemmTeamPlan {
   bool shared_b = false;           // false: gemm_partition(), every thread packs its own B
   std::vector<GemmRange> ranges;   // per thread: its rows x its group's column band

@@ -175,11 +175,11 @@ struct Panels {
   std::int64_t total() const { return a_size + b_size + scratch_size; }
 };
 
-// A thread's part in packing its node group's B panel: the panel (shared by the group), the group's
-// barrier, and which share of the slivers this thread packs.
+// A thread's part in packing its node group's B panels: two panels (shared by the group) used in
+// turn, the group's barrier, and which share of the slivers this thread packs.
 template <class T>
 struct GroupB {
-  T* panel = nullptr;
+  T* panels[2] = {nullptr, nullptr};
   Barrier* barrier = nullptr;
   int rank = 0, size = 1;
 };
@@ -202,7 +202,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
   // saves. Full-width tiles then read an untransposed B in place; only the edge panel is packed.
   const bool direct_b = group == nullptr && !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
-  if (group != nullptr) b_pack = group->panel;
+  int step = 0;  // KC x NC panels so far: the group's panels alternate
+  // Row blocks of even height (at most MC): every block streams the whole B panel through L2, so a
+  // last block of a few rows (1024 = 5 x 204 + 4) would cost a full pass for almost no work.
+  const std::int64_t row_blocks = std::max<std::int64_t>(1, (i1 - i0 + blk.mc - 1) / blk.mc);
+  const std::int64_t mc_even = round_up((i1 - i0 + row_blocks - 1) / row_blocks, mr);
 
   for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
     const std::int64_t nc = std::min(blk.nc, j1 - jc);
@@ -210,12 +214,13 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       const std::int64_t kc = std::min(blk.kc, args.k - pc);
       const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
       if (group != nullptr) {
-        // The previous panel is no longer read by anyone; then this thread's share of the slivers;
-        // then every share is there.
+        // This thread's share of the slivers, then one barrier: after it every share is there, and
+        // every thread has finished the tiles of the step before the last, the one that read the
+        // panel packed now (so two panels in turn need one barrier per step, not two).
+        b_pack = group->panels[step++ % 2];
         const std::int64_t slivers = (nc + nr - 1) / nr;
         const std::int64_t from = slivers * group->rank / group->size * nr;
         const std::int64_t to = std::min(nc, slivers * (group->rank + 1) / group->size * nr);
-        group->barrier->arrive_and_wait();
         if (from < to) pack_b_panel(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
         group->barrier->arrive_and_wait();
       } else {
@@ -223,8 +228,8 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t from = direct_b ? nc / nr * nr : 0;
         if (from < nc) pack_b_panel(b, pc, kc, jc + from, nc - from, nr, b_pack + from * kc);
       }
-      for (std::int64_t ic = i0; ic < i1; ic += blk.mc) {
-        const std::int64_t mc = std::min(blk.mc, i1 - ic);
+      for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
+        const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
@@ -417,18 +422,19 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     });
     return;
   }
-  // One B panel per node group, allocated by the group's first thread (a persistent worker, so the
+  // Two B panels per node group, allocated by the group's first thread (a persistent worker, so the
   // buffer is reused by later calls) and first touched by the group's packers on that node.
   std::vector<T*> panel(plan.group_size.size(), nullptr);
   std::vector<std::unique_ptr<Barrier>> barriers;
   for (int size : plan.group_size) barriers.push_back(std::make_unique<Barrier>(size));
   persistent_kernel_team(args.threads).run([&](int t) {
     const auto g = static_cast<std::size_t>(plan.group[static_cast<std::size_t>(t)]);
-    GroupB<T> group{nullptr, barriers[g].get(), plan.group_rank[static_cast<std::size_t>(t)], plan.group_size[g]};
+    GroupB<T> group{{nullptr, nullptr}, barriers[g].get(), plan.group_rank[static_cast<std::size_t>(t)], plan.group_size[g]};
     try {
-      if (group.rank == 0) panel[g] = workspace<T, Use::group_b>(static_cast<std::size_t>(panels.b_size));
+      if (group.rank == 0) panel[g] = workspace<T, Use::group_b>(2 * static_cast<std::size_t>(panels.b_size));
       group.barrier->arrive_and_wait();
-      group.panel = panel[g];
+      group.panels[0] = panel[g];
+      group.panels[1] = panel[g] + panels.b_size;
       gemm_block(args, kernel, blk, plan.ranges[static_cast<std::size_t>(t)], workspace<T>(per_thread), &group);
     } catch (...) {
       group.barrier->break_all();  // the group's other threads leave their barrier instead of waiting
