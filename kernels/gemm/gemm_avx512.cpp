@@ -37,7 +37,8 @@ struct Zmm<double> {
 
 // MR rows x NV zmm vectors of C in registers. Zen 4/5 and Skylake-X issue two 512-bit FMAs per
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
-// Per k step: NV loads of B, MR broadcasts of A (folded into the FMAs as {1toN} operands).
+// Per k step: NV loads of B, MR broadcast loads of A (vbroadcastss/sd, each shared by NV FMAs; an
+// embedded {1toN} operand would repeat the load NV times).
 template <class T, int MR, int NV>
 void gemm_avx512(const GemmArgs<T>& args) {
   gemm(args, MicroKernel<T>{MR, NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>});
