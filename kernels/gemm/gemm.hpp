@@ -77,6 +77,25 @@ struct GemmRange {
 // Returns `threads` ranges (some empty when C has fewer tiles than threads).
 std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, int nr, int threads);
 
+// How a team computes C when the threads of one NUMA node share one packed B panel (BLIS's "jc"
+// ways across nodes, "ic" ways within one): the columns of C are split into one band per node
+// (proportional to its threads, whole NR tiles), and a node's band into one row range per thread
+// (whole MR tiles). A node's threads pack each KC x NC panel of B together, a share of its slivers
+// each, then meet at that node's group barrier (two panels in turn, so one barrier per panel), so B is
+// packed once per node and read from memory local to it; each thread packs only its own rows of A.
+struct GemmTeamPlan {
+  bool shared_b = false;           // false: gemm_partition(), every thread packs its own B
+  std::vector<GemmRange> ranges;   // per thread: its rows x its group's column band
+  std::vector<int> group;          // per thread: index of its node group (shared_b only)
+  std::vector<int> group_rank;     // per thread: its place in that group
+  std::vector<int> group_size;     // per group: threads in it
+};
+// node_of_thread[t]: the NUMA node of team thread t. B is shared when every thread of the largest
+// group gets at least one row tile and C has more than `min_rows` rows (GEMV-like shapes read B in
+// place instead, split by columns); otherwise the plan is gemm_partition()'s, unshared.
+GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, const std::vector<int>& node_of_thread,
+                            std::int64_t min_rows);
+
 // The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
 // alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a
 // scratch tile so micro-kernels only ever see full MR x NR tiles.

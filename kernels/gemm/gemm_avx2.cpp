@@ -4,7 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/gemm/gemm.hpp"
-#include "kernels/gemm/unroll.hpp"
+#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -39,34 +39,8 @@ struct Ymm<double> {
 // 4-5 cycle latency: at least 10 independent accumulators; MR * NV + NV + 1 <= 16 registers, so
 // 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
 template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
-             T beta) {
-  using Z = Ymm<T>;
-  typename Z::V acc[MR][NV];
-  unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Z::zero(); }); });
-  for (std::int64_t p = 0; p < kc; ++p) {
-    typename Z::V bv[NV];
-    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
-    unroll<MR>([&](auto i) {
-      const typename Z::V ai = Z::set1(a[i]);
-      unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
-    });
-    a += MR;
-    b += ldb;
-  }
-  const typename Z::V va = Z::set1(alpha), vb = Z::set1(beta);
-  unroll<MR>([&](auto i) {
-    unroll<NV>([&](auto j) {
-      T* out = c + i * ldc + j * Z::lanes;
-      const typename Z::V ab = Z::mul(va, acc[i][j]);
-      Z::storeu(out, beta == T(0) ? ab : Z::fma(vb, Z::loadu(out), ab));
-    });
-  });
-}
-
-template <class T, int MR, int NV>
 void gemm_avx2(const GemmArgs<T>& args) {
-  gemm(args, MicroKernel<T>{MR, NV * Ymm<T>::lanes, &ukernel<T, MR, NV>});
+  gemm(args, MicroKernel<T>{MR, NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>});
 }
 
 }  // namespace

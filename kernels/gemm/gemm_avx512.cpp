@@ -4,7 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/gemm/gemm.hpp"
-#include "kernels/gemm/unroll.hpp"
+#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -37,43 +37,11 @@ struct Zmm<double> {
 
 // MR rows x NV zmm vectors of C in registers. Zen 4/5 and Skylake-X issue two 512-bit FMAs per
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
-// Per k step: NV loads of B, MR broadcasts of A (folded into the FMAs as {1toN} operands).
-template <class T, int MR, int NV>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
-             T beta) {
-  using Z = Zmm<T>;
-  typename Z::V acc[MR][NV];
-  // C is needed only after the k loop: start fetching its lines (one zmm = one 64-byte line) now.
-  unroll<MR>([&](auto i) {
-    unroll<NV>([&](auto j) {
-      acc[i][j] = Z::zero();
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + j * Z::lanes), _MM_HINT_T0);
-    });
-  });
-#pragma GCC unroll 4
-  for (std::int64_t p = 0; p < kc; ++p) {
-    typename Z::V bv[NV];
-    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
-    unroll<MR>([&](auto i) {
-      const typename Z::V ai = Z::set1(a[i]);
-      unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
-    });
-    a += MR;
-    b += ldb;
-  }
-  const typename Z::V va = Z::set1(alpha), vb = Z::set1(beta);
-  unroll<MR>([&](auto i) {
-    unroll<NV>([&](auto j) {
-      T* out = c + i * ldc + j * Z::lanes;
-      const typename Z::V ab = Z::mul(va, acc[i][j]);
-      Z::storeu(out, beta == T(0) ? ab : Z::fma(vb, Z::loadu(out), ab));
-    });
-  });
-}
-
+// Per k step: NV loads of B, MR broadcast loads of A (vbroadcastss/sd, each shared by NV FMAs; an
+// embedded {1toN} operand would repeat the load NV times).
 template <class T, int MR, int NV>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, MicroKernel<T>{MR, NV * Zmm<T>::lanes, &ukernel<T, MR, NV>});
+  gemm(args, MicroKernel<T>{MR, NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>});
 }
 
 }  // namespace

@@ -226,8 +226,24 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
 TEST_P(GemmTest, ThreadedMatchesTheReference) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<Case> cases;
-  for (int threads : {2, 4}) {
+  for (int threads : {2, 3, 4}) {
     if (!ours() && threads > std::max(2, cores)) continue;
+    // Ours: the threads share each packed B panel (gemm_team_plan); small blocks make several NC and
+    // KC panels, so every thread packs a share and passes the group's barriers many times, with a
+    // partial last tile, sliver and block everywhere.
+    if (ours()) {
+      for (Trans tb : {Trans::no, Trans::yes}) {
+        cases.push_back({.ta = Trans::no,
+                         .tb = tb,
+                         .m = 5 * mr() + 3,
+                         .n = 5 * nr() + 1,
+                         .k = 3 * 16 + 5,
+                         .alpha = 0.75,
+                         .beta = -1,
+                         .blocking = {.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()},
+                         .threads = threads});
+      }
+    }
     for (Trans ta : {Trans::no, Trans::yes}) {
       cases.push_back({.ta = ta,
                        .tb = Trans::yes,
@@ -331,6 +347,32 @@ TEST(GemmPartition, CoversCOnceOnWholeTiles) {
   const auto gemv = kernels::gemm_partition(1, 4096, 6, 64, 2);
   EXPECT_EQ(gemv[0], (kernels::GemmRange{0, 1, 0, 2048}));
   EXPECT_EQ(gemv[1], (kernels::GemmRange{0, 1, 2048, 4096}));
+}
+
+// One NUMA node: every thread shares one B panel and gets a row range over all columns; two nodes:
+// a column band per node; GEMV-like or too few row tiles: the unshared 2-D partition.
+TEST(GemmTeamPlan, SharesBPerNodeAndSplitsRowsWithinIt) {
+  const int mr = 6, nr = 64;
+  const auto one = kernels::gemm_team_plan(1024, 1000, mr, nr, {0, 0}, 2 * mr);
+  ASSERT_TRUE(one.shared_b);
+  EXPECT_EQ(one.group_size, (std::vector<int>{2}));
+  EXPECT_EQ(one.group_rank, (std::vector<int>{0, 1}));
+  EXPECT_EQ(one.ranges[0], (kernels::GemmRange{0, 510, 0, 1000}));  // 171 row tiles: 85 + 86
+  EXPECT_EQ(one.ranges[1], (kernels::GemmRange{510, 1024, 0, 1000}));
+
+  const auto two = kernels::gemm_team_plan(100, 640, mr, nr, {3, 3, 1, 1}, 2 * mr);
+  ASSERT_TRUE(two.shared_b);
+  EXPECT_EQ(two.group, (std::vector<int>{0, 0, 1, 1}));
+  EXPECT_EQ(two.group_rank, (std::vector<int>{0, 1, 0, 1}));
+  EXPECT_EQ(two.ranges[0], (kernels::GemmRange{0, 48, 0, 320}));  // 17 row tiles: 8 + 9
+  EXPECT_EQ(two.ranges[1], (kernels::GemmRange{48, 100, 0, 320}));
+  EXPECT_EQ(two.ranges[2], (kernels::GemmRange{0, 48, 320, 640}));
+  EXPECT_EQ(two.ranges[3], (kernels::GemmRange{48, 100, 320, 640}));
+
+  EXPECT_FALSE(kernels::gemm_team_plan(8, 4096, mr, nr, {0, 0}, 2 * mr).shared_b);  // GEMV-like
+  EXPECT_FALSE(kernels::gemm_team_plan(20, 4096, mr, nr, {0, 0, 0, 0, 0}, 2 * mr).shared_b);  // 4 row tiles
+  const auto gemv = kernels::gemm_team_plan(1, 4096, mr, nr, {0, 0}, 2 * mr);
+  EXPECT_EQ(gemv.ranges, kernels::gemm_partition(1, 4096, mr, nr, 2));
 }
 
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {

@@ -1,0 +1,50 @@
+// The micro-kernel of ISAs without a by-element FMA (AVX2, AVX-512): MR rows x NV vectors of C in
+// registers, per k step NV vector loads of B and MR broadcasts of A, each broadcast feeding NV FMAs.
+// One template for every vector width: the ISA file supplies the traits (V: vector type, lanes,
+// zero, set1, loadu, storeu, mul, fma), compiled with that ISA's flags. ISA-neutral; included by the
+// gemm_<isa>.cpp files only.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/gemm/unroll.hpp"
+
+namespace armperf::kernels {
+
+// Traits Z for element type T; the MicroKernelFn contract of gemm.hpp. A register budget of
+// MR * NV + NV + 1 vectors (accumulators, B, one broadcast) is the caller's choice of tile.
+template <class Z, class T, int MR, int NV>
+void broadcast_ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
+                       T beta) {
+  using V = typename Z::V;
+  V acc[MR][NV];
+  // C is needed only after the k loop: start fetching its lines now (a 64-byte vector is one line;
+  // narrower ones fetch a line per row twice, which costs nothing).
+  unroll<MR>([&](auto i) {
+    unroll<NV>([&](auto j) {
+      acc[i][j] = Z::zero();
+      __builtin_prefetch(c + i * ldc + j * Z::lanes);
+    });
+  });
+#pragma GCC unroll 4
+  for (std::int64_t p = 0; p < kc; ++p) {
+    V bv[NV];
+    unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });
+    unroll<MR>([&](auto i) {
+      const V ai = Z::set1(a[i]);  // the compiler folds it into a broadcast load
+      unroll<NV>([&](auto j) { acc[i][j] = Z::fma(ai, bv[j], acc[i][j]); });
+    });
+    a += MR;
+    b += ldb;
+  }
+  const V va = Z::set1(alpha), vb = Z::set1(beta);
+  unroll<MR>([&](auto i) {
+    unroll<NV>([&](auto j) {
+      T* out = c + i * ldc + j * Z::lanes;
+      const V ab = Z::mul(va, acc[i][j]);
+      Z::storeu(out, beta == T(0) ? ab : Z::fma(vb, Z::loadu(out), ab));
+    });
+  });
+}
+
+}  // namespace armperf::kernels
