@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -230,6 +231,8 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
   std::set<std::string> seen;
   for (std::size_t i : order) {
     for (const Benchmark& b : inputs[i].run.benchmarks) {
+      // Accuracy rows have their own view (errors in ulp, a bound, a verdict), not a speedup.
+      if (b.suite == row_value::accuracy) continue;
       if (!seen.insert(b.key).second) continue;
       ReportRow row;
       row.key = b.key;
@@ -591,6 +594,34 @@ std::string render_csv(const Report& r) {
     }
   }
   return out;
+}
+
+std::string render_view_csv(const View& view) {
+  std::string out;
+  const auto line = [&out](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) out += ',';
+      out += csv_field(cells[i]);
+    }
+    out += "\r\n";
+  };
+  line(view.header);
+  for (const auto& row : view.rows) line(row);
+  return out;
+}
+
+std::string view_file_name(const std::string& stem, const View& view) {
+  std::string slug;
+  for (char c : view.title) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 && u < 0x80) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return (stem + "-" + slug).substr(0, 96) + ".csv";
 }
 
 }  // namespace armperf::reports
