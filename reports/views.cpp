@@ -356,7 +356,7 @@ void numa_views(const Run& run, const std::string& label, std::vector<View>& out
     v.note = fmt::format(
         "Row: from_node (the node whose CPUs run the threads); column: to_node (the node that holds the "
         "memory). {}",
-        bw ? "Read bandwidth of the threads from the memory of the column's node."
+        bw ? "Bandwidth of the threads to and from the memory of the column's node."
            : "Load-to-use latency of a pointer chase through the memory of the column's node.");
     if (n_local > 0 && n_remote > 0) {
       const double l = local / n_local, r = remote / n_remote;
@@ -510,6 +510,20 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
     }
   }
   if (names.empty()) return;
+  // Variants of one op together, ops in the order the inputs first list them.
+  std::vector<std::string> op_order;
+  for (const std::string& name : names) {
+    const std::string& op = (*std::find_if(by_name[name].begin(), by_name[name].end(),
+                                           [](const Benchmark* b) { return b != nullptr; }))->op;
+    if (std::find(op_order.begin(), op_order.end(), op) == op_order.end()) op_order.push_back(op);
+  }
+  const auto op_rank = [&](const std::string& name) {
+    const Benchmark* b = *std::find_if(by_name[name].begin(), by_name[name].end(),
+                                       [](const Benchmark* x) { return x != nullptr; });
+    return std::find(op_order.begin(), op_order.end(), b->op) - op_order.begin();
+  };
+  std::stable_sort(names.begin(), names.end(),
+                   [&](const std::string& a, const std::string& b) { return op_rank(a) < op_rank(b); });
   View v;
   v.title = "Activation accuracy (f32 against a double reference)";
   v.note =
@@ -518,11 +532,16 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
       "everywhere it was swept (rows of armperf accuracy --out).";
   for (std::size_t i = 0; i < runs.size(); ++i)
     if (!sweeps[i].empty()) v.note += fmt::format(" {}: {}.", labels[i], sweeps[i]);
+  // Columns for the inputs that hold accuracy rows (a run of probes only has nothing to say here).
+  std::vector<std::size_t> columns;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (std::any_of(by_name.begin(), by_name.end(), [i](const auto& entry) { return entry.second[i] != nullptr; }))
+      columns.push_back(i);
   v.header = {"op", "variant", "impl", "isa", "bound"};
-  for (const std::string& label : labels) {
-    v.header.push_back(label + " max");
-    v.header.push_back(label + " p99.99");
-    v.header.push_back(label + " verdict");
+  for (std::size_t i : columns) {
+    v.header.push_back(labels[i] + " max");
+    v.header.push_back(labels[i] + " p99.99");
+    v.header.push_back(labels[i] + " verdict");
   }
   for (const std::string& name : names) {
     const auto& per_input = by_name[name];
@@ -530,10 +549,12 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
     const Benchmark* measured = first;
     for (const Benchmark* b : per_input)
       if (b != nullptr && b->error.empty()) measured = b;
-    const auto slash = name.rfind('/');
-    std::vector<std::string> row = {first->op, slash == std::string::npos ? name : name.substr(slash + 1),
+    // "accuracy/<op>/<variant>": the variant is the rest, whatever characters it holds.
+    const std::string prefix = "accuracy/" + first->op + "/";
+    std::vector<std::string> row = {first->op, name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name,
                                     first->impl, first->isa, bound_of(*measured)};
-    for (const Benchmark* b : per_input) {
+    for (std::size_t i : columns) {
+      const Benchmark* b = per_input[i];
       if (b == nullptr) {
         row.insert(row.end(), {std::string(kDash), std::string(kDash), std::string(kDash)});
         continue;

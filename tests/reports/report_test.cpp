@@ -199,7 +199,7 @@ TEST(Report, AccuracyViewEscapesVariantNames) {
   EXPECT_NE(html.find("f32_sigmoid__&lt;b&gt;x|y&lt;/b&gt;"), std::string::npos);
   const auto rows = parse_csv(render_view_csv(r.views.at(0)));
   for (const auto& row : rows) ASSERT_EQ(row.size(), rows[0].size());
-  EXPECT_EQ(rows.back()[1], "f32_sigmoid__<b>x|y</b>");
+  EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row[1] == "f32_sigmoid__<b>x|y</b>"; }));
 }
 
 TEST(Report, CsvRoundTripsHostileNames) {
