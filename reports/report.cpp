@@ -325,7 +325,7 @@ std::string markdown_view(const View& v, const Charts& charts) {
     out += "|";
     for (std::size_t i = 0; i < v.header.size(); ++i) {
       out += " " + md_cell(v.header[i]) + " |";
-      rule += i == 0 ? "---|" : "---:|";
+      rule += i < v.text_columns ? "---|" : "---:|";
     }
     out += "\n" + rule + "\n";
     for (const auto& row : v.rows) {
@@ -347,7 +347,7 @@ std::string html_view(const View& v, const Charts& charts) {
     for (const auto& row : v.rows) {
       out += "<tr>";
       for (std::size_t i = 0; i < row.size(); ++i)
-        out += (i == 0 ? "<td>" : "<td class=\"num\">") + html_escape(row[i]) + "</td>";
+        out += (i < v.text_columns ? "<td>" : "<td class=\"num\">") + html_escape(row[i]) + "</td>";
       out += "</tr>\n";
     }
     out += "</table>\n";

@@ -481,11 +481,12 @@ std::string with_unit(double v, const char* unit) {
 std::string bound_of(const Benchmark& b) {
   const double ulp = center_of(b, row_key::bound_ulp), abs_below = center_of(b, row_key::bound_abs_below);
   const double rel = center_of(b, row_key::bound_rel_eps);
-  if (std::isfinite(rel)) return "rel ≤ " + with_unit(rel, "eps");
+  if (std::isfinite(rel)) return fmt::format("rel ≤ {:g} eps", rel);
   if (!std::isfinite(ulp)) return b.field(row_key::bound).empty() ? std::string(kDash) : b.field(row_key::bound);
   if (ulp == 0) return "exact";
-  std::string text = "≤ " + with_unit(ulp, "ulp");
-  if (abs_below > 0) text += fmt::format(" (x ≥ −3), abs ≤ {} below", format_number(abs_below));
+  // Bounds are round numbers: shown as written in the contract (8 ulp, 1.2e-06), not to 4 digits.
+  std::string text = fmt::format("≤ {:g} ulp", ulp);
+  if (abs_below > 0) text += fmt::format(" (x ≥ −3); abs ≤ {:g} below", abs_below);
   return text;
 }
 
@@ -538,6 +539,7 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
     if (std::any_of(by_name.begin(), by_name.end(), [i](const auto& entry) { return entry.second[i] != nullptr; }))
       columns.push_back(i);
   v.header = {"op", "variant", "impl", "isa", "bound"};
+  v.text_columns = 5;
   for (std::size_t i : columns) {
     v.header.push_back(labels[i] + " max");
     v.header.push_back(labels[i] + " p99.99");

@@ -17,6 +17,7 @@ struct View {
   std::string note;   // how to read it, where the numbers come from
   std::vector<std::string> header;             // with units: "read (GB/s)"
   std::vector<std::vector<std::string>> rows;  // formatted cells, "—" where there is no value
+  std::size_t text_columns = 1;  // leading columns of words (left-aligned, may wrap); the rest are numbers
   std::string chart_script;  // gnuplot script drawing the view (svg terminal), "" for a table only
 };
 

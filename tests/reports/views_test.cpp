@@ -192,11 +192,18 @@ TEST(Views, AccuracyTableHasAVerdictPerMachine) {
                                                  "arm verdict", "x86 max", "x86 p99.99", "x86 verdict"}));
   ASSERT_EQ(v->rows.size(), 2u);
   EXPECT_EQ(v->rows[0], (std::vector<std::string>{"gelu_tanh", "v_neon", "armperf", "neon",
-                                                  "≤ 8.000 ulp (x ≥ −3), abs ≤ 1.200e-06 below", "2.500 ulp",
+                                                  "≤ 8 ulp (x ≥ −3); abs ≤ 1.2e-06 below", "2.500 ulp",
                                                   "1.250 ulp", "ok", "—", "—", "skipped: isa unsupported: neon"}));
   EXPECT_EQ(v->rows[1][7], "FAIL");
   EXPECT_EQ(v->rows[1][8], "—");  // not in the second input
   EXPECT_NE(v->note.find("arm: a sample of about 1000 inputs per op."), std::string::npos) << v->note;
+  EXPECT_EQ(v->text_columns, 5u);  // op, variant, impl, isa and bound are words
+
+  // An input without accuracy rows gets no columns.
+  const reports::Run probes_only = run_of({numa_row("numa_bw", 0, 0, R"("gbps": 100)")});
+  const View* two = find_view(probe_views({a, probes_only}, {"arm", "numa"}), "Activation accuracy");
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(two->header.size(), 8u);
 }
 
 }  // namespace

@@ -131,7 +131,9 @@ TEST(ListCli, EveryActivationOpOnAllFiveIsas) {
     for (const auto& v : family.at("variants")) {
       if (v.at("impl") != "armperf") continue;
       isas[v.at("op").get<std::string>()].insert(v.at("isa").get<std::string>());
-      if (!v.at("runnable").get<bool>()) EXPECT_FALSE(v.at("skip_reason").get<std::string>().empty()) << v.dump();
+      if (!v.at("runnable").get<bool>()) {
+        EXPECT_FALSE(v.at("skip_reason").get<std::string>().empty()) << v.dump();
+      }
     }
   }
   const std::set<std::string> five = {"scalar", "neon", "sve", "avx2", "avx512"};
