@@ -545,6 +545,7 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
     v.header.push_back(labels[i] + " p99.99");
     v.header.push_back(labels[i] + " verdict");
   }
+  std::map<std::pair<std::size_t, std::string>, int> skipped;  // (input, reason) -> variants
   for (const std::string& name : names) {
     const auto& per_input = by_name[name];
     const Benchmark* first = *std::find_if(per_input.begin(), per_input.end(), [](auto* b) { return b != nullptr; });
@@ -562,7 +563,9 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
         continue;
       }
       if (!b->error.empty()) {
-        row.insert(row.end(), {std::string(kDash), std::string(kDash), "skipped: " + b->error});
+        // The reason goes to the note, once per input and reason: a table cell would widen the column.
+        ++skipped[{i, b->error}];
+        row.insert(row.end(), {std::string(kDash), std::string(kDash), "skipped"});
         continue;
       }
       const bool softmax = b->metric(row_key::max_rel_eps) != nullptr;
@@ -574,6 +577,9 @@ void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>
     }
     v.rows.push_back(std::move(row));
   }
+  for (const auto& [where, count] : skipped)
+    v.note += fmt::format(" Skipped on {}: {} variant{} ({}).", labels[where.first], count, count == 1 ? "" : "s",
+                          where.second);
   out.push_back(std::move(v));
 }
 
