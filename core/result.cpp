@@ -461,9 +461,9 @@ void validate_row(const ResultRow& row) {
   for (const auto& [key, value] : required) {
     if (value->empty()) row_error(row.name, fmt::format("missing required field '{}'", key));
   }
-  if (row.suite != row_value::kernel && row.suite != row_value::probe) {
-    row_error(row.name, fmt::format("field '{}' is '{}', expected '{}' or '{}'", row_key::suite, row.suite,
-                                    row_value::kernel, row_value::probe));
+  if (row.suite != row_value::kernel && row.suite != row_value::probe && row.suite != row_value::accuracy) {
+    row_error(row.name, fmt::format("field '{}' is '{}', expected '{}', '{}' or '{}'", row_key::suite, row.suite,
+                                    row_value::kernel, row_value::probe, row_value::accuracy));
   }
   if (std::find(kTimeUnits.begin(), kTimeUnits.end(), row.time_unit) == kTimeUnits.end()) {
     row_error(row.name,

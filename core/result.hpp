@@ -76,6 +76,24 @@ inline constexpr const char* intensity = "intensity";                           
 inline constexpr const char* cpus = "cpus";                                          // extra: PU list "0-3,8"
 inline constexpr const char* source = "source";                                      // extra: cache | c2c
 inline constexpr const char* cache = "cache";                                        // extra: L2 | L3 (source cache)
+// Accuracy rows (suite "accuracy", `armperf accuracy --out`): the error of one variant of an op
+// against the double reference. Counters unless marked extra; a non-finite error is left out and
+// its row says within_bound false.
+inline constexpr const char* max_ulp = "max_ulp";                      // counter, ulp
+inline constexpr const char* p9999_ulp = "p9999_ulp";                  // counter, ulp
+inline constexpr const char* bound_ulp = "bound_ulp";                  // counter, ulp (0: bitwise exact)
+inline constexpr const char* argmax_input = "argmax_input";            // counter: the input of max_ulp
+inline constexpr const char* argmax_input_bits = "argmax_input_bits";  // extra: its bits, "0x3f800000"
+inline constexpr const char* samples = "samples";                      // counter: inputs scored
+inline constexpr const char* mismatches = "mismatches";                // counter: exact ops, not bitwise equal
+inline constexpr const char* max_abs_below = "max_abs_below";          // counter: gelu, abs error for x < -3
+inline constexpr const char* bound_abs_below = "bound_abs_below";      // counter: gelu
+inline constexpr const char* max_rel_eps = "max_rel_eps";              // counter: softmax, FLT_EPSILON units
+inline constexpr const char* bound_rel_eps = "bound_rel_eps";          // counter: softmax
+inline constexpr const char* max_sum_error_n_eps = "max_sum_error_n_eps";  // counter: softmax, n·FLT_EPSILON
+inline constexpr const char* exhaustive = "exhaustive";                // extra: bool, all 2^32 inputs
+inline constexpr const char* within_bound = "within_bound";            // extra: bool
+inline constexpr const char* bound = "bound";                          // extra: the contract in words
 }  // namespace row_key
 
 // Context keys that armperf writes (Google Benchmark's own where they overlap: date, host_name,
@@ -130,6 +148,9 @@ inline constexpr const char* iteration = "iteration";
 inline constexpr const char* aggregate = "aggregate";
 inline constexpr const char* kernel = "kernel";
 inline constexpr const char* probe = "probe";
+// `armperf accuracy --out`: one row per op and variant, its error against the double reference
+// (max_ulp, p9999_ulp, bound_ulp, within_bound, ...) instead of a speed.
+inline constexpr const char* accuracy = "accuracy";
 inline constexpr const char* impl_armperf = "armperf";
 }  // namespace row_value
 
@@ -157,7 +178,7 @@ struct ResultRow {
   std::string label;             // optional
   std::string error_message;     // non-empty: the run failed or was skipped ("isa unsupported: sve")
   // armperf.
-  std::string suite;      // row_value::kernel or row_value::probe
+  std::string suite;      // row_value::kernel, row_value::probe or row_value::accuracy
   std::string op;         // "relu", "sgemm", "bandwidth.triad", ...
   std::string impl;       // "armperf" or the peer library: "openblas", "eigen", ...
   std::string isa;        // the variant that ran: "neon", "sve", "avx2", "scalar"
@@ -178,7 +199,7 @@ struct ResultRow {
 };
 
 // Throws std::invalid_argument naming the row and the field unless: name, suite, op, impl and isa
-// are set; suite is kernel|probe; time_unit is known; an aggregate has its aggregate_name;
+// are set; suite is kernel|probe|accuracy; time_unit is known; an aggregate has its aggregate_name;
 // repetitions and threads are >= 1; every number is finite; size is null, an unsigned integer or
 // a string; no counter or extra field reuses a row key.
 void validate_row(const ResultRow& row);

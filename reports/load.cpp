@@ -109,8 +109,9 @@ constexpr std::array<KnownRate, 2> kGbenchRates = {{{row_key::bytes_per_second, 
 
 // User counters carry no unit in the file; their name is all there is to go by. Rates are the common case.
 Better counter_direction(std::string_view name) {
-  static constexpr std::array<std::string_view, 7> lower_hints = {"latency", "time", "_ns", "cycles",
-                                                                  "miss",    "stall", "error"};
+  // ulp and eps: an accuracy row's errors (max_ulp, max_rel_eps).
+  static constexpr std::array<std::string_view, 9> lower_hints = {"latency", "time", "_ns",  "cycles", "miss",
+                                                                  "stall",   "error", "_ulp", "_eps"};
   for (std::string_view hint : lower_hints)
     if (name.find(hint) != std::string_view::npos) return Better::lower;
   return Better::higher;
@@ -164,7 +165,8 @@ RowKind classify(const json& raw, const ResultRow& row) {
 std::string key_of(const Benchmark& b) {
   // A probe's name spells every parameter it sweeps, some of which have no field of their own (the
   // page size of a latency point, the CPU pair of a c2c point): the name is the key.
-  if (b.op.empty() || b.suite == row_value::probe) return b.name;
+  // An accuracy row is named by op and variant, and is no measurement of speed to match a kernel row.
+  if (b.op.empty() || b.suite == row_value::probe || b.suite == row_value::accuracy) return b.name;
   const std::string_view variant = std::string_view(b.name).substr(0, b.name.find('/'));
   std::string key = variant == b.op ? "" : std::string(variant) + "/";
   key += fmt::format("{}/{}/{}/{}/{}/threads:{}", b.op, b.impl, b.isa, b.dtype, b.size, b.threads);
@@ -237,6 +239,12 @@ class RunBuilder {
     probe.repetitions = count_field(row.repetitions, path, where + ".repetitions");
     probe.key = key_of(probe);
     probe.family = probe.op.empty() ? probe.name.substr(0, probe.name.find('/')) : probe.op;
+    if (row.extra.is_object()) {
+      for (const auto& [field, value] : row.extra.items()) {
+        if (value.is_string()) probe.fields[field] = value.get<std::string>();
+        if (value.is_boolean()) probe.fields[field] = value.get<bool>() ? "true" : "false";
+      }
+    }
     Benchmark& b = slot(std::move(probe));
 
     if (!row.error_message.empty()) {

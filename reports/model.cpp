@@ -30,6 +30,12 @@ const Metric* Benchmark::metric(std::string_view wanted) const {
 }
 
 const Metric* Benchmark::primary() const {
+  // An accuracy row is about its worst error, not about how long the sweep took.
+  if (suite == row_value::accuracy) {
+    for (std::string_view name : {row_key::max_ulp, row_key::max_rel_eps})
+      if (const Metric* m = metric(name); m != nullptr && !std::isnan(m->center())) return m;
+    return nullptr;
+  }
   static constexpr std::array<std::string_view, 5> preference = {
       row_key::gflops, row_key::gbps, row_key::bytes_per_second, row_key::items_per_second, row_key::real_time};
   for (std::string_view name : preference) {
@@ -37,6 +43,11 @@ const Metric* Benchmark::primary() const {
     if (m != nullptr && !std::isnan(m->center())) return m;
   }
   return nullptr;
+}
+
+std::string Benchmark::field(std::string_view wanted) const {
+  const auto it = fields.find(std::string(wanted));
+  return it == fields.end() ? std::string() : it->second;
 }
 
 const Benchmark* Run::find(std::string_view wanted) const {

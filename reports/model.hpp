@@ -37,11 +37,15 @@ struct Benchmark {
   std::vector<Metric> metrics;
   std::string error;  // error_message of a benchmark that did not run (e.g. "isa unsupported: sve")
   int repetitions = 0;  // as declared by the file (0: not stated)
+  // The row's other fields that are strings or booleans ("true"/"false"), as the first row of the
+  // benchmark has them: an accuracy row's within_bound and argmax_input_bits, a probe's page size.
+  std::map<std::string, std::string> fields;
 
   const Metric* metric(std::string_view name) const;
   // The metric a comparison is about: the first of gflops, gbps, bytes_per_second, items_per_second, real_time
   // that the benchmark has (a throughput when it has one, since that is what it was written to measure).
   const Metric* primary() const;
+  std::string field(std::string_view name) const;  // "" when absent
 };
 
 struct Run {

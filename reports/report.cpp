@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -230,6 +231,8 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
   std::set<std::string> seen;
   for (std::size_t i : order) {
     for (const Benchmark& b : inputs[i].run.benchmarks) {
+      // Accuracy rows have their own view (errors in ulp, a bound, a verdict), not a speedup.
+      if (b.suite == row_value::accuracy) continue;
       if (!seen.insert(b.key).second) continue;
       ReportRow row;
       row.key = b.key;
@@ -322,7 +325,7 @@ std::string markdown_view(const View& v, const Charts& charts) {
     out += "|";
     for (std::size_t i = 0; i < v.header.size(); ++i) {
       out += " " + md_cell(v.header[i]) + " |";
-      rule += i == 0 ? "---|" : "---:|";
+      rule += i < v.text_columns ? "---|" : "---:|";
     }
     out += "\n" + rule + "\n";
     for (const auto& row : v.rows) {
@@ -344,7 +347,7 @@ std::string html_view(const View& v, const Charts& charts) {
     for (const auto& row : v.rows) {
       out += "<tr>";
       for (std::size_t i = 0; i < row.size(); ++i)
-        out += (i == 0 ? "<td>" : "<td class=\"num\">") + html_escape(row[i]) + "</td>";
+        out += (i < v.text_columns ? "<td>" : "<td class=\"num\">") + html_escape(row[i]) + "</td>";
       out += "</tr>\n";
     }
     out += "</table>\n";
@@ -363,25 +366,30 @@ std::string render_markdown(const Report& r, const Charts& charts) {
                        md_cell(context_or_dash(r.contexts[i], "cpu_model")), md_cell(cpus_text(r.contexts[i])),
                        md_cell(context_or_dash(r.contexts[i], context_key::date)));
   }
-  out += "\n## Results\n\n" + explanation(md_cell(r.labels[r.baseline])) + "\n\n| benchmark | metric |";
-  std::string rule = "|---|---|";
-  for (std::size_t i = 0; i < columns; ++i) {
-    out += " " + md_cell(r.labels[i]) + " |";
-    rule += "---:|";
-    if (i != r.baseline) {
-      out += " speedup |";
-      rule += "---:|";
-    }
-  }
-  out += "\n" + rule + "\n";
-  for (const ReportRow& row : r.rows) {
-    const UnitScale scale = row_scale(row);
-    out += fmt::format("| {} | {} |", md_cell(row.name), md_cell(row.metric));
+  std::string rule;
+  if (r.rows.empty()) {
+    out += "\n## Results\n\nNo benchmark to compare: the inputs' rows are all in the views below.\n";
+  } else {
+    out += "\n## Results\n\n" + explanation(md_cell(r.labels[r.baseline])) + "\n\n| benchmark | metric |";
+    rule = "|---|---|";
     for (std::size_t i = 0; i < columns; ++i) {
-      out += " " + md_value(row.cells[i], scale) + " |";
-      if (i != r.baseline) out += " " + speedup_text(row.cells[i].speedup) + " |";
+      out += " " + md_cell(r.labels[i]) + " |";
+      rule += "---:|";
+      if (i != r.baseline) {
+        out += " speedup |";
+        rule += "---:|";
+      }
     }
-    out += "\n";
+    out += "\n" + rule + "\n";
+    for (const ReportRow& row : r.rows) {
+      const UnitScale scale = row_scale(row);
+      out += fmt::format("| {} | {} |", md_cell(row.name), md_cell(row.metric));
+      for (std::size_t i = 0; i < columns; ++i) {
+        out += " " + md_value(row.cells[i], scale) + " |";
+        if (i != r.baseline) out += " " + speedup_text(row.cells[i].speedup) + " |";
+      }
+      out += "\n";
+    }
   }
   for (const ScalingTable& t : r.scaling) {
     out += fmt::format("\n## Scaling: {} ({})\n\nParallel efficiency: speedup over {} thread(s) divided by the thread "
@@ -403,14 +411,14 @@ std::string render_markdown(const Report& r, const Charts& charts) {
   }
   for (const View& v : r.views) out += markdown_view(v, charts);
   if (columns > 1) {
-    out += fmt::format("\n## Geometric mean of speedups per family (vs {})\n\n| family |", md_cell(r.labels[r.baseline]));
+    if (!r.families.empty()) out += fmt::format("\n## Geometric mean of speedups per family (vs {})\n\n| family |", md_cell(r.labels[r.baseline]));
     rule = "|---|";
-    for (std::size_t i = 0; i < columns; ++i) {
+    for (std::size_t i = 0; i < columns && !r.families.empty(); ++i) {
       if (i == r.baseline) continue;
       out += " " + md_cell(r.labels[i]) + " |";
       rule += "---:|";
     }
-    out += "\n" + rule + "\n";
+    if (!r.families.empty()) out += "\n" + rule + "\n";
     for (const FamilySummary& f : r.families) {
       out += "| " + md_cell(f.family) + " |";
       for (std::size_t i = 0; i < columns; ++i)
@@ -498,23 +506,29 @@ std::string render_html(const Report& r, const Charts& charts) {
                        html_escape(context_or_dash(r.contexts[i], "cpu_model")), html_escape(cpus_text(r.contexts[i])),
                        html_escape(context_or_dash(r.contexts[i], context_key::date)));
   }
-  out += "</table>\n<h2>Results</h2>\n<p class=\"note\">" + explanation(html_escape(r.labels[r.baseline])) +
-         "</p>\n<table>\n<tr><th>benchmark</th><th>metric</th>";
-  for (std::size_t i = 0; i < columns; ++i) {
-    out += "<th>" + html_escape(r.labels[i]) + "</th>";
-    if (i != r.baseline) out += "<th>speedup</th>";
-  }
-  out += "</tr>\n";
-  for (const ReportRow& row : r.rows) {
-    const UnitScale scale = row_scale(row);
-    out += fmt::format("<tr><td>{}</td><td>{}</td>", html_escape(row.name), html_escape(row.metric));
+  out += "</table>\n";
+  if (r.rows.empty()) {
+    out += "<h2>Results</h2>\n<p class=\"note\">No benchmark to compare: the inputs' rows are all in the views "
+           "below.</p>\n";
+  } else {
+    out += "<h2>Results</h2>\n<p class=\"note\">" + explanation(html_escape(r.labels[r.baseline])) +
+           "</p>\n<table>\n<tr><th>benchmark</th><th>metric</th>";
     for (std::size_t i = 0; i < columns; ++i) {
-      out += html_value(row.cells[i], scale);
-      if (i != r.baseline) out += html_speedup(row.cells[i].speedup);
+      out += "<th>" + html_escape(r.labels[i]) + "</th>";
+      if (i != r.baseline) out += "<th>speedup</th>";
     }
     out += "</tr>\n";
+    for (const ReportRow& row : r.rows) {
+      const UnitScale scale = row_scale(row);
+      out += fmt::format("<tr><td>{}</td><td>{}</td>", html_escape(row.name), html_escape(row.metric));
+      for (std::size_t i = 0; i < columns; ++i) {
+        out += html_value(row.cells[i], scale);
+        if (i != r.baseline) out += html_speedup(row.cells[i].speedup);
+      }
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
   }
-  out += "</table>\n";
   for (const ScalingTable& t : r.scaling) {
     out += fmt::format("<h2>Scaling: {} ({})</h2>\n<p class=\"note\">Parallel efficiency: speedup over {} thread(s) "
                        "divided by the thread ratio (100% is linear).</p>\n<table>\n<tr><th>threads</th>",
@@ -533,18 +547,21 @@ std::string render_html(const Report& r, const Charts& charts) {
   }
   for (const View& v : r.views) out += html_view(v, charts);
   if (columns > 1) {
-    out += "<h2>Geometric mean of speedups per family (vs " + html_escape(r.labels[r.baseline]) +
-           ")</h2>\n<table>\n<tr><th>family</th>";
-    for (std::size_t i = 0; i < columns; ++i)
-      if (i != r.baseline) out += "<th>" + html_escape(r.labels[i]) + "</th>";
-    out += "</tr>\n";
-    for (const FamilySummary& f : r.families) {
-      out += "<tr><td>" + html_escape(f.family) + "</td>";
+    if (!r.families.empty()) {
+      out += "<h2>Geometric mean of speedups per family (vs " + html_escape(r.labels[r.baseline]) +
+             ")</h2>\n<table>\n<tr><th>family</th>";
       for (std::size_t i = 0; i < columns; ++i)
-        if (i != r.baseline) out += html_speedup(f.geomean_speedup[i]);
+        if (i != r.baseline) out += "<th>" + html_escape(r.labels[i]) + "</th>";
       out += "</tr>\n";
+      for (const FamilySummary& f : r.families) {
+        out += "<tr><td>" + html_escape(f.family) + "</td>";
+        for (std::size_t i = 0; i < columns; ++i)
+          if (i != r.baseline) out += html_speedup(f.geomean_speedup[i]);
+        out += "</tr>\n";
+      }
+      out += "</table>\n";
     }
-    out += "</table>\n<h2>What differs</h2>\n";
+    out += "<h2>What differs</h2>\n";
     if (r.differences.empty()) {
       out += "<p class=\"note\">The inputs' contexts are identical (apart from date, load and command line).</p>\n";
     } else {
@@ -591,6 +608,34 @@ std::string render_csv(const Report& r) {
     }
   }
   return out;
+}
+
+std::string render_view_csv(const View& view) {
+  std::string out;
+  const auto line = [&out](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) out += ',';
+      out += csv_field(cells[i]);
+    }
+    out += "\r\n";
+  };
+  line(view.header);
+  for (const auto& row : view.rows) line(row);
+  return out;
+}
+
+std::string view_file_name(const std::string& stem, const View& view) {
+  std::string slug;
+  for (char c : view.title) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 && u < 0x80) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return (stem + "-" + slug).substr(0, 96) + ".csv";
 }
 
 }  // namespace armperf::reports

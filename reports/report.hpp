@@ -96,5 +96,10 @@ struct Charts {
 std::string render_markdown(const Report& report, const Charts& charts);
 std::string render_html(const Report& report, const Charts& charts);
 std::string render_csv(const Report& report);
+// One view's table as CSV (RFC 4180), its header first: `report --format csv --out` writes one per view
+// beside the main file, named by view_file_name.
+std::string render_view_csv(const View& view);
+// "<stem>-<the view's title in lower case, words joined by '-'>.csv", at most 100 characters.
+std::string view_file_name(const std::string& stem, const View& view);
 
 }  // namespace armperf::reports

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -216,10 +217,53 @@ void latency_views(const std::vector<Run>& runs, const std::vector<std::string>&
   }
 }
 
-// ---- core to core ---------------------------------------------------------------------------------------
+// ---- node x node and cpu x cpu matrices -------------------------------------------------------------------
 
 // Above this many CPUs a matrix no longer fits a page: the view keeps its summary and the heatmap.
 constexpr std::size_t kMaxMatrixTable = 16;
+
+// A square matrix over ids (CPUs, NUMA nodes): value(a, b) for row a, column b, NaN where not measured.
+struct Matrix {
+  std::vector<int> ids;
+  std::function<double(int, int)> value;
+};
+
+// The table rows of a matrix: a row per id, "—" where there is no value.
+std::vector<std::vector<std::string>> matrix_rows(const Matrix& m) {
+  std::vector<std::vector<std::string>> rows;
+  for (int a : m.ids) {
+    std::vector<std::string> row = {std::to_string(a)};
+    for (int b : m.ids) row.push_back(number_or_dash(m.value(a, b)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The matrix as a heatmap, rows top to bottom as in the table, the id of each row and column on the axes
+// (when they fit). The darker, the larger the value, whether larger is better (GB/s) or worse (ns).
+std::string heatmap_script(const Matrix& m, const std::string& axis_x, const std::string& axis_y,
+                           const std::string& value_label) {
+  std::vector<std::vector<double>> data;
+  for (int a : m.ids) {
+    std::vector<double> row;
+    for (int b : m.ids) row.push_back(m.value(a, b));
+    data.push_back(std::move(row));
+  }
+  std::string tics;
+  if (m.ids.size() <= 32) {
+    for (std::size_t i = 0; i < m.ids.size(); ++i) tics += fmt::format("{}\"{}\" {}", i ? ", " : "", m.ids[i], i);
+    tics = fmt::format("set xtics ({})\nset ytics ({})\n", tics, tics);
+  }
+  return fmt::format(
+      "{}{}set size ratio -1\nset xlabel {} noenhanced\nset ylabel {} noenhanced\nset yrange [] reverse\n"
+      "unset key\nunset grid\n{}set cblabel {} noenhanced\n"
+      "set palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")\n"
+      "plot $matrix matrix with image pixels\n",
+      gnuplot_terminal(), data_block("matrix", data), gnuplot_string(axis_x), gnuplot_string(axis_y), tics,
+      gnuplot_string(value_label));
+}
+
+// ---- core to core ---------------------------------------------------------------------------------------
 
 void c2c_views(const Run& run, const std::string& label, std::vector<View>& out) {
   std::map<std::pair<int, int>, double> ns;
@@ -236,13 +280,13 @@ void c2c_views(const Run& run, const std::string& label, std::vector<View>& out)
     all.push_back(value);
   }
   if (all.empty()) return;
-  const std::vector<int> ids(cpus.begin(), cpus.end());
-  // A pair measured one way holds for both: the round trip is symmetric.
-  const auto at = [&](int a, int b) {
-    if (auto it = ns.find({a, b}); it != ns.end()) return it->second;
-    if (auto it = ns.find({b, a}); it != ns.end()) return it->second;
-    return kNaN;
-  };
+  // A pair measured one way holds for both: the round trip is symmetric. A CPU has no pair with itself.
+  const Matrix matrix{std::vector<int>(cpus.begin(), cpus.end()), [&ns](int a, int b) {
+                        if (a == b) return kNaN;
+                        if (auto it = ns.find({a, b}); it != ns.end()) return it->second;
+                        if (auto it = ns.find({b, a}); it != ns.end()) return it->second;
+                        return kNaN;
+                      }};
   View v;
   v.title = "Core-to-core round-trip latency — " + label;
   std::sort(all.begin(), all.end());
@@ -250,36 +294,88 @@ void c2c_views(const Run& run, const std::string& label, std::vector<View>& out)
       "Two pinned threads bounce one cache line by compare-and-swap; median round trip per pair. "
       "{} pairs: min {} ns, median {} ns, max {} ns.",
       all.size(), format_number(all.front()), format_number(all[all.size() / 2]), format_number(all.back()));
-  if (ids.size() <= kMaxMatrixTable) {
+  if (matrix.ids.size() <= kMaxMatrixTable) {
     v.header = {"cpu (ns)"};
-    for (int id : ids) v.header.push_back(std::to_string(id));
-    for (int a : ids) {
-      std::vector<std::string> row = {std::to_string(a)};
-      for (int b : ids) row.push_back(a == b ? std::string(kDash) : number_or_dash(at(a, b)));
-      v.rows.push_back(std::move(row));
-    }
+    for (int id : matrix.ids) v.header.push_back(std::to_string(id));
+    v.rows = matrix_rows(matrix);
   } else {
     v.note +=
         " The matrix is drawn as a heatmap only (more than " + std::to_string(kMaxMatrixTable) + " CPUs).";
   }
-  std::vector<std::vector<double>> matrix;
-  for (int a : ids) {
-    std::vector<double> row;
-    for (int b : ids) row.push_back(a == b ? kNaN : at(a, b));
-    matrix.push_back(std::move(row));
-  }
-  std::string tics;
-  if (ids.size() <= 32) {
-    for (std::size_t i = 0; i < ids.size(); ++i) tics += fmt::format("{}\"{}\" {}", i ? ", " : "", ids[i], i);
-    tics = fmt::format("set xtics ({})\nset ytics ({})\n", tics, tics);
-  }
-  v.chart_script = fmt::format(
-      "{}{}set size ratio -1\nset xlabel \"cpu\"\nset ylabel \"cpu\"\nset yrange [] reverse\nunset "
-      "key\nunset grid\n"
-      "{}set cblabel \"round trip (ns)\"\nset palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")\n"
-      "plot $matrix matrix with image pixels\n",
-      gnuplot_terminal(), data_block("matrix", matrix), tics);
+  v.chart_script = heatmap_script(matrix, "cpu", "cpu", "round trip (ns)");
   out.push_back(std::move(v));
+}
+
+// ---- NUMA node to node ----------------------------------------------------------------------------------
+
+// The numa probe's ops; its rows' node fields are row_key::from_node/to_node (counters), and numa_bw
+// rows carry gbps, threads and size as well.
+constexpr const char* kNumaBw = "numa_bw";
+constexpr const char* kNumaLatency = "numa_latency";
+
+// One matrix per input and sweep point (threads and size for bandwidth, size for latency).
+void numa_views(const Run& run, const std::string& label, std::vector<View>& out) {
+  struct Sweep {
+    std::string op, point;
+    std::map<std::pair<int, int>, double> values;
+    std::set<int> nodes;
+  };
+  std::vector<Sweep> sweeps;
+  for (const Benchmark& b : run.benchmarks) {
+    const bool bw = b.op == kNumaBw;
+    if (!bw && b.op != kNumaLatency) continue;
+    const double from = center_of(b, row_key::from_node), to = center_of(b, row_key::to_node);
+    const double value = center_of(b, bw ? row_key::gbps : row_key::latency_ns);
+    if (!std::isfinite(from) || !std::isfinite(to) || !std::isfinite(value)) continue;
+    const double size = size_of(b);
+    std::string point = std::isfinite(size) ? binary_bytes(size) : b.size;
+    if (bw) point = fmt::format("{} thread{}, {}", b.threads, b.threads == 1 ? "" : "s", point);
+    auto it = std::find_if(sweeps.begin(), sweeps.end(),
+                           [&](const Sweep& s) { return s.op == b.op && s.point == point; });
+    if (it == sweeps.end()) it = sweeps.insert(sweeps.end(), Sweep{b.op, point, {}, {}});
+    it->values[{static_cast<int>(from), static_cast<int>(to)}] = value;
+    it->nodes.insert(static_cast<int>(from));
+    it->nodes.insert(static_cast<int>(to));
+  }
+  for (const Sweep& s : sweeps) {
+    const bool bw = s.op == kNumaBw;
+    const Matrix matrix{std::vector<int>(s.nodes.begin(), s.nodes.end()), [&s](int a, int b) {
+                          const auto it = s.values.find({a, b});
+                          return it == s.values.end() ? kNaN : it->second;
+                        }};
+    double local = 0, remote = 0;
+    int n_local = 0, n_remote = 0;
+    for (const auto& [pair, value] : s.values) {
+      if (pair.first == pair.second) local += value, ++n_local;
+      else remote += value, ++n_remote;
+    }
+    const char* unit = bw ? "GB/s" : "ns";
+    View v;
+    v.title = fmt::format("NUMA {} node to node — {}, {}", bw ? "bandwidth" : "latency", label, s.point);
+    v.note = fmt::format(
+        "Row: from_node (the node whose CPUs run the threads); column: to_node (the node that holds the "
+        "memory). {}",
+        bw ? "Bandwidth of the threads to and from the memory of the column's node."
+           : "Load-to-use latency of a pointer chase through the memory of the column's node.");
+    if (n_local > 0 && n_remote > 0) {
+      const double l = local / n_local, r = remote / n_remote;
+      v.note += fmt::format(" Mean local (diagonal) {} {}, mean remote {} {}: remote is {} of local.",
+                            format_number(l), unit, format_number(r), unit, format_percent(r / l));
+    }
+    if (matrix.ids.size() <= kMaxMatrixTable) {
+      v.header = {fmt::format("from ↓ to → ({})", unit)};
+      for (int id : matrix.ids) v.header.push_back("node " + std::to_string(id));
+      v.rows = matrix_rows(matrix);
+      for (auto& row : v.rows) row.front() = "node " + row.front();
+    } else {
+      v.note += " The matrix is drawn as a heatmap only (more than " + std::to_string(kMaxMatrixTable) +
+                " nodes).";
+    }
+    if (matrix.ids.size() >= 2)
+      v.chart_script = heatmap_script(matrix, "to_node (memory)", "from_node (threads)",
+                                      bw ? "bandwidth (GB/s)" : "latency (ns)");
+    out.push_back(std::move(v));
+  }
 }
 
 // ---- roofline -------------------------------------------------------------------------------------------
@@ -373,6 +469,119 @@ void roofline_views(const Run& run, const std::string& label, std::vector<View>&
   out.push_back(std::move(v));
 }
 
+// ---- accuracy -------------------------------------------------------------------------------------------
+
+std::string with_unit(double v, const char* unit) {
+  return std::isfinite(v) ? format_number(v) + " " + unit : std::string(kDash);
+}
+
+// The contract of an accuracy row, from its numbers: exact, a ULP bound (gelu: above -3, an absolute
+// bound below), or softmax's relative bound per element.
+std::string bound_of(const Benchmark& b) {
+  const double ulp = center_of(b, row_key::bound_ulp), abs_below = center_of(b, row_key::bound_abs_below);
+  const double rel = center_of(b, row_key::bound_rel_eps);
+  if (std::isfinite(rel)) return fmt::format("rel ≤ {:g} eps", rel);
+  if (!std::isfinite(ulp)) return b.field(row_key::bound).empty() ? std::string(kDash) : b.field(row_key::bound);
+  if (ulp == 0) return "exact";
+  // Bounds are round numbers: shown as written in the contract (8 ulp, 1.2e-06), not to 4 digits.
+  std::string text = fmt::format("≤ {:g} ulp", ulp);
+  if (abs_below > 0) text += fmt::format(" (x ≥ −3); abs ≤ {:g} below", abs_below);
+  return text;
+}
+
+// Rows "accuracy/<op>/<variant>" of `armperf accuracy --out`: a row per op and variant, per input its
+// worst error, 99.99th percentile and verdict against the bound.
+void accuracy_views(const std::vector<Run>& runs, const std::vector<std::string>& labels, std::vector<View>& out) {
+  std::vector<std::string> names;  // in the order the inputs list them
+  std::map<std::string, std::vector<const Benchmark*>> by_name;
+  std::vector<std::string> sweeps(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    for (const Benchmark& b : runs[i].benchmarks) {
+      if (b.suite != row_value::accuracy) continue;
+      auto [it, fresh] = by_name.try_emplace(b.name, runs.size(), nullptr);
+      if (fresh) names.push_back(b.name);
+      it->second[i] = &b;
+      if (sweeps[i].empty() && b.error.empty()) {
+        const double n = center_of(b, row_key::samples);
+        sweeps[i] = b.field(row_key::exhaustive) == "true"
+                        ? "all 2^32 inputs (exhaustive)"
+                        : fmt::format("a sample of about {} inputs per op", format_number(n));
+      }
+    }
+  }
+  if (names.empty()) return;
+  // Variants of one op together, ops in the order the inputs first list them.
+  std::vector<std::string> op_order;
+  for (const std::string& name : names) {
+    const std::string& op = (*std::find_if(by_name[name].begin(), by_name[name].end(),
+                                           [](const Benchmark* b) { return b != nullptr; }))->op;
+    if (std::find(op_order.begin(), op_order.end(), op) == op_order.end()) op_order.push_back(op);
+  }
+  const auto op_rank = [&](const std::string& name) {
+    const Benchmark* b = *std::find_if(by_name[name].begin(), by_name[name].end(),
+                                       [](const Benchmark* x) { return x != nullptr; });
+    return std::find(op_order.begin(), op_order.end(), b->op) - op_order.begin();
+  };
+  std::stable_sort(names.begin(), names.end(),
+                   [&](const std::string& a, const std::string& b) { return op_rank(a) < op_rank(b); });
+  View v;
+  v.title = "Activation accuracy (f32 against a double reference)";
+  v.note =
+      "Worst error over the sweep and its 99.99th percentile, in ulp of the correctly rounded result "
+      "(softmax: relative error per element, in units of FLT_EPSILON); ok when the variant meets its bound "
+      "everywhere it was swept (rows of armperf accuracy --out).";
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (!sweeps[i].empty()) v.note += fmt::format(" {}: {}.", labels[i], sweeps[i]);
+  // Columns for the inputs that hold accuracy rows (a run of probes only has nothing to say here).
+  std::vector<std::size_t> columns;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (std::any_of(by_name.begin(), by_name.end(), [i](const auto& entry) { return entry.second[i] != nullptr; }))
+      columns.push_back(i);
+  v.header = {"op", "variant", "impl", "isa", "bound"};
+  v.text_columns = 5;
+  for (std::size_t i : columns) {
+    v.header.push_back(labels[i] + " max");
+    v.header.push_back(labels[i] + " p99.99");
+    v.header.push_back(labels[i] + " verdict");
+  }
+  std::map<std::pair<std::size_t, std::string>, int> skipped;  // (input, reason) -> variants
+  for (const std::string& name : names) {
+    const auto& per_input = by_name[name];
+    const Benchmark* first = *std::find_if(per_input.begin(), per_input.end(), [](auto* b) { return b != nullptr; });
+    const Benchmark* measured = first;
+    for (const Benchmark* b : per_input)
+      if (b != nullptr && b->error.empty()) measured = b;
+    // "accuracy/<op>/<variant>": the variant is the rest, whatever characters it holds.
+    const std::string prefix = "accuracy/" + first->op + "/";
+    std::vector<std::string> row = {first->op, name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name,
+                                    first->impl, first->isa, bound_of(*measured)};
+    for (std::size_t i : columns) {
+      const Benchmark* b = per_input[i];
+      if (b == nullptr) {
+        row.insert(row.end(), {std::string(kDash), std::string(kDash), std::string(kDash)});
+        continue;
+      }
+      if (!b->error.empty()) {
+        // The reason goes to the note, once per input and reason: a table cell would widen the column.
+        ++skipped[{i, b->error}];
+        row.insert(row.end(), {std::string(kDash), std::string(kDash), "skipped"});
+        continue;
+      }
+      const bool softmax = b->metric(row_key::max_rel_eps) != nullptr;
+      row.push_back(softmax ? with_unit(center_of(*b, row_key::max_rel_eps), "eps")
+                            : with_unit(center_of(*b, row_key::max_ulp), "ulp"));
+      row.push_back(softmax ? std::string(kDash) : with_unit(center_of(*b, row_key::p9999_ulp), "ulp"));
+      const std::string within = b->field(row_key::within_bound);
+      row.push_back(within == "true" ? "ok" : within == "false" ? "FAIL" : std::string(kDash));
+    }
+    v.rows.push_back(std::move(row));
+  }
+  for (const auto& [where, count] : skipped)
+    v.note += fmt::format(" Skipped on {}: {} variant{} ({}).", labels[where.first], count, count == 1 ? "" : "s",
+                          where.second);
+  out.push_back(std::move(v));
+}
+
 }  // namespace
 
 std::vector<CacheLevel> context_caches(const Run& run) {
@@ -395,7 +604,9 @@ std::vector<View> probe_views(const std::vector<Run>& runs, const std::vector<st
   for (std::size_t i = 0; i < runs.size(); ++i) bandwidth_views(runs[i], labels[i], views);
   latency_views(runs, labels, views);
   for (std::size_t i = 0; i < runs.size(); ++i) c2c_views(runs[i], labels[i], views);
+  for (std::size_t i = 0; i < runs.size(); ++i) numa_views(runs[i], labels[i], views);
   for (std::size_t i = 0; i < runs.size(); ++i) roofline_views(runs[i], labels[i], views);
+  accuracy_views(runs, labels, views);
   return views;
 }
 

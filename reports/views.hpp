@@ -1,6 +1,7 @@
 // Views of probe results (issue 10, DESIGN §6): the tables a performance engineer reads a machine by —
 // bandwidth against working set, the latency curve beside the caches hwloc reports, the core-to-core
-// latency matrix and the roofline that places each kernel under the machine's compute and memory roofs.
+// latency matrix, the NUMA node-to-node bandwidth and latency matrices, the roofline that places each kernel
+// under the machine's compute and memory roofs, and the accuracy table of the activation variants.
 // A view is built only from rows that are in the inputs; a view with no rows is not shown.
 #pragma once
 
@@ -16,10 +17,12 @@ struct View {
   std::string note;   // how to read it, where the numbers come from
   std::vector<std::string> header;             // with units: "read (GB/s)"
   std::vector<std::vector<std::string>> rows;  // formatted cells, "—" where there is no value
+  std::size_t text_columns = 1;  // leading columns of words (left-aligned, may wrap); the rest are numbers
   std::string chart_script;  // gnuplot script drawing the view (svg terminal), "" for a table only
 };
 
-// runs[i] is labelled labels[i]. Views come in a fixed order: bandwidth, latency, c2c, roofline.
+// runs[i] is labelled labels[i]. Views come in a fixed order: bandwidth, latency, c2c, NUMA, roofline,
+// accuracy.
 std::vector<View> probe_views(const std::vector<Run>& runs, const std::vector<std::string>& labels);
 
 // The cache sizes a run's context reports (topology.caches, data and unified, one entry per level),

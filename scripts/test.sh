@@ -79,6 +79,17 @@ else
 fi
 
 if (( ! quick )); then
+  # The loader's libFuzzer target (clang, ASan + UBSan), a bounded run from the loader fixtures;
+  # the script says "skipped" and passes when clang is not installed.
+  header "loader fuzzing (libFuzzer, 50000 runs)"
+  if tests/reports/fuzz_load.sh build/test-fuzz-load 50000 >build/test-fuzz-load.log 2>&1; then
+    tail -1 build/test-fuzz-load.log
+    total_pass=$((total_pass + 1))
+  else
+    tail -30 build/test-fuzz-load.log
+    failed_configs+=("loader fuzzing"); total_fail=$((total_fail + 1))
+  fi
+
   header "native-asan-ubsan (x86_64 Debug, -fsanitize=address,undefined)"
   if build native-asan -DCMAKE_BUILD_TYPE=Debug -DARMPERF_SANITIZE=address,undefined; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \

@@ -1,16 +1,26 @@
-// armperf accuracy [OP|all] [--isa ISA] [--exhaustive] [--json]: per activation op and variant, the
-// worst ULP error against the double reference with its input, and the 99.99th percentile — the
-// table of XNNPACK's eval tools, as a command. Exit 1 when a variant breaks its bound.
+// armperf accuracy [OP|all] [--isa ISA] [--exhaustive] [--json] [--out FILE]: per activation op and
+// variant, the worst ULP error against the double reference with its input, and the 99.99th
+// percentile — the table of XNNPACK's eval tools, as a command. --out writes the same as result rows
+// (suite "accuracy", DESIGN §5) that `armperf report` shows as its accuracy table; --json prints
+// those rows. Exit 1 when a variant breaks its bound.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <cfloat>
 #include <cmath>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
+#include "core/environment.hpp"
+#include "core/isa.hpp"
+#include "core/result.hpp"
+#include "core/timer.hpp"
+#include "core/topology.hpp"
 #include "kernels/activation/accuracy.hpp"
 #include "kernels/registry.hpp"
 #include "tools/cli.hpp"
@@ -23,6 +33,7 @@ struct AccuracyOptions {
   std::string isa;  // an ISA name or a peer ("libm", "onednn", "xnnpack"); empty: every variant
   bool exhaustive = false;
   bool json = false;
+  std::string out;
   std::uint64_t samples = 1 << 22;
   unsigned threads = 0;
 };
@@ -30,25 +41,61 @@ struct AccuracyOptions {
 // A float both exactly (hex) and readably.
 std::string show_input(float x) { return fmt::format("{:.9g} ({:a})", x, x); }
 
-nlohmann::json report_json(const kernels::AccuracyReport& r, const KernelVariant& v) {
-  nlohmann::json row = {{"op", r.op}, {"variant", r.variant}, {"isa", v.reported_isa()},
-                        {"impl", v.impl}, {"bound", r.bound}, {"inputs", r.inputs}, {"pass", r.pass}};
-  auto number = [](double d) { return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(fmt::format("{}", d)); };
+// One result row per op and variant. Errors that are not finite (a NaN where the reference is a
+// number) cannot be a counter: they are left out and within_bound says false.
+ResultRow accuracy_row(const kernels::AccuracyReport& r, const KernelVariant& v, const AccuracyOptions& o,
+                       unsigned threads, double seconds) {
+  ResultRow row;
+  row.name = fmt::format("accuracy/{}/{}", r.op, r.variant);
+  row.suite = row_value::accuracy;
+  row.op = r.op;
+  row.impl = v.impl;
+  row.isa = std::string(v.reported_isa());
+  row.dtype = "f32";
+  row.threads = threads;
+  row.iterations = 1;
+  // The wall time of the op's sweep, shared by the variants swept together.
+  row.real_time = row.cpu_time = seconds;
+  row.time_unit = "s";
+  const auto put = [&row](const char* key, double value) {
+    if (std::isfinite(value)) row.counters[key] = value;
+  };
+  put(row_key::samples, static_cast<double>(r.inputs));
   if (r.op == "softmax") {
-    row["max_rel"] = number(r.max_rel);
-    row["max_rel_input"] = show_input(r.argmax);
-    row["max_sum_error_n_eps"] = number(r.max_sum_error);
+    put(row_key::max_rel_eps, r.max_rel / FLT_EPSILON);
+    put(row_key::bound_rel_eps, r.bound_rel / FLT_EPSILON);
+    put(row_key::max_sum_error_n_eps, r.max_sum_error);
   } else {
-    row["max_ulp"] = number(r.max_ulp);
-    row["max_ulp_input"] = show_input(r.argmax);
-    row["p9999_ulp"] = number(r.p9999_ulp);
-    row["mismatches"] = r.mismatches;
-    if (r.max_abs_below > 0 || r.op.starts_with("gelu")) {
-      row["max_abs_below_m3"] = number(r.max_abs_below);
-      row["max_abs_below_m3_input"] = show_input(r.argmax_abs_below);
+    put(row_key::max_ulp, r.max_ulp);
+    put(row_key::p9999_ulp, r.p9999_ulp);
+    put(row_key::bound_ulp, r.bound_ulp);
+    if (r.bound_ulp == 0) put(row_key::mismatches, static_cast<double>(r.mismatches));
+    if (r.bound_abs_below > 0) {
+      put(row_key::max_abs_below, r.max_abs_below);
+      put(row_key::bound_abs_below, r.bound_abs_below);
     }
   }
+  put(row_key::argmax_input, r.argmax);
+  row.extra = nlohmann::json::object();
+  row.extra[row_key::argmax_input_bits] = fmt::format("0x{:08x}", std::bit_cast<std::uint32_t>(r.argmax));
+  row.extra[row_key::exhaustive] = o.exhaustive;
+  row.extra[row_key::within_bound] = r.pass;
+  row.extra[row_key::bound] = r.bound;
   return row;
+}
+
+nlohmann::json accuracy_context(const AccuracyOptions& o) {
+  std::vector<std::string> args = {"armperf", "accuracy", o.op};
+  if (!o.isa.empty()) args.insert(args.end(), {"--isa", o.isa});
+  if (o.exhaustive) args.push_back("--exhaustive");
+  else args.insert(args.end(), {"--samples", std::to_string(o.samples)});
+  args.insert(args.end(), {"--out", o.out});
+  nlohmann::json context = to_json(read_environment("/", args));
+  const CpuInfo& cpu = this_cpu();
+  context["cpu_model"] = cpu.model;
+  context["microarchitecture"] = cpu.microarchitecture;
+  context[context_key::topology] = summary_json(Topology::binding().summary());
+  return context;
 }
 
 void print_report(const kernels::AccuracyReport& r) {
@@ -93,6 +140,14 @@ int run_accuracy(const AccuracyOptions& o) {
     constexpr int kGrid = 1 << 18;
     for (int i = -kGrid; i <= kGrid; ++i) sweep.extra_inputs.push_back(16.0f * static_cast<float>(i) / kGrid);
   }
+  std::unique_ptr<ResultWriter> writer;
+  if (!o.out.empty()) {
+    try {
+      writer = std::make_unique<ResultWriter>(o.out, accuracy_context(o));
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("--out: {}", e.what()));
+    }
+  }
   const auto all = KernelRegistry::instance().variants("activation");
   nlohmann::json rows = nlohmann::json::array();
   bool pass = true;
@@ -102,23 +157,42 @@ int run_accuracy(const AccuracyOptions& o) {
     for (const KernelVariant* v : all) {
       if (v->op != op.name || !selected(*v, o.isa)) continue;
       if (!v->runnable()) {
-        if (!o.json) fmt::print("{:<12} {:<28} skipped: {}\n", op.name, v->name, v->skip_reason());
+        // The row says the variant was not measured here, and why (DESIGN §5 error_message).
+        ResultRow row;
+        row.name = fmt::format("accuracy/{}/{}", op.name, v->name);
+        row.suite = row_value::accuracy;
+        row.op = std::string(op.name);
+        row.impl = v->impl;
+        row.isa = std::string(v->reported_isa());
+        row.dtype = "f32";
+        row.time_unit = "s";
+        row.error_message = v->skip_reason();
+        if (writer) writer->append(row);
+        if (o.json) rows.push_back(row_to_json(row));
+        else fmt::print("{:<12} {:<28} skipped: {}\n", op.name, v->name, v->skip_reason());
         continue;
       }
       chosen.push_back(v);
     }
     if (chosen.empty()) continue;
+    const std::uint64_t start = now_ns();
     const auto reports = kernels::evaluate_accuracy(op, chosen, sweep);
+    const double seconds = static_cast<double>(now_ns() - start) * 1e-9;
     for (std::size_t i = 0; i < reports.size(); ++i) {
       pass &= reports[i].pass;
-      if (o.json) rows.push_back(report_json(reports[i], *chosen[i]));
+      const ResultRow row = accuracy_row(reports[i], *chosen[i], o, sweep.threads, seconds);
+      if (writer) writer->append(row);
+      if (o.json) rows.push_back(row_to_json(row));
       else print_report(reports[i]);
     }
   }
+  if (writer) writer->close();
   if (o.json) {
     nlohmann::json out = {{"exhaustive", o.exhaustive}, {"samples", o.exhaustive ? (std::uint64_t{1} << 32) : o.samples},
-                          {"results", rows}};
+                          {"rows", rows}};
     std::cout << out.dump(2) << "\n";
+  } else if (writer) {
+    fmt::print("wrote {} row(s) to {}\n", writer->rows(), writer->path());
   }
   return pass ? 0 : 1;
 }
@@ -134,7 +208,8 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--samples", options.samples, "Inputs of the default sweep, evenly spaced in bit patterns")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
   cmd->add_option("--threads", options.threads, "Worker threads (default: all hardware threads)");
-  cmd->add_flag("--json", options.json, "Machine-readable output");
+  cmd->add_flag("--json", options.json, "Print the result rows as JSON instead of a table");
+  cmd->add_option("--out", options.out, "Also write the rows to this result file (JSON, suite \"accuracy\")");
   cmd->callback([&exit_code] { exit_code = run_accuracy(options); });
 }
 

@@ -117,6 +117,11 @@ void run_report(const ReportArgs& args) {
   } else {
     write_file(out, text);
   }
+  // CSV is one table: each view (accuracy, NUMA matrix, ...) gets its own file beside the main one.
+  if (format == "csv")
+    for (const reports::View& view : report.views)
+      if (!view.rows.empty()) write_file(out.parent_path() / reports::view_file_name(out.stem().string(), view),
+                                         reports::render_view_csv(view));
 }
 
 }  // namespace
@@ -129,7 +134,9 @@ void add_report_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"md", "html", "csv"}));
   cmd->add_option("--baseline", args.baseline, "The input that speedups are relative to (default: the first)");
   cmd->add_option("--label", args.labels, "NAME=FILE: column header for FILE (default: host name from the file)");
-  cmd->add_option("--out", args.out, "Write the report here (default: standard output)");
+  cmd->add_option("--out", args.out,
+                  "Write the report here (default: standard output); with csv, each view's table is written "
+                  "beside it as <stem>-<view>.csv");
   cmd->add_flag("--no-charts", args.no_charts, "Tables only, without running gnuplot");
   cmd->callback([&exit_code] {
     run_report(args);

@@ -176,6 +176,11 @@ AccuracyReport make_report(const ActivationOp& op, const KernelVariant& v, const
                    .max_ulp = s.max_ulp, .argmax = s.argmax, .p9999_ulp = s.percentile(0.9999),
                    .mismatches = s.mismatches, .max_abs_below = s.max_abs_below,
                    .argmax_abs_below = s.argmax_abs_below, .max_rel = s.max_rel, .max_sum_error = s.max_sum_error};
+  r.bound_ulp = op.accuracy == AccuracyKind::exact     ? 0.0
+                : op.accuracy == AccuracyKind::softmax ? std::numeric_limits<double>::quiet_NaN()
+                                                       : op.max_ulp;
+  r.bound_abs_below = op.accuracy == AccuracyKind::gelu ? op.abs_below : 0.0;
+  r.bound_rel = op.accuracy == AccuracyKind::softmax ? op.max_rel : 0.0;
   switch (op.accuracy) {
     case AccuracyKind::exact: r.pass = s.mismatches == 0; break;
     case AccuracyKind::ulp: r.pass = s.max_ulp <= op.max_ulp; break;

@@ -46,6 +46,11 @@ struct AccuracyReport {
   std::string variant;
   std::string op;
   std::string bound;               // the contract, e.g. "exact", "<= 4 ulp (x >= -3), abs <= 1.2e-06 below"
+  // The contract as numbers: ULP bound (0 for the exact ops; NaN for softmax), gelu's absolute bound
+  // below -3 and softmax's relative bound per element (0 where they do not apply).
+  double bound_ulp = 0;
+  double bound_abs_below = 0;
+  double bound_rel = 0;
   std::uint64_t inputs = 0;
   double max_ulp = 0;              // elementwise ops (gelu: over x >= -3)
   float argmax = 0;                // the input of max_ulp (softmax: of max_rel)

@@ -66,6 +66,24 @@ TEST(Report, OldAndNewGbenchSchemasGoldenMarkdown) {
   expect_golden(render_markdown(r, kNoCharts), "report_gbench.md");
 }
 
+// The accuracy table (two machines, one variant failing its bound, skipped and missing variants) and the
+// NUMA matrices of a 4-node machine: golden Markdown, and the accuracy table as CSV.
+TEST(Report, AccuracyViewGoldenMarkdownAndCsv) {
+  const Report r = build_report(inputs({"../views/accuracy_altra.json", "../views/accuracy_zen5.json"}), 0);
+  EXPECT_TRUE(r.rows.empty());      // accuracy rows are no speed: not in the results table
+  EXPECT_TRUE(r.families.empty());  // nor in a family's geometric mean
+  ASSERT_EQ(r.views.size(), 1u);
+  expect_golden(render_markdown(r, kNoCharts), "report_accuracy.md");
+  expect_golden(render_view_csv(r.views[0]), "report_accuracy_view.csv");
+  EXPECT_EQ(view_file_name("results", r.views[0]), "results-activation-accuracy-f32-against-a-double-reference.csv");
+}
+
+TEST(Report, NumaMatricesGoldenMarkdown) {
+  const Report r = build_report(inputs({"../views/numa_altra_max.json"}), 0);
+  ASSERT_EQ(r.views.size(), 2u);
+  expect_golden(render_markdown(r, kNoCharts), "report_numa.md");
+}
+
 TEST(Report, SpeedupIsDirectionAwareAndGeomeanPerFamily) {
   const Report r = build_report(inputs({"gbench_old.json", "gbench_new.json"}), 0);
   const auto row = [&](const std::string& name) {
@@ -172,6 +190,16 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   }
   if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
   return rows;
+}
+
+TEST(Report, AccuracyViewEscapesVariantNames) {
+  const Report r = build_report(inputs({"../views/accuracy_zen5.json"}), 0);
+  const std::string html = render_html(r, kNoCharts);
+  EXPECT_EQ(html.find("<b>x|y</b>"), std::string::npos);
+  EXPECT_NE(html.find("f32_sigmoid__&lt;b&gt;x|y&lt;/b&gt;"), std::string::npos);
+  const auto rows = parse_csv(render_view_csv(r.views.at(0)));
+  for (const auto& row : rows) ASSERT_EQ(row.size(), rows[0].size());
+  EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row[1] == "f32_sigmoid__<b>x|y</b>"; }));
 }
 
 TEST(Report, CsvRoundTripsHostileNames) {

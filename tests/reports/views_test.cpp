@@ -136,5 +136,76 @@ TEST(Views, NoRooflineWithoutAPeakToDrawItUnder) {
   EXPECT_EQ(find_view(probe_views({run}, {"m"}), "Roofline"), nullptr);
 }
 
+std::string numa_row(const std::string& op, int from, int to, const std::string& value) {
+  return row("numa/" + op + "/" + std::to_string(from) + "-" + std::to_string(to), "probe", op,
+             R"("size": 1073741824, "from_node": )" + std::to_string(from) + R"(, "to_node": )" +
+                 std::to_string(to) + ", " + value);
+}
+
+TEST(Views, NumaBandwidthAndLatencyMatricesWithLocalAgainstRemote) {
+  const reports::Run run = run_of({
+      numa_row("numa_bw", 0, 0, R"("gbps": 100)"), numa_row("numa_bw", 0, 1, R"("gbps": 60)"),
+      numa_row("numa_bw", 1, 0, R"("gbps": 62)"), numa_row("numa_bw", 1, 1, R"("gbps": 98)"),
+      numa_row("numa_latency", 0, 0, R"("latency_ns": 110)"), numa_row("numa_latency", 0, 1, R"("latency_ns": 150)"),
+      numa_row("numa_latency", 1, 1, R"("latency_ns": 112)"),
+  });
+  const auto views = probe_views({run}, {"m"});
+  const View* bw = find_view(views, "NUMA bandwidth node to node — m, 1 thread, 1 GiB");
+  ASSERT_NE(bw, nullptr);
+  EXPECT_EQ(bw->header, (std::vector<std::string>{"from ↓ to → (GB/s)", "node 0", "node 1"}));
+  ASSERT_EQ(bw->rows.size(), 2u);
+  EXPECT_EQ(bw->rows[0], (std::vector<std::string>{"node 0", "100.0", "60.00"}));
+  EXPECT_EQ(bw->rows[1], (std::vector<std::string>{"node 1", "62.00", "98.00"}));
+  EXPECT_NE(bw->note.find("Mean local (diagonal) 99.00 GB/s, mean remote 61.00 GB/s: remote is 61.6% of local"),
+            std::string::npos)
+      << bw->note;
+  EXPECT_NE(bw->chart_script.find("matrix with image"), std::string::npos);
+  EXPECT_NE(bw->chart_script.find("\"bandwidth (GB/s)\""), std::string::npos);
+
+  const View* lat = find_view(views, "NUMA latency node to node — m, 1 GiB");
+  ASSERT_NE(lat, nullptr);
+  EXPECT_EQ(lat->rows[1], (std::vector<std::string>{"node 1", "—", "112.0"}));  // 1 -> 0 not measured
+  EXPECT_NE(lat->chart_script.find("\"latency (ns)\""), std::string::npos);
+}
+
+std::string accuracy_row(const std::string& variant, const std::string& isa, const std::string& fields) {
+  return R"({"name": "accuracy/gelu_tanh/)" + variant + R"(", "suite": "accuracy", "op": "gelu_tanh", "impl": "armperf", "isa": ")" +
+         isa + R"(", "dtype": "f32", "threads": 1, "real_time": 2, "time_unit": "s", )" + fields + "}";
+}
+
+TEST(Views, AccuracyTableHasAVerdictPerMachine) {
+  const std::string ok = R"("samples": 1000, "max_ulp": 2.5, "p9999_ulp": 1.25, "bound_ulp": 8, "bound_abs_below": 1.2e-6,
+                            "argmax_input": -2.5, "argmax_input_bits": "0xc0200000", "exhaustive": false,
+                            "within_bound": true)";
+  const std::string bad = R"("samples": 1000, "max_ulp": 9.5, "p9999_ulp": 2, "bound_ulp": 8, "bound_abs_below": 1.2e-6,
+                            "exhaustive": true, "within_bound": false)";
+  const reports::Run a = run_of({accuracy_row("v_neon", "neon", ok), accuracy_row("v_sve", "sve", bad)});
+  const reports::Run b = run_of({accuracy_row("v_neon", "neon", R"("error_message": "isa unsupported: neon")")});
+  EXPECT_EQ(a.benchmarks.at(0).field("argmax_input_bits"), "0xc0200000");
+  ASSERT_NE(a.benchmarks.at(0).primary(), nullptr);
+  EXPECT_EQ(a.benchmarks.at(0).primary()->name, "max_ulp");  // not the sweep's time
+  EXPECT_EQ(a.benchmarks.at(0).primary()->better, Better::lower);
+  const auto views = probe_views({a, b}, {"arm", "x86"});
+  const View* v = find_view(views, "Activation accuracy");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->header, (std::vector<std::string>{"op", "variant", "impl", "isa", "bound", "arm max", "arm p99.99",
+                                                 "arm verdict", "x86 max", "x86 p99.99", "x86 verdict"}));
+  ASSERT_EQ(v->rows.size(), 2u);
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"gelu_tanh", "v_neon", "armperf", "neon",
+                                                  "≤ 8 ulp (x ≥ −3); abs ≤ 1.2e-06 below", "2.500 ulp",
+                                                  "1.250 ulp", "ok", "—", "—", "skipped"}));
+  EXPECT_NE(v->note.find("Skipped on x86: 1 variant (isa unsupported: neon)."), std::string::npos) << v->note;
+  EXPECT_EQ(v->rows[1][7], "FAIL");
+  EXPECT_EQ(v->rows[1][8], "—");  // not in the second input
+  EXPECT_NE(v->note.find("arm: a sample of about 1000 inputs per op."), std::string::npos) << v->note;
+  EXPECT_EQ(v->text_columns, 5u);  // op, variant, impl, isa and bound are words
+
+  // An input without accuracy rows gets no columns.
+  const reports::Run probes_only = run_of({numa_row("numa_bw", 0, 0, R"("gbps": 100)")});
+  const View* two = find_view(probe_views({a, probes_only}, {"arm", "numa"}), "Activation accuracy");
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(two->header.size(), 8u);
+}
+
 }  // namespace
 }  // namespace armperf::reports

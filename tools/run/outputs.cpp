@@ -124,6 +124,11 @@ void write_derived_files(const std::string& dir, const std::vector<std::string>&
       with_chart_files(base, reports::render_markdown(report, charts), charts) + notes_markdown(notes));
   write_file(base / run_file::report_html, reports::render_html(report, charts));
   write_file(base / run_file::csv, reports::render_csv(report));
+  // CSV is one table: each view with a table (NUMA matrices, accuracy, ...) gets results-<view>.csv.
+  for (const reports::View& view : report.views)
+    if (!view.rows.empty())
+      write_file(base / reports::view_file_name(fs::path(run_file::csv).stem().string(), view),
+                 reports::render_view_csv(view));
 
   const std::vector<std::string> original = recorded_command_line(results, command_line);
   std::error_code error;

@@ -31,7 +31,8 @@ std::string repro_script(const std::vector<std::string>& command_line, const std
 // The variables of that list that are set in this process.
 std::vector<std::pair<std::string, std::string>> reproducible_environment();
 
-// Writes report.md (+ its report-chart-N.svg files), report.html, results.csv and repro.sh into
+// Writes report.md (+ its report-chart-N.svg files), report.html, results.csv (+ results-<view>.csv
+// per view table: NUMA matrices, accuracy, ...) and repro.sh into
 // dir from dir/results.json. notes (failed items, refused bindings) are appended to report.md.
 // repro.sh replays the command line recorded in the results' context (a resumed run's original).
 void write_derived_files(const std::string& dir, const std::vector<std::string>& command_line,
