@@ -36,8 +36,8 @@ struct Operand<V> {
   static type make(double v) { return V::operand(v); }
 };
 
-// Always inlined into fma_chains, so the loop lives in the function the kernel's `run` points to:
-// the instruction-count test disassembles exactly that function.
+// Always inlined into fma_chains<V, kAccumulators>, so the loop lives in the function the kernel's
+// `run` points to: the instruction-count test disassembles exactly that function.
 template <class V, class... Acc>
 [[gnu::always_inline]] inline double fma_rounds(std::uint64_t iterations, typename Operand<V>::type a,
                                                 typename Operand<V>::type b, Acc... acc) {
@@ -46,7 +46,7 @@ template <class V, class... Acc>
 }
 
 template <class V, std::size_t... K>
-double fma_chains(std::uint64_t iterations, double a, double b, std::index_sequence<K...>) {
+[[gnu::always_inline]] inline double fma_chains(std::uint64_t iterations, double a, double b, std::index_sequence<K...>) {
   return fma_rounds<V>(iterations, Operand<V>::make(a), Operand<V>::make(b), V::set1(static_cast<double>(K))...);
 }
 

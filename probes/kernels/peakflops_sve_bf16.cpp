@@ -1,6 +1,6 @@
 // SVE BFDOT and BFMMLA (FEAT_BF16 with SVE): as the NEON ones, per 128-bit segment of the vector
 // length in use. Runs only where HWCAP2 says svebf16.
-#if !defined(__ARM_FEATURE_SVE) || !defined(__ARM_FEATURE_SVE_BF16)
+#if !defined(__ARM_FEATURE_SVE) || !defined(__ARM_FEATURE_BF16_VECTOR_ARITHMETIC)
 #error "peakflops_sve_bf16.cpp needs +sve+bf16: add it with armperf_add_isa_sources()"
 #endif
 #include <arm_sve.h>
