@@ -104,14 +104,21 @@ std::vector<Instruction> disassemble(const void* fn, std::string& error) {
   }
   static const std::regex line_re(R"(^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$)");
   static const std::regex symbol_re(R"(^[0-9a-f]+ <.*>:$)");
-  static const std::regex target_re(R"(([0-9a-f]+) <[^>]*>\s*$)");
+  static const std::regex target_re(R"((?:^|[\s,])([0-9a-f]+) <[^>]*>)");
   std::vector<Instruction> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (std::regex_match(line, symbol_re) && !out.empty()) break;  // the next function
     std::smatch m;
     if (!std::regex_match(line, m, line_re)) continue;
-    Instruction ins{std::stoull(m[1].str(), nullptr, 16), m[2].str(), m[3].str(), std::nullopt};
+    std::string operands = m[3].str();
+    // objdump's comments: "// b.any" (aarch64, where '#' marks an immediate), "# 1234 <sym>" (x86).
+#if defined(__x86_64__)
+    operands = operands.substr(0, operands.find('#'));
+#else
+    operands = operands.substr(0, operands.find("//"));
+#endif
+    Instruction ins{std::stoull(m[1].str(), nullptr, 16), m[2].str(), operands, std::nullopt};
     if (std::smatch t; std::regex_search(ins.operands, t, target_re)) ins.target = std::stoull(t[1].str(), nullptr, 16);
     out.push_back(ins);
   }
@@ -164,7 +171,7 @@ double ops_of(const FmaKernel& k, const Instruction& ins) {
   }
   // The destination is the first operand: v0.4s (NEON), z0.s (SVE), s0 / d0 (scalar).
   const std::string dest = ins.operands.substr(0, ins.operands.find(','));
-  const char element = dest.back();
+  const char element = dest[0] == 'v' || dest[0] == 'z' ? dest.back() : dest[0];
   lane_bits = element == 'd' ? 64 : element == 's' ? 32 : element == 'h' ? 16 : 0;
   if (dest[0] == 'z') {
     register_bits = static_cast<int>(this_cpu().features.sve_vector_bits);
