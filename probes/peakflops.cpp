@@ -152,9 +152,8 @@ ProbeOutcome run_peakflops(const ProbeConfig& cfg, const RowSink& sink) {
         ResultRow row = kernel_row(kernel, threads, cfg);
         if (const std::string why = feature_skip_reason(kernel.feature); !kernel.feature.empty() && !why.empty()) {
           // The ISA runs here but this instruction does not: a row that says so, not a silent gap.
-          row.error_message = fmt::format("skipped: {} needs {}", kernel.instruction, why);
-          outcome.notes.push_back(fmt::format("{} {} {}: {}", isa_name(isa), kernel.dtype, kernel.instruction,
-                                              row.error_message));
+          row.error_message = fmt::format("skipped: {} for {} {}", why, kernel.dtype, kernel.instruction);
+          outcome.notes.push_back(fmt::format("{}: {}", isa_name(isa), row.error_message));
           if (!sink(row)) return outcome;
           continue;
         }

@@ -284,6 +284,12 @@ TEST(Peakflops, InstructionRatesOnlyWhereDocumented) {
   EXPECT_NE(unknown.find("bfmmla"), std::string::npos) << unknown;
   EXPECT_FALSE(theoretical_instruction_peak("Pentium 4", "sdot", 128, 32, 3.0, 1, "clock", unknown));
   EXPECT_NE(unknown.find("Pentium 4"), std::string::npos) << unknown;
+  // Zen 5: vpdpbusd on 2 x 512-bit pipes: 2 x 128 = 256 int8 op/cycle; vdpbf16ps 2 x 64 = 128.
+  const auto vnni = theoretical_instruction_peak("Zen5 (family 0x1a model 0x02)", "vpdpbusd", 512, 128, 3.0, 1, "clock",
+                                                 unknown);
+  ASSERT_TRUE(vnni);
+  EXPECT_EQ(vnni->flop_per_cycle, 256);
+  EXPECT_FALSE(theoretical_instruction_peak("Zen4", "vpdpbusd", 512, 128, 3.0, 1, "clock", unknown));
   // V1 with SVE 256: FP16 on 2 x 256-bit = 512 bits a cycle: 2 x 32 = 64 op/cycle, as NEON's 4 x 16.
   const auto v1 = theoretical_instruction_peak("Neoverse V1", "f16 fma", 256, 32, 2.6, 1, "clock", unknown);
   ASSERT_TRUE(v1);
