@@ -4,27 +4,43 @@
 # it is compiled only when the target architecture has that ISA, and only that file gets the ISA's
 # flags. Each such file opens with an #error guard on the matching compiler macro, so a file that
 # somehow builds without its flags fails loudly instead of producing baseline code under an ISA name.
+#
+# An optional feature of an ISA (instructions the base ISA does not guarantee: ARM FP16 arithmetic,
+# dot products, bf16, i8mm; x86 VNNI, AVX512_BF16, AVX512_FP16) gets its own suffix,
+# <anything>_<isa>_<feature>.cpp: the ISA's flags plus the feature's, for that file only. The base ISA
+# file never gets the feature's flags, so none of its instructions reaches code that runs on a CPU
+# without it; the feature file's functions run only after core/isa found the feature (HWCAP / cpuid).
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   set(ARMPERF_ARCH aarch64)
   set(ARMPERF_BASELINE_FLAGS -march=armv8-a)
-  set(ARMPERF_ISAS scalar neon sve sve2)
+  set(ARMPERF_ISAS scalar neon sve sve2 neon_fp16 neon_dotprod neon_i8mm neon_bf16 sve_i8mm sve_bf16)
   set(ARMPERF_ISA_FLAGS_neon -march=armv8-a)
   set(ARMPERF_ISA_FLAGS_sve -march=armv8.2-a+sve)
   set(ARMPERF_ISA_FLAGS_sve2 -march=armv8.5-a+sve2)
+  set(ARMPERF_ISA_FLAGS_neon_fp16 -march=armv8.2-a+fp16)
+  set(ARMPERF_ISA_FLAGS_neon_dotprod -march=armv8.2-a+dotprod)
+  set(ARMPERF_ISA_FLAGS_neon_i8mm -march=armv8.2-a+i8mm)
+  set(ARMPERF_ISA_FLAGS_neon_bf16 -march=armv8.2-a+bf16)
+  set(ARMPERF_ISA_FLAGS_sve_i8mm -march=armv8.2-a+sve+i8mm)
+  set(ARMPERF_ISA_FLAGS_sve_bf16 -march=armv8.2-a+sve+bf16)
 elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   set(ARMPERF_ARCH x86_64)
   set(ARMPERF_BASELINE_FLAGS -march=x86-64-v2)
-  set(ARMPERF_ISAS scalar avx2 avx512)
+  set(ARMPERF_ISAS scalar avx2 avx512 avx512_vnni avx512_bf16 avx512_fp16)
   set(ARMPERF_ISA_FLAGS_avx2 -mavx2 -mfma -mf16c)
   set(ARMPERF_ISA_FLAGS_avx512 -mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512dq -mavx512vl)
+  set(ARMPERF_ISA_FLAGS_avx512_vnni ${ARMPERF_ISA_FLAGS_avx512} -mavx512vnni)
+  set(ARMPERF_ISA_FLAGS_avx512_bf16 ${ARMPERF_ISA_FLAGS_avx512} -mavx512bf16)
+  set(ARMPERF_ISA_FLAGS_avx512_fp16 ${ARMPERF_ISA_FLAGS_avx512} -mavx512fp16)
 else()
   message(FATAL_ERROR "armperf supports aarch64 and x86_64, not ${CMAKE_SYSTEM_PROCESSOR}")
 endif()
 # Scalar variants are honest baselines: the compiler may neither vectorise them nor turn a loop
 # into a call to libc's (vectorised) memcpy/memset behind our back.
 set(ARMPERF_ISA_FLAGS_scalar -fno-tree-vectorize -fno-tree-slp-vectorize -fno-tree-loop-distribute-patterns)
-set(ARMPERF_ALL_ISAS scalar neon sve sve2 avx2 avx512)
+set(ARMPERF_ALL_ISAS scalar neon sve sve2 avx2 avx512 neon_fp16 neon_dotprod neon_i8mm neon_bf16 sve_i8mm
+    sve_bf16 avx512_vnni avx512_bf16 avx512_fp16)
 
 # The object library every kernel family adds its sources to; executables that link it get every
 # registry row (static registration needs the objects linked whole, hence OBJECT, not STATIC).

@@ -377,4 +377,22 @@ std::string isa_skip_reason(Isa isa) {
   return fmt::format("isa unsupported: {}", isa_name(isa));
 }
 
+std::string feature_source(std::string_view flag) {
+  for (const auto& b : kHwcapBits) {
+    if (b.flag == flag) return fmt::format("AT_HWCAP{} bit {}", b.word == 1 ? "" : "2", b.bit);
+  }
+  static constexpr std::array<std::string_view, 5> kRegNames = {"cpuid 1 ecx", "cpuid 7.0 ebx", "cpuid 7.0 ecx",
+                                                                 "cpuid 7.0 edx", "cpuid 7.1 eax"};
+  for (const auto& b : kCpuidBits) {
+    if (b.flag == flag) return fmt::format("{} bit {}", kRegNames[static_cast<std::size_t>(b.reg)], b.bit);
+  }
+  return {};
+}
+
+std::string feature_skip_reason(std::string_view flag) {
+  if (this_cpu().features.has(flag)) return {};
+  const std::string source = feature_source(flag);
+  return fmt::format("cpu lacks {}{}", flag, source.empty() ? "" : " (" + source + ")");
+}
+
 }  // namespace armperf

@@ -91,4 +91,11 @@ bool isa_enabled(Isa isa);
 // "isa unsupported: sve" / "isa capped by ARMPERF_MAX_ISA=neon: sve"; empty when enabled.
 std::string isa_skip_reason(Isa isa);
 
+// Where a feature flag comes from: "AT_HWCAP2 bit 14" (ARM), "cpuid 7.1 eax bit 5" (x86); empty for
+// a name neither table knows.
+std::string feature_source(std::string_view flag);
+// "cpu lacks bf16 (AT_HWCAP2 bit 14)" when this CPU does not report the feature; empty when it does.
+// For optional instructions of an enabled ISA (dot products, bf16, i8mm, VNNI, ...).
+std::string feature_skip_reason(std::string_view flag);
+
 }  // namespace armperf

@@ -5,8 +5,19 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace armperf {
+
+// How fast a core completes one multiply-accumulate instruction class other than the f32/f64 FMA:
+// the register bits of it per cycle, all pipes together (2 pipes taking one 128-bit SDOT a cycle
+// each: 256). Operations per cycle = bits_per_cycle / register bits × operations per instruction.
+struct InstructionRate {
+  std::string key;     // "f16 fma" (FMLA .8h / vfmadd*ph), "sdot", "smmla", "bfdot", "bfmmla", "vpdpbusd", "vdpbf16ps"
+  int bits_per_cycle;
+  std::string why;     // where the number comes from
+};
 
 // The FMA hardware of a core, from the vendors' optimisation guides.
 struct FmaPipes {
@@ -14,6 +25,9 @@ struct FmaPipes {
   int pipes;           // FMA pipes
   int bits_per_cycle;  // FMA datapath width of all pipes together
   std::string why;     // where the numbers come from, for the report
+  // The other instruction classes whose rate a vendor guide states; a class missing here has an
+  // unknown peak (no pct_of_peak), never a guessed one.
+  std::vector<InstructionRate> rates = {};
 };
 // The entry for a microarchitecture name ("Neoverse N1", "Zen5 (family 0x1a ...)"), if we know it.
 std::optional<FmaPipes> fma_pipes_for(const std::string& microarchitecture);
@@ -36,5 +50,16 @@ struct TheoreticalPeak {
 std::optional<TheoreticalPeak> theoretical_peak(const std::string& microarchitecture, int vector_bits,
                                                 int element_bits, double ghz, int threads,
                                                 const std::string& clock_source);
+
+// The rate entry for `key`, if the table has one for this core.
+const InstructionRate* instruction_rate(const FmaPipes& pipes, std::string_view key);
+
+// The peak of `threads` cores running an instruction of class `key` that does ops_per_instruction
+// operations on a register of vector_bits; `unknown` says why when the result is empty (core not in
+// the table, or no rate for the class on it).
+std::optional<TheoreticalPeak> theoretical_instruction_peak(const std::string& microarchitecture, std::string_view key,
+                                                            int vector_bits, double ops_per_instruction, double ghz,
+                                                            int threads, const std::string& clock_source,
+                                                            std::string& unknown);
 
 }  // namespace armperf

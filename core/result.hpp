@@ -94,6 +94,13 @@ inline constexpr const char* max_sum_error_n_eps = "max_sum_error_n_eps";  // co
 inline constexpr const char* exhaustive = "exhaustive";                // extra: bool, all 2^32 inputs
 inline constexpr const char* within_bound = "within_bound";            // extra: bool
 inline constexpr const char* bound = "bound";                          // extra: the contract in words
+inline constexpr const char* gops = "gops";                  // counter, 1e9 integer op/s (peakflops int8 rows)
+inline constexpr const char* gops_median = "gops_median";    // counter, 1e9 integer op/s
+inline constexpr const char* peak_gops = "peak_gops";        // counter, 1e9 integer op/s
+inline constexpr const char* rate_unit = "rate_unit";        // extra: "GFLOP/s" (gflops) | "GOP/s" (gops)
+inline constexpr const char* instruction = "instruction";    // extra: the instruction measured ("bfmmla", ...)
+inline constexpr const char* peak_provenance = "peak_provenance";  // extra: where the peak comes from
+inline constexpr const char* peak_unknown = "peak_unknown";  // extra: why a row has no pct_of_peak
 }  // namespace row_key
 
 // Context keys that armperf writes (Google Benchmark's own where they overlap: date, host_name,

@@ -164,10 +164,14 @@ std::string values_text(const ResultRow& row) {
   }
   if (row.op == "cluster") add(fmt::format("PUs {}", extra(row, row_key::cpus)));
   if (row.gflops) add(fmt::format("{:9.1f} GFLOP/s", *row.gflops));
-  if (auto v = counter(row, row_key::ghz); v && !row.gflops) add(fmt::format("{:6.3f} GHz", *v));
+  const auto gops = counter(row, row_key::gops);
+  if (gops) add(fmt::format("{:9.1f} GOP/s", *gops));
+  if (auto v = counter(row, row_key::ghz); v && !row.gflops && !gops) add(fmt::format("{:6.3f} GHz", *v));
   if (row.pct_of_peak) add(fmt::format("{:5.1f} % of peak", *row.pct_of_peak));
   if (auto v = counter(row, row_key::peak_gflops)) add(fmt::format("(peak {:.1f} GFLOP/s at {:.3f} GHz)", *v,
                                                              counter(row, row_key::ghz).value_or(0)));
+  if (auto v = counter(row, row_key::peak_gops)) add(fmt::format("(peak {:.1f} GOP/s at {:.3f} GHz)", *v,
+                                                          counter(row, row_key::ghz).value_or(0)));
   if (!row.error_message.empty()) add(row.error_message);
   return text;
 }

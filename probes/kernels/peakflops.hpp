@@ -1,10 +1,22 @@
-// The inner loops of the peakflops probe: `accumulators` independent FMA chains per thread, enough to
-// fill every FMA pipe for its whole latency (accumulators ≥ latency × pipes: Zen5 4 × 2 = 8, Neoverse
-// V2 4 × 4 = 16), one set per ISA and type in probes/kernels/peakflops_<isa>.cpp.
+// The inner loops of the peakflops probe: `accumulators` independent chains per thread of one
+// multiply-accumulate instruction, enough to fill every pipe for its whole latency (accumulators ≥
+// latency × pipes: Zen5 4 × 2 = 8, Neoverse V2 4 × 4 = 16), one set per ISA and type in
+// probes/kernels/peakflops_<isa>.cpp, and per optional feature in peakflops_<isa>_<feature>.cpp.
+//
+// Operation counting (one multiply and one add are 2 operations, as for FLOP/s everywhere):
+//   FMA (fmla/fmad, vfmadd*ps/pd/ph)   2 per element lane
+//   bf16 BFDOT, vdpbf16ps              2 bf16 products added into each f32 lane: 4 per 32-bit lane
+//   bf16 BFMMLA                        a 2x4 by 4x2 bf16 product into 2x2 f32 per 128-bit segment:
+//                                      16 multiply-adds per segment, 8 operations per 32-bit lane
+//   int8 SDOT, vpdpbusd                4 int8 products added into each int32 lane: 8 per 32-bit lane
+//   int8 SMMLA                         a 2x8 by 8x2 int8 product into 2x2 int32 per 128-bit segment:
+//                                      32 multiply-adds per segment, 16 operations per 32-bit lane
+// Integer rows count operations (GOP/s), the others floating-point operations (GFLOP/s).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -12,22 +24,40 @@
 
 namespace armperf::probes {
 
+// fma: acc = acc·a + b, which converges (a = 0.5, b = 1 → 2) so the result does not depend on the
+// round count. dot: acc += Σ a·b over the products of each lane, which grows by a fixed step a round.
+enum class Chain { fma, dot };
+
 struct FmaKernel {
   Isa isa = Isa::scalar;
-  std::string_view dtype;            // "f32" | "f64"
+  std::string_view dtype;            // the multiplied type: "f64" | "f32" | "f16" | "bf16" | "int8"
+  std::string_view instruction;      // as the disassembler names it: "fmla", "bfmmla", "vpdpbusd", ...
+  std::string_view feature;          // the CpuFeatures flag it needs beyond the ISA ("" none): "bf16", ...
+  Chain chain = Chain::fma;
+  int products_per_lane = 1;         // multiply-adds into one accumulator lane per instruction
   int accumulators = 0;              // vector registers, each its own dependent chain
-  std::size_t (*lanes)() = nullptr;  // elements per vector here (SVE: the vector length in use)
-  // Runs `iterations` rounds of acc = acc·a + b on every accumulator, accumulator k starting at k, and
-  // returns the sum of all lanes of all accumulators. With a = 0.5, b = 1 every lane converges to
-  // exactly 2 within 64 rounds, so the result is 2 · accumulators · lanes(): a check that each FMA
-  // happened. A round or two from the distinct starts shows a dropped or merged chain.
+  std::size_t (*lanes)() = nullptr;  // accumulator lanes per register here (SVE: the vector length in use)
+  int lane_bits = 0;                 // bits of one accumulator lane
+  // Runs `iterations` rounds of the instruction on every accumulator, accumulator k starting at k in
+  // every lane, with every multiplied element a or b; returns the sum of all lanes of all accumulators.
   double (*run)(std::uint64_t iterations, double a, double b) = nullptr;
 
-  double flops_per_iteration() const { return 2.0 * accumulators * static_cast<double>(lanes()); }
+  double ops_per_instruction() const { return 2.0 * products_per_lane * static_cast<double>(lanes()); }
+  double flops_per_iteration() const { return accumulators * ops_per_instruction(); }
+  int vector_bits() const { return static_cast<int>(lanes()) * lane_bits; }
+  bool integer() const { return dtype == "int8"; }
+  // The inputs the probe runs with and the result they give after `iterations` rounds (≥ 64 for the
+  // fma chain, which has converged by then): every lane of chain k holds 2 (fma) or k + iterations ·
+  // products_per_lane (dot, a = b = 1; exact in int32 and in f32 below 2^24).
+  double probe_a() const { return chain == Chain::fma ? 0.5 : 1.0; }
+  double probe_b() const { return 1.0; }
+  double expected(std::uint64_t iterations) const;
 };
 
-bool register_fma_kernel(const FmaKernel& kernel);
-// Registered kernels by isa_rank, f64 before f32.
+// Adds the kernels of one ISA file. They are constant data in their file (constinit), so registering
+// runs none of the file's ISA-specific code on a CPU that may lack the ISA.
+bool register_fma_kernels(std::span<const FmaKernel> kernels);
+// Registered kernels by isa_rank, then f64, f32, f16, bf16, int8, then instruction.
 const std::vector<FmaKernel>& fma_kernels();
 
 }  // namespace armperf::probes

@@ -8,7 +8,8 @@
 namespace armperf::probes {
 namespace {
 
-struct F32x8 {
+struct F32x8 : fma_loops::FmaOf<32> {
+  static constexpr std::string_view instruction = "vfmadd";
   using reg = __m256;
   static std::size_t lanes() { return 8; }
   static reg set1(double v) { return _mm256_set1_ps(static_cast<float>(v)); }
@@ -21,7 +22,8 @@ struct F32x8 {
     return s;
   }
 };
-struct F64x4 {
+struct F64x4 : fma_loops::FmaOf<64> {
+  static constexpr std::string_view instruction = "vfmadd";
   using reg = __m256d;
   static std::size_t lanes() { return 4; }
   static reg set1(double v) { return _mm256_set1_pd(v); }
@@ -35,10 +37,11 @@ struct F64x4 {
 
 // 12 of the 16 ymm registers (two hold a and b): above 2 pipes × 4-5 cycles on Zen and Intel.
 constexpr int kAccumulators = 12;
-[[maybe_unused]] const bool f64 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F64x4, kAccumulators>(Isa::avx2, "f64"));
-[[maybe_unused]] const bool f32 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F32x8, kAccumulators>(Isa::avx2, "f32"));
+constinit const FmaKernel kKernels[] = {
+    fma_loops::make_fma_kernel<F64x4, kAccumulators>(Isa::avx2),
+    fma_loops::make_fma_kernel<F32x8, kAccumulators>(Isa::avx2),
+};
+[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
 
 }  // namespace
 }  // namespace armperf::probes

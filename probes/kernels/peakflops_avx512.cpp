@@ -10,7 +10,8 @@
 namespace armperf::probes {
 namespace {
 
-struct F32x16 {
+struct F32x16 : fma_loops::FmaOf<32> {
+  static constexpr std::string_view instruction = "vfmadd";
   using reg = __m512;
   static std::size_t lanes() { return 16; }
   static reg set1(double v) { return _mm512_set1_ps(static_cast<float>(v)); }
@@ -23,7 +24,8 @@ struct F32x16 {
     return s;
   }
 };
-struct F64x8 {
+struct F64x8 : fma_loops::FmaOf<64> {
+  static constexpr std::string_view instruction = "vfmadd";
   using reg = __m512d;
   static std::size_t lanes() { return 8; }
   static reg set1(double v) { return _mm512_set1_pd(v); }
@@ -39,10 +41,11 @@ struct F64x8 {
 
 // 16 of the 32 zmm registers: twice Zen5's and Skylake-SP's 2 pipes × 4 cycles.
 constexpr int kAccumulators = 16;
-[[maybe_unused]] const bool f64 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F64x8, kAccumulators>(Isa::avx512, "f64"));
-[[maybe_unused]] const bool f32 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F32x16, kAccumulators>(Isa::avx512, "f32"));
+constinit const FmaKernel kKernels[] = {
+    fma_loops::make_fma_kernel<F64x8, kAccumulators>(Isa::avx512),
+    fma_loops::make_fma_kernel<F32x16, kAccumulators>(Isa::avx512),
+};
+[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
 
 }  // namespace
 }  // namespace armperf::probes

@@ -1,6 +1,10 @@
-// The FMA chains once, for every ISA and type: a vector type V provides reg, lanes() (elements per
-// register here; SVE's is the vector length in use), set1, fma(acc, a, b) = acc·a + b and sum (all
-// lanes, in double). Included only by probes/kernels/peakflops_<isa>.cpp, with that file's ISA flags.
+// The chains once, for every ISA and type: a vector type V provides reg (the accumulator), lanes()
+// (accumulator lanes per register here; SVE's is the vector length in use), set1 (an accumulator of
+// one value), fma(acc, a, b) (the instruction under test) and sum (all lanes, in double), plus its
+// row's metadata: dtype, instruction, feature, chain, products_per_lane, lane_bits. A V whose
+// multiplied operands differ from the accumulator (bf16, int8 into f32, int32) also provides `in` and
+// operand(v) (a register of that type with every element v). Included only by
+// probes/kernels/peakflops_<isa>[_<feature>].cpp, with that file's ISA flags.
 //
 // The accumulators are a parameter pack, not an array: each is its own named value, so it lives in a
 // register at every optimisation level. An array of chains is kept in registers only when the
@@ -18,15 +22,32 @@
 
 namespace armperf::probes::fma_loops {
 
+template <class V>
+concept HasOperand = requires { typename V::in; };
+
+template <class V>
+struct Operand {
+  using type = typename V::reg;
+  static type make(double v) { return V::set1(v); }
+};
+template <HasOperand V>
+struct Operand<V> {
+  using type = typename V::in;
+  static type make(double v) { return V::operand(v); }
+};
+
+// Always inlined into fma_chains<V, kAccumulators>, so the loop lives in the function the kernel's
+// `run` points to: the instruction-count test disassembles exactly that function.
 template <class V, class... Acc>
-double fma_rounds(std::uint64_t iterations, typename V::reg a, typename V::reg b, Acc... acc) {
+[[gnu::always_inline]] inline double fma_rounds(std::uint64_t iterations, typename Operand<V>::type a,
+                                                typename Operand<V>::type b, Acc... acc) {
   for (std::uint64_t i = 0; i < iterations; ++i) ((acc = V::fma(acc, a, b)), ...);
   return (V::sum(acc) + ...);
 }
 
 template <class V, std::size_t... K>
-double fma_chains(std::uint64_t iterations, double a, double b, std::index_sequence<K...>) {
-  return fma_rounds<V>(iterations, V::set1(a), V::set1(b), V::set1(static_cast<double>(K))...);
+[[gnu::always_inline]] inline double fma_chains(std::uint64_t iterations, double a, double b, std::index_sequence<K...>) {
+  return fma_rounds<V>(iterations, Operand<V>::make(a), Operand<V>::make(b), V::set1(static_cast<double>(K))...);
 }
 
 template <class V, int kAccumulators>
@@ -35,8 +56,19 @@ double fma_chains(std::uint64_t iterations, double a, double b) {
 }
 
 template <class V, int kAccumulators>
-FmaKernel make_fma_kernel(Isa isa, std::string_view dtype) {
-  return FmaKernel{isa, dtype, kAccumulators, &V::lanes, &fma_chains<V, kAccumulators>};
+constexpr FmaKernel make_fma_kernel(Isa isa) {
+  return FmaKernel{isa,           V::dtype,       V::instruction, V::feature, V::chain, V::products_per_lane,
+                   kAccumulators, &V::lanes,      V::lane_bits,   &fma_chains<V, kAccumulators>};
 }
+
+// The metadata of a plain FMA of one element type (products_per_lane 1, no feature beyond the ISA).
+template <int kBits>
+struct FmaOf {
+  static constexpr std::string_view dtype = kBits == 64 ? "f64" : kBits == 32 ? "f32" : "f16";
+  static constexpr std::string_view feature = "";
+  static constexpr Chain chain = Chain::fma;
+  static constexpr int products_per_lane = 1;
+  static constexpr int lane_bits = kBits;
+};
 
 }  // namespace armperf::probes::fma_loops

@@ -8,14 +8,16 @@
 namespace armperf::probes {
 namespace {
 
-struct F32x4 {
+struct F32x4 : fma_loops::FmaOf<32> {
+  static constexpr std::string_view instruction = "fmla";
   using reg = float32x4_t;
   static std::size_t lanes() { return 4; }
   static reg set1(double v) { return vdupq_n_f32(static_cast<float>(v)); }
   static reg fma(reg acc, reg a, reg b) { return vfmaq_f32(b, acc, a); }  // b + acc·a
   static double sum(reg v) { return vaddvq_f32(v); }
 };
-struct F64x2 {
+struct F64x2 : fma_loops::FmaOf<64> {
+  static constexpr std::string_view instruction = "fmla";
   using reg = float64x2_t;
   static std::size_t lanes() { return 2; }
   static reg set1(double v) { return vdupq_n_f64(v); }
@@ -25,10 +27,11 @@ struct F64x2 {
 
 // 24 of the 32 v registers: above Neoverse V2's 4 pipes × 4 cycles and N1's 2 × 4.
 constexpr int kAccumulators = 24;
-[[maybe_unused]] const bool f64 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F64x2, kAccumulators>(Isa::neon, "f64"));
-[[maybe_unused]] const bool f32 =
-    register_fma_kernel(fma_loops::make_fma_kernel<F32x4, kAccumulators>(Isa::neon, "f32"));
+constinit const FmaKernel kKernels[] = {
+    fma_loops::make_fma_kernel<F64x2, kAccumulators>(Isa::neon),
+    fma_loops::make_fma_kernel<F32x4, kAccumulators>(Isa::neon),
+};
+[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
 
 }  // namespace
 }  // namespace armperf::probes

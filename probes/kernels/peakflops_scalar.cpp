@@ -11,7 +11,8 @@ namespace armperf::probes {
 namespace {
 
 template <class T>
-struct Scalar {
+struct Scalar : fma_loops::FmaOf<sizeof(T) * 8> {
+  static constexpr std::string_view instruction = "fmadd";
   using reg = T;
   static std::size_t lanes() { return 1; }
   static reg set1(double v) { return static_cast<T>(v); }
@@ -21,10 +22,11 @@ struct Scalar {
 
 // 16 of the 32 FP registers: above V2's 4 pipes × 4 cycles.
 constexpr int kAccumulators = 16;
-[[maybe_unused]] const bool f64 =
-    register_fma_kernel(fma_loops::make_fma_kernel<Scalar<double>, kAccumulators>(Isa::scalar, "f64"));
-[[maybe_unused]] const bool f32 =
-    register_fma_kernel(fma_loops::make_fma_kernel<Scalar<float>, kAccumulators>(Isa::scalar, "f32"));
+constinit const FmaKernel kKernels[] = {
+    fma_loops::make_fma_kernel<Scalar<double>, kAccumulators>(Isa::scalar),
+    fma_loops::make_fma_kernel<Scalar<float>, kAccumulators>(Isa::scalar),
+};
+[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
 
 }  // namespace
 }  // namespace armperf::probes

@@ -159,6 +159,21 @@ TEST(IsaThisCpu, ConsistentWithTheBuild) {
   EXPECT_TRUE(isa_skip_reason(Isa::scalar).empty());
 }
 
+TEST(IsaFeatures, SourcesNameTheBitAndSkipsSayWhy) {
+  // The bits the peakflops dot-product and bf16 rows are gated on (Linux hwcap.h; Intel SDM CPUID).
+  EXPECT_EQ(feature_source("bf16"), "AT_HWCAP2 bit 14");
+  EXPECT_EQ(feature_source("dotprod"), "AT_HWCAP bit 20");
+  EXPECT_EQ(feature_source("svei8mm"), "AT_HWCAP2 bit 9");
+  EXPECT_EQ(feature_source("avx512vnni"), "cpuid 7.0 ecx bit 11");
+  EXPECT_EQ(feature_source("avx512bf16"), "cpuid 7.1 eax bit 5");
+  EXPECT_EQ(feature_source("no-such-flag"), "");
+  EXPECT_EQ(feature_skip_reason("no-such-flag"), "cpu lacks no-such-flag");
+  for (const auto& flag : this_cpu().features.flags) EXPECT_EQ(feature_skip_reason(flag), "") << flag;
+  const CpuFeatures v2 = features_from_hwcap(0, (1u << 13) | (1u << 14));
+  EXPECT_TRUE(v2.has("i8mm") && v2.has("bf16"));
+  EXPECT_FALSE(v2.has("dotprod"));
+}
+
 TEST(IsaNames, RoundTrip) {
   for (Isa isa : {Isa::scalar, Isa::neon, Isa::sve, Isa::sve2, Isa::avx2, Isa::avx512}) {
     EXPECT_EQ(parse_isa(isa_name(isa)), isa);
