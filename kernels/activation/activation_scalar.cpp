@@ -1,7 +1,9 @@
 #include <sleef.h>
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/activation/activation_impl.hpp"
 
@@ -36,9 +38,14 @@ struct Scalar {
   static V select(M m, V a, V b) { return m ? a : b; }
   static float reduce_max(V a) { return a; }
   static float reduce_add(V a) { return a; }
-  static V round(V a) { return std::nearbyint(a); }  // to nearest even in the default rounding mode
-  // p 2^n for integral n in [-151, 128], one rounding (into the subnormals when it must).
-  static V scale2(V p, V n) { return std::ldexp(p, static_cast<int>(n)); }
+  static V round(V a) { return std::rint(a); }  // to nearest even (the default mode); one instruction
+  // p 2^n for integral n in [-151, 128] as p 2^(n/2) 2^(n - n/2), like the AVX2 and NEON traits:
+  // both factors are normal and only the second product rounds (std::ldexp is a library call).
+  static V scale2(V p, V n) {
+    const int k = static_cast<int>(n), k1 = k / 2, k2 = k - k1;
+    const auto pow2 = [](int e) { return std::bit_cast<float>(static_cast<std::uint32_t>(e + 127) << 23); };
+    return p * pow2(k1) * pow2(k2);
+  }
   static V recip_fast(V d) { return 1.0f / d; }  // no estimate instruction to start from
   static V exp(V a) { return Sleef_expf_u10(a); }
   static V expm1(V a) { return Sleef_expm1f_u10(a); }
