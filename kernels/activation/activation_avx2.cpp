@@ -63,7 +63,9 @@ struct Avx2 {
     return mul(mul(p, s1), s2);
   }
   // 12-bit estimate (relative error up to 1.5 2^-12): one Newton step would leave up to 2 ulp, two leave
-  // the final rounding.
+  // the final rounding. Not used for plain quotients: vdivps is the faster (measured on Zen 5, 1 thread:
+  // gelu_tanh 9.0 GB/s with it, 8.4 with the estimate).
+  static constexpr bool kEstimateBeatsDivision = false;
   static V recip_fast(V d) { return newton_recip<Avx2>(d, newton_recip<Avx2>(d, _mm256_rcp_ps(d))); }
   static V exp(V a) { return Sleef_expf8_u10avx2(a); }
   static V expm1(V a) { return Sleef_expm1f8_u10avx2(a); }

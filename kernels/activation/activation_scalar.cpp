@@ -47,6 +47,7 @@ struct Scalar {
     return p * pow2(k1) * pow2(k2);
   }
   static V recip_fast(V d) { return 1.0f / d; }  // no estimate instruction to start from
+  static constexpr bool kEstimateBeatsDivision = false;
   static V exp(V a) { return Sleef_expf_u10(a); }
   static V expm1(V a) { return Sleef_expm1f_u10(a); }
   static V log1p(V a) { return Sleef_log1pf_u10(a); }
