@@ -315,8 +315,9 @@ struct ExpShifted {
   }
 };
 
-// Cody-Waite reduction shared by exp_taylor7 and expm1_taylor8: x = n ln2 + r with n = round(x / ln2),
-// |r| <= ln2/2, ln2 split in two parts so that r carries no rounding error from n ln2.
+// Cody-Waite reduction shared by exp_taylor7, expm1_taylor8 and exp_p6: x = n ln2 + r with
+// n = round(x / ln2), |r| <= ln2/2, ln2 split in two parts so that r carries no rounding error
+// from n ln2.
 template <class T>
 inline typename T::V reduce_ln2(typename T::V x, typename T::V& n) {
   n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
