@@ -35,10 +35,45 @@ inline void apply(float* y, std::size_t n, const Op& op, const In*... in) {
   if (i < n) T::store_partial(y + i, op(T::load_partial(in + i, n - i, 0.0f)...), n - i);
 }
 
-// Keeps NaN (a compare with NaN is false): lo where x < lo, x otherwise.
+// Keep NaN: T::max(a, b) and T::min(a, b) return b when either is NaN (x86's rule; AdvSIMD, SVE and
+// the scalar traits return the NaN), so with x second a NaN x comes through on every ISA. One
+// instruction where a compare and a select take two, and one step of latency on every exp chain.
 template <class T>
 inline typename T::V clamp_below(typename T::V x, float lo) {
-  return T::select(T::lt(x, T::set1(lo)), T::set1(lo), x);
+  return T::max(T::set1(lo), x);
+}
+
+template <class T>
+inline typename T::V clamp_above(typename T::V x, float hi) {
+  return T::min(T::set1(hi), x);
+}
+
+// 1/d and a/b for the ops whose bound has room for a reciprocal within about 1 ulp: the traits'
+// recip (a hardware estimate refined by Newton steps: a few pipelined multiplies instead of a
+// division that issues once every several cycles) when they have one, else a division.
+template <class T>
+inline typename T::V recip(typename T::V d) {
+  if constexpr (requires { T::recip(d); }) {
+    return T::recip(d);
+  } else {
+    return T::div(T::set1(1.0f), d);
+  }
+}
+
+template <class T>
+inline typename T::V quotient(typename T::V a, typename T::V b) {
+  if constexpr (requires { T::recip(b); }) {
+    return T::mul(a, T::recip(b));
+  } else {
+    return T::div(a, b);
+  }
+}
+
+// One Newton step for 1/d from an estimate r with relative error e: r + r(1 - d r), error e^2 plus
+// the final rounding (the fma makes 1 - d r exact enough not to matter).
+template <class T>
+inline typename T::V newton_recip(typename T::V d, typename T::V r) {
+  return T::fmadd(r, T::fnmadd(d, r, T::set1(1.0f)), r);
 }
 
 // ReLU family: bitwise exact. relu(-0) = +0 and relu(NaN) = the same NaN (x <= 0 is false for NaN).
@@ -73,14 +108,17 @@ struct NegRelu {
   V operator()(V x) const { return relu(T::neg(x)); }
 };
 
-// expm1, not exp(x) - 1: no cancellation near 0, and elu(-0) = -0 like the reference.
-template <class T>
+// expm1, not exp(x) - 1: no cancellation near 0, and elu(-0) = -0 like the reference. With
+// kUnitAlpha (alpha = 1, the default) without the multiply: one instruction of about twenty, and
+// these kernels are bound by instruction count.
+template <class T, bool kUnitAlpha = false>
 struct Elu {
   using V = typename T::V;
   float alpha;
   explicit Elu(const ActivationParams& p) : alpha(p.elu_alpha) {}
   V operator()(V x) const {
-    return T::select(T::gt(x, T::set1(0.0f)), x, T::mul(T::set1(alpha), T::expm1(x)));
+    const V em1 = T::expm1(x);
+    return T::select(T::gt(x, T::set1(0.0f)), x, kUnitAlpha ? em1 : T::mul(T::set1(alpha), em1));
   }
 };
 
@@ -136,7 +174,7 @@ struct GeluTanh {
     const float k1_hi = static_cast<float>(kK1);
     const float k1_lo = static_cast<float>(kK1 - static_cast<double>(k1_hi));
     const V k2 = T::set1(static_cast<float>(kK2));
-    const V xc = T::select(T::gt(x, T::set1(12.0f)), T::set1(12.0f), clamp_below<T>(x, -12.0f));
+    const V xc = clamp_above<T>(clamp_below<T>(x, -12.0f), 12.0f);
     const V s = T::mul(xc, xc);
     const V s_lo = T::fmadd(xc, xc, T::neg(s));
     const V t = T::mul(k2, s);
@@ -145,7 +183,7 @@ struct GeluTanh {
     const V w = T::mul(xc, q);
     const V w_lo = T::fmadd(xc, q_lo, T::fmadd(xc, q, T::neg(w)));
     const V e = T::exp(w);
-    const V y = T::div(x, T::add(T::set1(1.0f), T::fmadd(e, w_lo, e)));
+    const V y = quotient<T>(x, T::add(T::set1(1.0f), T::fmadd(e, w_lo, e)));
     return T::select(T::lt(x, T::set1(-10.0f)), T::set1(-0.0f), y);
   }
 };
@@ -157,7 +195,7 @@ struct Sigmoid {
   explicit Sigmoid(const ActivationParams&) {}
   V operator()(V x) const {
     const V e = T::exp(T::neg(T::abs(x)));
-    const V r = T::div(T::set1(1.0f), T::add(T::set1(1.0f), e));  // one division: e/(1+e) = e r
+    const V r = recip<T>(T::add(T::set1(1.0f), e));  // one division: e/(1+e) = e r
     return T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
   }
 };
@@ -187,7 +225,7 @@ struct Silu {
     x = clamp_below<T>(x, -128.0f);
     const V e = T::exp(exp_arg_or_half<T>(x, T::neg(T::abs(x))));
     const V one = T::set1(1.0f);
-    const V r = T::div(one, T::add(one, e));
+    const V r = recip<T>(T::add(one, e));
     const V sigma = T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
     return tiny_product<T>(x, e, T::mul(x, sigma));
   }
@@ -201,9 +239,9 @@ struct Mish {
   explicit Mish(const ActivationParams&) {}
   V operator()(V x) const {
     x = clamp_below<T>(x, -128.0f);
-    const V e = T::exp(exp_arg_or_half<T>(x, T::select(T::gt(x, T::set1(20.0f)), T::set1(20.0f), x)));
+    const V e = T::exp(exp_arg_or_half<T>(x, clamp_above<T>(x, 20.0f)));
     const V n = T::mul(e, T::add(e, T::set1(2.0f)));
-    return tiny_product<T>(x, e, T::mul(x, T::div(n, T::add(n, T::set1(2.0f)))));
+    return tiny_product<T>(x, e, T::mul(x, quotient<T>(n, T::add(n, T::set1(2.0f)))));
   }
 };
 
@@ -277,8 +315,9 @@ struct ExpShifted {
   }
 };
 
-// Cody-Waite reduction shared by exp_taylor7 and expm1_taylor8: x = n ln2 + r with n = round(x / ln2),
-// |r| <= ln2/2, ln2 split in two parts so that r carries no rounding error from n ln2.
+// Cody-Waite reduction shared by exp_taylor7, expm1_taylor8 and exp_p6: x = n ln2 + r with
+// n = round(x / ln2), |r| <= ln2/2, ln2 split in two parts so that r carries no rounding error
+// from n ln2.
 template <class T>
 inline typename T::V reduce_ln2(typename T::V x, typename T::V& n) {
   n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
@@ -295,7 +334,7 @@ template <class T>
 inline typename T::V exp_taylor7(typename T::V x) {
   using V = typename T::V;
   x = clamp_below<T>(x, -104.0f);
-  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  x = clamp_above<T>(x, 89.0f);
   V n;
   const V r = reduce_ln2<T>(x, n);
   V p = T::set1(1.0f / 5040);
@@ -316,7 +355,7 @@ template <class T>
 inline typename T::V expm1_taylor8(typename T::V x) {
   using V = typename T::V;
   x = clamp_below<T>(x, -17.5f);
-  x = T::select(T::gt(x, T::set1(89.0f)), T::set1(89.0f), x);
+  x = clamp_above<T>(x, 89.0f);
   V n;
   const V r = reduce_ln2<T>(x, n);
   V q = T::set1(1.0f / 40320);
@@ -342,9 +381,101 @@ struct WithOwnExp : T {
 inline constexpr std::string_view kExpOnlyOps[] = {"elu", "selu", "delu", "sigmoid", "silu", "mish", "gelu_tanh",
                                                    "softmax"};
 
+// The *_p6 variants: lower degrees than Taylor's for the same accuracy, with near-minimax
+// coefficients (Chebyshev fits of the remainder, rounded to f32), in Horner's form. These kernels
+// are bound by instruction count, not latency (measured on Zen 5: unrolling 2 or 4 vectors per step
+// gives the same rate, and Estrin's shorter chains, which cost a multiply and register copies, were
+// no faster), so every operation saved counts.
+//
+// e^r = 1 + r P(r), P of degree 5 on |r| <= ln2/2: relative error 1.1e-8 with these f32
+// coefficients (0.2 ulp), then 2^n by T::scale2 as in exp_taylor7.
+template <class T>
+inline typename T::V exp_p6(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_above<T>(clamp_below<T>(x, -104.0f), 89.0f);
+  V n;
+  const V r = reduce_ln2<T>(x, n);
+  V p = T::fmadd(T::set1(0x1.6d4316p-10f), r, T::set1(0x1.123d82p-7f));
+  p = T::fmadd(p, r, T::set1(0x1.5554eap-5f));
+  p = T::fmadd(p, r, T::set1(0x1.55547cp-3f));
+  p = T::fmadd(p, r, T::set1(0.5f));
+  p = T::fmadd(p, r, T::set1(1.0f));
+  return T::scale2(T::fmadd(p, r, T::set1(1.0f)), n);
+}
+
+// e^x - 1 as in expm1_taylor8, e^r - 1 = r + r^2 Q(r) with Q of degree 4 (relative error 2.4e-8
+// of e^r - 1 with these f32 coefficients, 0.4 ulp). The reduction takes ln2 as one f32 (one fma
+// less): that adds n 1.9e-9 to r, a relative error of e^x that stays under 0.05 ulp of e^x - 1
+// wherever 2^n is not large (x < 1.5, which is where elu, selu and delu use it) and is divided by
+// m + 2 in tanh_p6, which takes it up to 18 (measured with the accuracy sweeps).
+template <class T>
+inline typename T::V expm1_p6(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_above<T>(clamp_below<T>(x, -17.5f), 89.0f);
+  const V n = T::round(T::mul(x, T::set1(1.44269504088896341f)));
+  const V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  V q = T::fmadd(T::set1(0x1.6d10fcp-10f), r, T::set1(0x1.120b62p-7f));
+  q = T::fmadd(q, r, T::set1(0x1.55551ap-5f));
+  q = T::fmadd(q, r, T::set1(0x1.5554dep-3f));
+  q = T::fmadd(q, r, T::set1(0.5f));
+  const V em1 = T::fmadd(T::mul(q, r), r, r);
+  const V s = T::scale2(T::set1(1.0f), n);
+  return T::fmadd(s, em1, T::sub(s, T::set1(1.0f)));
+}
+
+// tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1: no cancellation anywhere (m's relative error
+// passes to the ratio scaled by 2/(m + 2) <= 1) and tanh(+-0) = +-0. Above |x| = 9 the ratio is 1
+// in f32; the clamp keeps m finite. The rounding of m + 2 and of the quotient would add up to 1 ulp
+// to m's (measured: 2.4 ulp at x = -0.0156, over tanh's 2), so the quotient is corrected once:
+// d + d_lo = m + 2 exactly (TwoSum), q = m / d from T::recip_fast, and q += (m - q (d + d_lo)) / d
+// with the residual from fmas, which leaves m's error and one rounding.
+template <class T>
+inline typename T::V tanh_p6(typename T::V x) {
+  using V = typename T::V;
+  const V m = expm1_p6<T>(T::mul(clamp_above<T>(T::abs(x), 9.0f), T::set1(2.0f)));
+  const V two = T::set1(2.0f);
+  const V d = T::add(m, two);
+  const V bb = T::sub(d, m);
+  const V d_lo = T::add(T::sub(m, T::sub(d, bb)), T::sub(two, bb));
+  const V r = T::recip_fast(d);
+  const V q = T::mul(m, r);
+  const V t = T::fmadd(T::fnmadd(q, d_lo, T::fnmadd(q, d, m)), r, q);
+  // The sign from x; x itself where it is +-0 (t = +0 there) or NaN.
+  const V signed_t = T::select(T::lt(x, T::set1(0.0f)), T::neg(t), t);
+  return T::select(T::gt(T::abs(x), T::set1(0.0f)), signed_t, x);
+}
+
+// The traits of an ISA with exp, expm1 and tanh from the p6 polynomials (Sleef is not used), and
+// 1/d from the ISA's reciprocal estimate with Newton steps (T::recip_fast, within about 1 ulp) on
+// the ISAs whose traits say it beats a division (T::kEstimateBeatsDivision).
+template <class T>
+struct WithOwnPoly : T {
+  static typename T::V exp(typename T::V x) { return exp_p6<T>(x); }
+  static typename T::V expm1(typename T::V x) { return expm1_p6<T>(x); }
+  static typename T::V tanh(typename T::V x) { return tanh_p6<T>(x); }
+  static typename T::V recip(typename T::V d)
+    requires T::kEstimateBeatsDivision
+  {
+    return T::recip_fast(d);
+  }
+};
+
+// The ops a WithOwnPoly variant changes.
+inline constexpr std::string_view kOwnPolyOps[] = {"elu",  "selu",      "delu",    "sigmoid", "silu",
+                                                   "mish", "gelu_tanh", "softmax", "tanh"};
+
 template <class T, unsigned U, template <class> class Op>
 void elementwise(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
   apply<T, U>(y, rows * cols, Op<T>(p), x);
+}
+
+template <class T, unsigned U>
+void elu(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
+  if (p.elu_alpha == 1.0f) {
+    apply<T, U>(y, rows * cols, Elu<T, true>(p), x);
+  } else {
+    apply<T, U>(y, rows * cols, Elu<T>(p), x);
+  }
 }
 
 // relu(-x) first: with y == x it writes the second half, which is not input.
@@ -419,7 +550,7 @@ bool register_activation_variants(std::string_view suffix, Isa isa, unsigned til
   add("leaky_relu", &elementwise<T, U, LeakyRelu>);
   add("prelu", &prelu<T, U>);
   add("crelu", &crelu<T, U>);
-  add("elu", &elementwise<T, U, Elu>);
+  add("elu", &elu<T, U>);
   add("selu", &elementwise<T, U, Selu>);
   add("gelu_erf", &elementwise<T, U, GeluErf>);
   add("gelu_tanh", &elementwise<T, U, GeluTanh>);

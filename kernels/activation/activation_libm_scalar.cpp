@@ -23,10 +23,12 @@ struct Libm {
   static V mul(V a, V b) { return a * b; }
   static V div(V a, V b) { return a / b; }
   static V fmadd(V a, V b, V c) { return std::fma(a, b, c); }
+  static V fnmadd(V a, V b, V c) { return std::fma(-a, b, c); }
   static V sqrt(V a) { return std::sqrt(a); }
   static V abs(V a) { return std::fabs(a); }
   static V neg(V a) { return -a; }
   static V max(V a, V b) { return a > b ? a : b; }
+  static V min(V a, V b) { return a < b ? a : b; }
   static M lt(V a, V b) { return a < b; }
   static M le(V a, V b) { return a <= b; }
   static M gt(V a, V b) { return a > b; }

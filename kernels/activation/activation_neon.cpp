@@ -35,10 +35,12 @@ struct Neon {
   static V mul(V a, V b) { return vmulq_f32(a, b); }
   static V div(V a, V b) { return vdivq_f32(a, b); }
   static V fmadd(V a, V b, V c) { return vfmaq_f32(c, a, b); }
+  static V fnmadd(V a, V b, V c) { return vfmsq_f32(c, a, b); }
   static V sqrt(V a) { return vsqrtq_f32(a); }
   static V abs(V a) { return vabsq_f32(a); }
   static V neg(V a) { return vnegq_f32(a); }
   static V max(V a, V b) { return vmaxq_f32(a, b); }
+  static V min(V a, V b) { return vminq_f32(a, b); }
   static M lt(V a, V b) { return vcltq_f32(a, b); }
   static M le(V a, V b) { return vcleq_f32(a, b); }
   static M gt(V a, V b) { return vcgtq_f32(a, b); }
@@ -55,6 +57,15 @@ struct Neon {
     const V s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k2, bias), 23));
     return vmulq_f32(vmulq_f32(p, s1), s2);
   }
+  // 8-bit estimate, two Newton steps (FRECPS gives 2 - d r in one instruction): error about 2^-32
+  // before the final rounding. Used for quotients: FDIV issues once every several cycles on
+  // Neoverse cores (not measured here: no ARM hardware).
+  static constexpr bool kEstimateBeatsDivision = true;
+  static V recip_fast(V d) {
+    V r = vrecpeq_f32(d);
+    r = vmulq_f32(r, vrecpsq_f32(d, r));
+    return vmulq_f32(r, vrecpsq_f32(d, r));
+  }
   static V exp(V a) { return Sleef_expf4_u10advsimd(a); }
   static V expm1(V a) { return Sleef_expm1f4_u10advsimd(a); }
   static V log1p(V a) { return Sleef_log1pf4_u10advsimd(a); }
@@ -66,6 +77,8 @@ struct Neon {
 [[maybe_unused]] const bool registered = register_activation_variants<Neon, 2>("neon_u8", Isa::neon, 8);
 [[maybe_unused]] const bool registered_own_exp =
     register_activation_variants<WithOwnExp<Neon>, 2>("neon_t7_u8", Isa::neon, 8, "armperf", kExpOnlyOps);
+[[maybe_unused]] const bool registered_own_poly =
+    register_activation_variants<WithOwnPoly<Neon>, 2>("neon_p6_u8", Isa::neon, 8, "armperf", kOwnPolyOps);
 
 }  // namespace
 }  // namespace armperf::kernels

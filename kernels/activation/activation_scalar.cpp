@@ -1,7 +1,9 @@
 #include <sleef.h>
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/activation/activation_impl.hpp"
 
@@ -24,16 +26,28 @@ struct Scalar {
   static V mul(V a, V b) { return a * b; }
   static V div(V a, V b) { return a / b; }
   static V fmadd(V a, V b, V c) { return std::fma(a, b, c); }
+  static V fnmadd(V a, V b, V c) { return std::fma(-a, b, c); }
   static V sqrt(V a) { return std::sqrt(a); }
   static V abs(V a) { return std::fabs(a); }
   static V neg(V a) { return -a; }
   static V max(V a, V b) { return a > b ? a : b; }
+  static V min(V a, V b) { return a < b ? a : b; }
   static M lt(V a, V b) { return a < b; }
   static M le(V a, V b) { return a <= b; }
   static M gt(V a, V b) { return a > b; }
   static V select(M m, V a, V b) { return m ? a : b; }
   static float reduce_max(V a) { return a; }
   static float reduce_add(V a) { return a; }
+  static V round(V a) { return std::rint(a); }  // to nearest even (the default mode); one instruction
+  // p 2^n for integral n in [-151, 128] as p 2^(n/2) 2^(n - n/2), like the AVX2 and NEON traits:
+  // both factors are normal and only the second product rounds (std::ldexp is a library call).
+  static V scale2(V p, V n) {
+    const int k = static_cast<int>(n), k1 = k / 2, k2 = k - k1;
+    const auto pow2 = [](int e) { return std::bit_cast<float>(static_cast<std::uint32_t>(e + 127) << 23); };
+    return p * pow2(k1) * pow2(k2);
+  }
+  static V recip_fast(V d) { return 1.0f / d; }  // no estimate instruction to start from
+  static constexpr bool kEstimateBeatsDivision = false;
   static V exp(V a) { return Sleef_expf_u10(a); }
   static V expm1(V a) { return Sleef_expm1f_u10(a); }
   static V log1p(V a) { return Sleef_log1pf_u10(a); }
@@ -42,6 +56,10 @@ struct Scalar {
 };
 
 [[maybe_unused]] const bool registered = register_activation_variants<Scalar, 4>("scalar_u4", Isa::scalar, 4);
+[[maybe_unused]] const bool registered_own_exp =
+    register_activation_variants<WithOwnExp<Scalar>, 4>("scalar_t7_u4", Isa::scalar, 4, "armperf", kExpOnlyOps);
+[[maybe_unused]] const bool registered_own_poly =
+    register_activation_variants<WithOwnPoly<Scalar>, 4>("scalar_p6_u4", Isa::scalar, 4, "armperf", kOwnPolyOps);
 
 }  // namespace
 }  // namespace armperf::kernels

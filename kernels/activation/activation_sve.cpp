@@ -32,10 +32,12 @@ struct Sve {
   static V mul(V a, V b) { return svmul_f32_x(all(), a, b); }
   static V div(V a, V b) { return svdiv_f32_x(all(), a, b); }
   static V fmadd(V a, V b, V c) { return svmla_f32_x(all(), c, a, b); }
+  static V fnmadd(V a, V b, V c) { return svmls_f32_x(all(), c, a, b); }
   static V sqrt(V a) { return svsqrt_f32_x(all(), a); }
   static V abs(V a) { return svabs_f32_x(all(), a); }
   static V neg(V a) { return svneg_f32_x(all(), a); }
   static V max(V a, V b) { return svmax_f32_x(all(), a, b); }
+  static V min(V a, V b) { return svmin_f32_x(all(), a, b); }
   static M lt(V a, V b) { return svcmplt_f32(all(), a, b); }
   static M le(V a, V b) { return svcmple_f32(all(), a, b); }
   static M gt(V a, V b) { return svcmpgt_f32(all(), a, b); }
@@ -44,6 +46,14 @@ struct Sve {
   static float reduce_add(V a) { return svaddv_f32(all(), a); }
   static V round(V a) { return svrintn_f32_x(all(), a); }
   static V scale2(V p, V n) { return svscale_f32_x(all(), p, svcvt_s32_f32_x(all(), n)); }  // FSCALE: one rounding
+  // 8-bit estimate, two Newton steps (FRECPS gives 2 - d r in one instruction); used for quotients
+  // as on NEON (not measured here: no ARM hardware).
+  static constexpr bool kEstimateBeatsDivision = true;
+  static V recip_fast(V d) {
+    V r = svrecpe_f32(d);
+    r = svmul_f32_x(all(), r, svrecps_f32(d, r));
+    return svmul_f32_x(all(), r, svrecps_f32(d, r));
+  }
   static V exp(V a) { return Sleef_expfx_u10sve(a); }
   static V expm1(V a) { return Sleef_expm1fx_u10sve(a); }
   static V log1p(V a) { return Sleef_log1pfx_u10sve(a); }
@@ -56,6 +66,8 @@ struct Sve {
 [[maybe_unused]] const bool registered = register_activation_variants<Sve, 2>("sve_u2", Isa::sve, 128);
 [[maybe_unused]] const bool registered_own_exp =
     register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf", kExpOnlyOps);
+[[maybe_unused]] const bool registered_own_poly =
+    register_activation_variants<WithOwnPoly<Sve>, 2>("sve_p6_u2", Isa::sve, 128, "armperf", kOwnPolyOps);
 
 }  // namespace
 }  // namespace armperf::kernels
