@@ -35,6 +35,12 @@ BenchPlan machine_bench_plan(Profile profile) {
   return plan;
 }
 
+namespace {
+BenchCallObserver* call_observer = nullptr;
+}  // namespace
+
+void set_bench_call_observer(BenchCallObserver* observer) { call_observer = observer; }
+
 std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape) {
   std::string name = variant.name + "/" + shape.size;
   if (shape.threads != 1) name += "/threads:" + std::to_string(shape.threads);
@@ -57,7 +63,10 @@ int register_kernel_benchmarks(const BenchPlan& plan, const std::regex& filter) 
                 state.SkipWithError(variant->skip_reason().c_str());
                 return;
               }
+              BenchCallObserver* observer = call_observer;
+              if (observer != nullptr) observer->before_call();
               run(state, *variant, shape);
+              if (observer != nullptr) observer->after_call(state);
             });
         bench->UseRealTime();
         ++count;

@@ -181,7 +181,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--repetitions", a.repetitions,
                   "Repetitions per benchmark (profile: 1 quick, 9 standard/full)");
   cmd->add_option("--min-time", a.min_time, "Minimum seconds per repetition");
-  cmd->add_option("--pmu", a.pmu, "PMU events (libpfm4 names), comma-separated, for probes that count");
+  cmd->add_option("--pmu", a.pmu,
+                  "PMU events counted on every row (kernels: per iteration): libpfm4 names and/or "
+                  "group:<name> (data/pmu), comma-separated");
   auto* out = cmd->add_option("--out", a.out, "Results directory (default results/<host>-<UTC time>/)");
   cmd->add_option("--resume", a.resume, "Continue the run in DIR: skip what its results.json already holds")
       ->excludes(out);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <regex>
 
@@ -14,6 +15,7 @@
 #include "kernels/benchmarks.hpp"
 #include "probes/probe.hpp"
 #include "tools/run/binding.hpp"
+#include "tools/run/kernel_pmu.hpp"
 #include "tools/run/outputs.hpp"
 #include "tools/run/row_reporter.hpp"
 
@@ -80,10 +82,16 @@ class Executor {
       : plan_(plan),
         settings_(settings),
         writer_(writer),
-        reporter_([this](const ResultRow& row) { append(row); }, raw) {}
+        reporter_([this](const ResultRow& row) { append_kernel_row(row); }, raw) {
+    if (!plan.pmu_events.empty()) kernel_pmu_ = std::make_unique<KernelPmu>(plan.pmu_events);
+  }
 
   RunOutcome run(const std::vector<std::string>& done) {
     configure_gbench(plan_);
+    struct ObserverScope {
+      explicit ObserverScope(BenchCallObserver* o) { set_bench_call_observer(o); }
+      ~ObserverScope() { set_bench_call_observer(nullptr); }
+    } observer_scope(kernel_pmu_.get());
     install_interrupt_flag();
     Progress progress(settings_.progress, settings_.progress_out, plan_.items.size(),
                       plan_.estimated_seconds());
@@ -121,6 +129,13 @@ class Executor {
     ++outcome_.rows_written;
   }
 
+  void append_kernel_row(const ResultRow& measured) {
+    if (!kernel_pmu_) return append(measured);
+    ResultRow row = measured;
+    kernel_pmu_->attach(row);
+    append(row);
+  }
+
   // Kernels of one sweep point are registered together; a new point re-registers with its thread
   // count and re-binds the calling thread: gbench runs the benchmark on it, and a family's team takes
   // its PUs and memory policy from it (kernels/parallel.hpp).
@@ -144,6 +159,7 @@ class Executor {
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
     reporter_.set_item(&item);
+    if (kernel_pmu_) kernel_pmu_->begin_item();
     const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter_, exact_filter(item.name));
     reporter_.set_item(nullptr);
     return ran == 0 ? "error: the benchmark is not registered (its family's shapes changed?)" : "ok";
@@ -180,7 +196,7 @@ class Executor {
       return !cut;
     };
     try {
-      const ProbeOutcome result = probe->run(config, sink);
+      const ProbeOutcome result = armperf::run_probe(*probe, config, sink);
       for (const auto& note : result.notes) outcome_.notes.push_back(item.name + ": " + note);
     } catch (const std::exception& e) {
       if (sink_failed) throw;
@@ -203,6 +219,7 @@ class Executor {
   ResultWriter& writer_;
   RowReporter reporter_;
   RunOutcome outcome_;
+  std::unique_ptr<KernelPmu> kernel_pmu_;  // with --pmu
   std::optional<SweepPoint> registered_;
   std::string binding_problem_;
 };

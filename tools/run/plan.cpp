@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "kernels/benchmarks.hpp"
+#include "probes/pmu.hpp"
 #include "probes/probe.hpp"
 
 namespace armperf::run {
@@ -344,7 +345,7 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
     throw std::invalid_argument(
         fmt::format("--min-time: {} is not a time in seconds (expected >= 0)", plan.min_time));
   }
-  plan.pmu_events = options.pmu_events;
+  plan.pmu_events = probes::expand_pmu_events(options.pmu_events);
   plan.sizes = sizes;
   plan.sizes.profile = options.profile;
   const std::regex filter = compile_filter(options.filter);
@@ -426,6 +427,7 @@ std::string describe(const RunPlan& plan) {
     out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count,
                        seconds_per_family[family]);
   }
+  if (!plan.pmu_events.empty()) out += fmt::format("pmu events: {}\n", fmt::join(plan.pmu_events, ", "));
   out += fmt::format("probes  {}\n", probes.empty() ? std::string("(none registered)")
                                                     : fmt::format("{}", fmt::join(probes, ", ")));
   out += fmt::format("{} item(s), estimated time {:.0f} s\n", plan.items.size(), plan.estimated_seconds());
