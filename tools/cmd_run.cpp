@@ -123,7 +123,8 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   run::RunOptions options;
   try {
     options = plan_options(a, cmd, stored);
-    plan = run::make_plan(options, topology.summary(), machine_bench_plan(options.profile));
+    const run::Timings timings = run::load_timings(run::default_timings_path());
+    plan = run::make_plan(options, topology.summary(), machine_bench_plan(options.profile), &timings);
     if (const std::uint64_t available = available_memory_bytes(); available > 0) {
       run::check_fits_memory(plan, available);
     }
@@ -150,6 +151,7 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
                     settings.out_dir, settings.out_dir));
   }
   settings.resume = !a.resume.empty();
+  settings.timings_path = run::default_timings_path();
   settings.context = run::run_context(env, cpu, topology, options, plan, warnings);
   settings.command_line = command_line;
   settings.progress = a.quiet                   ? run::ProgressMode::quiet
