@@ -16,6 +16,18 @@ namespace armperf {
 // The plan for this machine: cache sizes from the topology (hwloc), the given profile.
 BenchPlan machine_bench_plan(Profile profile);
 
+// Told about every call of a registered benchmark's function (gbench calls it once per calibration
+// step of the first repetition and once per further repetition; the call builds the family's buffers
+// and runs the timed loop): armperf run counts PMU events around it. One observer at a time.
+class BenchCallObserver {
+ public:
+  virtual ~BenchCallObserver() = default;
+  virtual void before_call() = 0;
+  virtual void after_call(const benchmark::State& state) = 0;
+};
+// Null: no observer (the default, and armperf-bench's).
+void set_bench_call_observer(BenchCallObserver* observer);
+
 // "<variant>/<size>[/threads:<n>]", the gbench name of one registry row at one shape.
 std::string benchmark_name(const KernelVariant& variant, const BenchShape& shape);
 

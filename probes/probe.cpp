@@ -1,9 +1,22 @@
 #include "probes/probe.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
+#include "probes/pmu.hpp"
+
 namespace armperf {
+
+ProbeOutcome run_probe(const Probe& probe, const ProbeConfig& config, const RowSink& sink) {
+  if (config.pmu_events.empty()) return probe.run(config, sink);
+  probes::PmuRowCounter counter(config.pmu_events);
+  return probe.run(config, [&](const ResultRow& measured) {
+    ResultRow row = measured;
+    counter.attach(row);
+    return sink(row);
+  });
+}
 
 ProbeRegistry& ProbeRegistry::instance() {
   static ProbeRegistry registry;

@@ -39,6 +39,11 @@ struct Probe {
   ProbeOutcome (*run)(const ProbeConfig&, const RowSink&) = nullptr;
 };
 
+// Runs a probe; with config.pmu_events, every row it produces gets the PMU counts of the work since
+// its previous row (probes/pmu.hpp, PmuRowCounter), so every probe has --pmu without knowing of it.
+// armperf probe and armperf run call probes through this.
+ProbeOutcome run_probe(const Probe& probe, const ProbeConfig& config, const RowSink& sink);
+
 class ProbeRegistry {
  public:
   static ProbeRegistry& instance();

@@ -18,6 +18,7 @@
 #include "core/result.hpp"
 #include "core/topology.hpp"
 #include "probes/c2c.hpp"
+#include "probes/pmu.hpp"
 #include "probes/probe.hpp"
 #include "probes/support.hpp"
 #include "tools/cli.hpp"
@@ -35,6 +36,7 @@ struct ProbeOptions {
   std::string profile = "quick";
   std::string out;
   std::string pairs;
+  std::string pmu;
   bool json = false;
 };
 
@@ -123,6 +125,13 @@ ProbeConfig make_config(const ProbeOptions& options, const Topology& topology) {
     throw InputError(fmt::format("--{}", e.what()));
   }
   cfg.pairs = options.pairs;
+  if (!options.pmu.empty()) {
+    try {
+      cfg.pmu_events = probes::expand_pmu_events(split_list(options.pmu));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(e.what());
+    }
+  }
   return cfg;
 }
 
@@ -173,6 +182,10 @@ std::string values_text(const ResultRow& row) {
   if (auto v = counter(row, row_key::peak_gops)) add(fmt::format("(peak {:.1f} GOP/s at {:.3f} GHz)", *v,
                                                           counter(row, row_key::ghz).value_or(0)));
   if (!row.error_message.empty()) add(row.error_message);
+  for (const auto& [key, value] : row.counters) {
+    if (key.rfind("pmu_", 0) == 0) add(fmt::format("{}={:.6g}", key.substr(4), value));
+  }
+  if (const std::string why = extra(row, probes::kPmuUnavailable); !why.empty()) add("pmu unavailable: " + why);
   return text;
 }
 
@@ -217,6 +230,7 @@ std::vector<std::string> command_line(const ProbeOptions& options) {
   add("--repetitions", options.repetitions > 0 ? std::to_string(options.repetitions) : "");
   add("--pairs", options.pairs);
   add("--out", options.out);
+  add("--pmu", options.pmu);
   if (options.json) args.push_back("--json");
   return args;
 }
@@ -247,7 +261,7 @@ void run_probe(const ProbeOptions& options, const std::vector<std::string>& args
   nlohmann::json rows = nlohmann::json::array();
   if (!options.json) print_header();
   install_interrupt_flag();
-  const ProbeOutcome outcome = probe->run(cfg, [&](const ResultRow& row) {
+  const ProbeOutcome outcome = armperf::run_probe(*probe, cfg, [&](const ResultRow& row) {
     if (writer) writer->append(row);
     if (options.json) {
       rows.push_back(row_to_json(row));
@@ -281,6 +295,8 @@ void add_probe_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--profile", options.profile, "quick, standard or full");
   cmd->add_option("--pairs", options.pairs, "c2c, topology: 'all' or a number of PU pairs (default: all up to 16 PUs)");
   cmd->add_option("--out", options.out, "Write the rows to this result file (JSON)");
+  cmd->add_option("--pmu", options.pmu,
+                  "PMU events to count per row: libpfm4 names and/or group:<name> (data/pmu), comma-separated");
   cmd->add_flag("--json", options.json, "Print the rows as JSON instead of a table");
   cmd->callback([&exit_code] { run_probe(options, command_line(options), exit_code); });
 }

@@ -123,7 +123,8 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   run::RunOptions options;
   try {
     options = plan_options(a, cmd, stored);
-    plan = run::make_plan(options, topology.summary(), machine_bench_plan(options.profile));
+    const run::Timings timings = run::load_timings(run::default_timings_path());
+    plan = run::make_plan(options, topology.summary(), machine_bench_plan(options.profile), &timings);
     if (const std::uint64_t available = available_memory_bytes(); available > 0) {
       run::check_fits_memory(plan, available);
     }
@@ -150,6 +151,7 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
                     settings.out_dir, settings.out_dir));
   }
   settings.resume = !a.resume.empty();
+  settings.timings_path = run::default_timings_path();
   settings.context = run::run_context(env, cpu, topology, options, plan, warnings);
   settings.command_line = command_line;
   settings.progress = a.quiet                   ? run::ProgressMode::quiet
@@ -181,7 +183,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--repetitions", a.repetitions,
                   "Repetitions per benchmark (profile: 1 quick, 9 standard/full)");
   cmd->add_option("--min-time", a.min_time, "Minimum seconds per repetition");
-  cmd->add_option("--pmu", a.pmu, "PMU events (libpfm4 names), comma-separated, for probes that count");
+  cmd->add_option("--pmu", a.pmu,
+                  "PMU events counted on every row (kernels: per iteration): libpfm4 names and/or "
+                  "group:<name> (data/pmu), comma-separated");
   auto* out = cmd->add_option("--out", a.out, "Results directory (default results/<host>-<UTC time>/)");
   cmd->add_option("--resume", a.resume, "Continue the run in DIR: skip what its results.json already holds")
       ->excludes(out);

@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include "probes/pmu.hpp"
 #include "probes/probe.hpp"
+
+#include <algorithm>
+#include <vector>
 
 #if defined(ARMPERF_HAVE_PFM)
 #include <perfmon/pfmlib.h>
@@ -60,7 +64,133 @@ void expect_arm_encodings(const char* pmu) {
 
 TEST(Pmu, NeoverseN1Encodings) { expect_arm_encodings("arm_n1"); }
 TEST(Pmu, NeoverseV2Encodings) { expect_arm_encodings("arm_v2"); }
+
+// Every event of an ARM group file encodes with libpfm4 forced to that core's PMU (null: libpfm4's
+// own detection, for the OS PMUs such as perf_raw, which forcing a core PMU hides).
+void expect_group_encodes(const char* group, const char* pmu) {
+  pfm_terminate();
+  if (pmu != nullptr) setenv("LIBPFM_FORCE_PMU", pmu, 1);
+  ASSERT_EQ(pfm_init_error(), "");
+  const auto events = expand_pmu_events({std::string("group:") + group});
+  EXPECT_GE(events.size(), 8u) << group;  // cycles, instructions, 3 refills, 2 stalls, memory accesses
+  for (const auto& event : events) {
+    std::string error;
+    EXPECT_TRUE(encode_event(event, error)) << group << ": " << error;
+  }
+  pfm_terminate();
+  unsetenv("LIBPFM_FORCE_PMU");
+}
+
+TEST(PmuGroups, NeoverseN1GroupEncodes) { expect_group_encodes("neoverse-n1", "arm_n1"); }
+TEST(PmuGroups, NeoverseV1GroupEncodes) { expect_group_encodes("neoverse-v1", "arm_v1"); }
+TEST(PmuGroups, NeoverseV2GroupEncodes) { expect_group_encodes("neoverse-v2", "arm_v2"); }
+// No AmpereOne table in libpfm4 4.13: raw common-event numbers (the OS's perf_raw PMU, present on
+// every Linux), checked against the architecture's.
+TEST(PmuGroups, AmpereOneGroupEncodesAsArchitectedRawEvents) {
+  expect_group_encodes("ampereone", nullptr);
+  const auto events = expand_pmu_events({"group:ampereone"});
+  std::string error;
+  const auto cycles = encode_event(events.at(0), error);
+  ASSERT_TRUE(cycles) << error;
+  EXPECT_EQ(cycles->type, 4u);  // PERF_TYPE_RAW
+  EXPECT_EQ(cycles->config, 0x11u);  // CPU_CYCLES
+}
 #endif
+
+#if defined(ARMPERF_HAVE_PFM) && (defined(__x86_64__) || defined(__i386__))
+// The x86 comparison group uses the kernel's generic events: they encode on any x86 machine.
+TEST(PmuGroups, ZenGroupEncodes) {
+  for (const auto& event : expand_pmu_events({"group:zen"})) {
+    std::string error;
+    EXPECT_TRUE(encode_event(event, error)) << error;
+  }
+}
+#endif
+
+#if defined(ARMPERF_HAVE_PFM)
+TEST(PmuGroups, SoftwareGroupEncodes) {
+  for (const auto& event : expand_pmu_events({"group:software"})) {
+    std::string error;
+    EXPECT_TRUE(encode_event(event, error)) << error;
+  }
+}
+#endif
+
+TEST(PmuGroups, GroupsAreFoundAndExpandWithoutDuplicates) {
+  const auto groups = pmu_groups();
+  for (const char* g : {"neoverse-n1", "neoverse-v1", "neoverse-v2", "ampereone", "zen", "software"}) {
+    EXPECT_NE(std::find(groups.begin(), groups.end(), g), groups.end()) << g << " in " << pmu_group_dir();
+  }
+  const auto events = expand_pmu_events({"arm_n1::CPU_CYCLES", "group:neoverse-n1", "cycles"});
+  EXPECT_EQ(events.front(), "arm_n1::CPU_CYCLES");
+  EXPECT_EQ(events.back(), "cycles");
+  EXPECT_EQ(std::set<std::string>(events.begin(), events.end()).size(), events.size());
+  EXPECT_THROW(expand_pmu_events({"group:pentium"}), std::invalid_argument);
+  EXPECT_THROW(expand_pmu_events({"group:../neoverse-n1"}), std::invalid_argument);
+}
+
+TEST(PmuGroups, FieldNamesAreWords) {
+  EXPECT_EQ(pmu_field("perf::PERF_COUNT_SW_TASK_CLOCK"), "pmu_perf_PERF_COUNT_SW_TASK_CLOCK");
+  EXPECT_EQ(pmu_field("arm_n1::L1D_CACHE_REFILL"), "pmu_arm_n1_L1D_CACHE_REFILL");
+  EXPECT_EQ(pmu_field("perf::PERF_COUNT_HW_CACHE_L1D:READ:MISS"), "pmu_perf_PERF_COUNT_HW_CACHE_L1D_READ_MISS");
+  EXPECT_EQ(pmu_field("cycles"), "pmu_cycles");
+}
+
+// The attachment is generic: any probe run through run_probe() gets counts per row.
+ProbeOutcome busy_probe(const ProbeConfig&, const RowSink& sink) {
+  for (int i = 0; i < 3; ++i) {
+    std::vector<char> fresh(4 << 20);  // new pages: page faults to count
+    for (std::size_t k = 0; k < fresh.size(); k += 4096) fresh[k] = static_cast<char>(k);
+    ResultRow row;
+    row.name = "busy/" + std::to_string(i);
+    row.suite = "probe";
+    row.op = "busy";
+    row.impl = "armperf";
+    row.isa = "scalar";
+    row.counters["checksum"] = fresh[4096];
+    if (!sink(row)) break;
+  }
+  return {};
+}
+
+TEST(PmuRows, SoftwareEventsAttachToEveryProbeRow) {
+  ProbeConfig config;
+  config.pmu_events = {"perf::PERF_COUNT_SW_TASK_CLOCK", "perf::PERF_COUNT_SW_PAGE_FAULTS"};
+  std::vector<ResultRow> rows;
+  run_probe(Probe{"busy", "test", &busy_probe}, config, [&](const ResultRow& row) {
+    rows.push_back(row);
+    return true;
+  });
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    if (row.extra.contains(kPmuUnavailable)) {
+#if defined(ARMPERF_HAVE_PFM)
+      const std::string why = row.extra[kPmuUnavailable];
+      if (why.find("perf_event_open") != std::string::npos) GTEST_SKIP() << "no software counters here: " << why;
+      FAIL() << why;
+#else
+      GTEST_SKIP() << "built without libpfm4";
+#endif
+    }
+    EXPECT_GT(row.counters.at("pmu_perf_PERF_COUNT_SW_TASK_CLOCK"), 0) << row.name;
+    EXPECT_GE(row.counters.at("pmu_perf_PERF_COUNT_SW_PAGE_FAULTS"), 1) << row.name;  // fresh pages (huge pages: few)
+    EXPECT_EQ(row.extra.value(kPmuScope, ""), "the probe's work for this row (since its previous row)");
+  }
+}
+
+TEST(PmuRows, HardwareEventSaysUnavailableNeverZero) {
+  PmuRegion region({"cycles"});
+  region.start();
+  const auto counts = region.stop();
+  if (counts[0]) GTEST_SKIP() << "hardware counters open on this machine";
+  ProbeConfig config;
+  config.pmu_events = {"cycles"};
+  run_probe(Probe{"busy", "test", &busy_probe}, config, [&](const ResultRow& row) {
+    EXPECT_EQ(row.counters.count("pmu_cycles"), 0u);
+    EXPECT_NE(row.extra.value(kPmuUnavailable, "").find("cycles"), std::string::npos);
+    return true;
+  });
+}
 
 }  // namespace
 }  // namespace armperf::probes

@@ -110,5 +110,30 @@ TEST(RunCli, SigintMidRunExits130WithValidResultsAndResumeCompletesThem) {
   EXPECT_TRUE(fs::exists(out / "results.csv"));
 }
 
+// The whole command at minimal times (issue 7): a quick run limited to the L1 shapes of two kernel
+// families and three cheap probes, so it also runs under qemu (scripts/test.sh: neoverse-n1), and
+// every file of a run directory comes out.
+TEST(RunCli, QuickRunAtMinimalTimesWritesEveryFile) {
+  test::ScratchDir dir;
+  const fs::path out = dir.path() / "quick";
+  const std::vector<std::string> args = {
+      "run", "--profile", "quick", "--min-time", "0", "--quiet", "--out", out.string(), "--filter",
+      "^f32_copy__scalar_u4/[0-9]{1,5}$|^f32_relu__scalar_u4/[0-9]{1,5}$|^(frequency|memory|pmu)$"};
+  ASSERT_EQ(wait_exit_code(spawn(args)), 0);
+  for (const char* file : {"results.json", "results.csv", "report.md", "report.html", "gbench-raw.json", "repro.sh"}) {
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  }
+  const ResultFile results = read_results((out / "results.json").string());
+  EXPECT_FALSE(results.recovered);
+  std::set<std::string> suites, families;
+  for (const auto& row : results.benchmarks) {
+    suites.insert(row.value("suite", ""));
+    families.insert(row.value("family", ""));
+  }
+  EXPECT_TRUE(suites.count("kernel") && suites.count("probe"));
+  EXPECT_TRUE(families.count("copy") && families.count("activation"));
+  EXPECT_TRUE(results.context.contains("armperf_run"));
+}
+
 }  // namespace
 }  // namespace armperf

@@ -27,6 +27,9 @@ ProbeOutcome run_test_probe(const ProbeConfig& config, const RowSink& sink) {
     row.cpu_time = 1.0 + i;
     row.size = static_cast<std::uint64_t>(4096) << i;
     row.gbps = 10.0 * (i + 1);
+    // Some real work per row, so counters attached to rows (--pmu) have something to count.
+    volatile double sink_value = 0;
+    for (int k = 0; k < 200000; ++k) sink_value = sink_value + 1e-9 * k;
     if (raise_at_row.load() == i) std::raise(raised_signal.load());
     if (!sink(row)) return {{"stopped early"}};
   }

@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 
@@ -14,6 +17,7 @@
 #include "kernels/benchmarks.hpp"
 #include "probes/probe.hpp"
 #include "tools/run/binding.hpp"
+#include "tools/run/kernel_pmu.hpp"
 #include "tools/run/outputs.hpp"
 #include "tools/run/row_reporter.hpp"
 
@@ -80,10 +84,16 @@ class Executor {
       : plan_(plan),
         settings_(settings),
         writer_(writer),
-        reporter_([this](const ResultRow& row) { append(row); }, raw) {}
+        reporter_([this](const ResultRow& row) { append_kernel_row(row); }, raw) {
+    if (!plan.pmu_events.empty()) kernel_pmu_ = std::make_unique<KernelPmu>(plan.pmu_events);
+  }
 
   RunOutcome run(const std::vector<std::string>& done) {
     configure_gbench(plan_);
+    struct ObserverScope {
+      explicit ObserverScope(BenchCallObserver* o) { set_bench_call_observer(o); }
+      ~ObserverScope() { set_bench_call_observer(nullptr); }
+    } observer_scope(kernel_pmu_.get());
     install_interrupt_flag();
     Progress progress(settings_.progress, settings_.progress_out, plan_.items.size(),
                       plan_.estimated_seconds());
@@ -97,7 +107,10 @@ class Executor {
       }
       progress.start(label);
       const std::size_t rows_before = outcome_.rows_written;
+      const auto began = std::chrono::steady_clock::now();
       const std::string status = item.kind == PlanItem::Kind::kernel ? run_kernel(item) : run_probe(item);
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      if (status == "ok") record_timing(item, wall);
       ++outcome_.items_run;
       if (status != "ok") {
         ++outcome_.items_failed;
@@ -119,6 +132,18 @@ class Executor {
   void append(const ResultRow& row) {
     writer_.append(row);
     ++outcome_.rows_written;
+  }
+
+  void append_kernel_row(const ResultRow& measured) {
+    if (measured.run_type == RunType::iteration && measured.error_message.empty() && measured.iterations > 0) {
+      static const std::map<std::string, double> unit = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
+      const auto u = unit.find(measured.time_unit);
+      if (u != unit.end()) item_runs_.push_back({measured.iterations, measured.real_time * u->second});
+    }
+    if (!kernel_pmu_) return append(measured);
+    ResultRow row = measured;
+    kernel_pmu_->attach(row);
+    append(row);
   }
 
   // Kernels of one sweep point are registered together; a new point re-registers with its thread
@@ -144,6 +169,8 @@ class Executor {
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
     reporter_.set_item(&item);
+    item_runs_.clear();
+    if (kernel_pmu_) kernel_pmu_->begin_item();
     const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter_, exact_filter(item.name));
     reporter_.set_item(nullptr);
     return ran == 0 ? "error: the benchmark is not registered (its family's shapes changed?)" : "ok";
@@ -156,11 +183,11 @@ class Executor {
     if (registered_ && Topology::binding().is_this_system()) unbind_calling_thread(Topology::binding());
     registered_.reset();
     ProbeConfig config;
-    config.profile = plan_.profile;
+    config.profile = probe_profile(plan_);
     config.threads = item.probe_threads;
     config.placement = item.point.placement;
     config.membind = item.point.membind;
-    config.repetitions = plan_.profile == Profile::quick ? 0 : plan_.repetitions;
+    config.repetitions = probe_repetitions(plan_);
     config.pmu_events = plan_.pmu_events;
     bool sink_failed = false;
     bool cut = false;
@@ -180,7 +207,7 @@ class Executor {
       return !cut;
     };
     try {
-      const ProbeOutcome result = probe->run(config, sink);
+      const ProbeOutcome result = armperf::run_probe(*probe, config, sink);
       for (const auto& note : result.notes) outcome_.notes.push_back(item.name + ": " + note);
     } catch (const std::exception& e) {
       if (sink_failed) throw;
@@ -193,6 +220,32 @@ class Executor {
     return "ok";
   }
 
+  // What the item took, for the next plan's estimate: a kernel's time per iteration and the set-up
+  // per call (the wall time gbench's timed iterations do not explain), a probe's wall time.
+ public:
+  Timings measured_timings;
+
+ private:
+  void record_timing(const PlanItem& item, double wall) {
+    if (item.kind == PlanItem::Kind::probe) {
+      measured_timings.probes[item.timing_key] = wall;
+      return;
+    }
+    if (item_runs_.empty()) return;
+    std::vector<double> per_iteration;
+    double timed = 0;
+    for (const auto& [iterations, seconds] : item_runs_) {
+      per_iteration.push_back(seconds);
+      timed += double(iterations) * seconds;
+    }
+    std::sort(per_iteration.begin(), per_iteration.end());
+    KernelTiming timing;
+    timing.iteration_seconds = per_iteration[per_iteration.size() / 2];
+    const int calls = kernel_calls(timing.iteration_seconds, int(item_runs_.size()), plan_.min_time);
+    timing.setup_seconds = std::max(0.0, wall - 1.12 * timed) / calls;  // 1.12: the calibration calls
+    measured_timings.kernels[item.timing_key] = timing;
+  }
+
   void write_interrupted_item(const std::string& key) {
     std::ofstream out(fs::path(settings_.out_dir) / run_file::state, std::ios::trunc);
     out << json{{"interrupted_item", key}}.dump() << "\n";
@@ -203,6 +256,8 @@ class Executor {
   ResultWriter& writer_;
   RowReporter reporter_;
   RunOutcome outcome_;
+  std::unique_ptr<KernelPmu> kernel_pmu_;  // with --pmu
+  std::vector<std::pair<std::int64_t, double>> item_runs_;  // the running kernel item: iterations, s/iteration
   std::optional<SweepPoint> registered_;
   std::string binding_problem_;
 };
@@ -257,6 +312,7 @@ RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
 
   Executor executor(plan, settings, writer, &raw);
   RunOutcome outcome = executor.run(previous ? previous->done : std::vector<std::string>{});
+  save_timings(settings.timings_path, executor.measured_timings);
   raw_out.close();
   if (fs::file_size(raw_path) == 0) fs::remove(raw_path);  // nothing ran through gbench
   writer.close();

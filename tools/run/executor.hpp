@@ -22,6 +22,7 @@ struct ExecuteSettings {
   std::vector<std::string> command_line;
   ProgressMode progress = ProgressMode::lines;
   std::FILE* progress_out = stdout;
+  std::string timings_path;  // where measured item times are merged (timings.hpp); empty: nowhere
 };
 
 struct RunOutcome {

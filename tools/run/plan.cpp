@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "kernels/benchmarks.hpp"
+#include "probes/pmu.hpp"
 #include "probes/probe.hpp"
 
 namespace armperf::run {
@@ -18,16 +19,17 @@ namespace {
 
 using json = nlohmann::json;
 
-// Per-probe guess for the estimate until probes declare their own: quick probes take a few
-// seconds, standard ones sweep working sets and thread counts.
+// Cold-start guess per probe item (no timing recorded on this machine yet), from the probes at
+// quick settings on a loaded 2-core VM: 1-26 s (bandwidth the longest), ~3x that with standard's 9
+// repetitions; full's own sweeps: 5-540 s.
 double probe_estimate_seconds(Profile profile) {
   switch (profile) {
     case Profile::quick:
-      return 2;
+      return 6;
     case Profile::standard:
-      return 20;
+      return 18;
     case Profile::full:
-      return 60;
+      return 150;
   }
   return 0;
 }
@@ -116,14 +118,30 @@ double shape_bytes(const KernelVariant& variant, const BenchShape& shape) {
   return 4.0 * elements;
 }
 
-// gbench grows the iteration count until a repetition lasts min_time, so a repetition costs about
-// twice min_time; each repetition builds the family's buffers again, and first touch on a 2-core VM
-// runs at ~0.5 GB/s (several times slower again when the VM is loaded).
-double kernel_estimate_seconds(const KernelVariant& variant, const BenchShape& shape, int repetitions,
-                               double min_time) {
-  const double setup = shape_bytes(variant, shape) / 0.5e9;
-  return repetitions * (2.0 * min_time + setup) + 0.005;
+}  // namespace
+
+// Cold-start model, from the quick profile on a loaded 2-core VM (load ~10): building and first
+// touching a family's buffers ran at 0.07-0.5 GB/s; an elementwise iteration moves at least 64 MiB
+// (elementwise_repeats) at ~2 GB/s vectorised and ~0.05 GB/s for scalar transcendental code; a GEMM
+// runs ~20 GFLOP/s vectorised, ~1 scalar. Anything else: 10 ms per iteration. Recorded timings
+// (tools/run/timings.hpp) replace all of this after the first run.
+KernelTiming modelled_kernel_timing(const KernelVariant& variant, const BenchShape& shape) {
+  KernelTiming t;
+  const double bytes = shape_bytes(variant, shape);
+  t.setup_seconds = bytes / 0.15e9;
+  const bool vector = variant.impl != "armperf" ? variant.impl != "libm" : variant.isa != Isa::scalar;
+  if (shape.dims.size() == 1 && variant.bytes_per_element > 0) {
+    t.iteration_seconds = std::max(64.0 * (1 << 20), bytes) / (vector ? 2e9 : 0.05e9);
+  } else if (shape.dims.size() == 3 && variant.family == "gemm") {
+    const double flops = 2.0 * double(shape.dims[0]) * double(shape.dims[1]) * double(shape.dims[2]);
+    t.iteration_seconds = flops / (vector ? 20e9 : 1e9);
+  } else {
+    t.iteration_seconds = 0.01;
+  }
+  return t;
 }
+
+namespace {
 
 // The variant quick measures at every size of its family: our own code at the widest ISA this
 // machine runs (the registry's last such row for the family).
@@ -140,9 +158,14 @@ const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& v
 //   tier 0: every variant at its family's first (smallest) shape;
 //   tier 1: one variant per family (showcase_variant) at every other shape;
 //   tier 2: every other (variant, shape).
-// quick takes tiers 0 and 1, so it touches every family and stays near a minute however many
-// variants exist; full takes everything; standard adds tier 2, smallest shapes first, while the
-// estimate stays within its budget (DESIGN §6: 10 minutes on a 2-core VM, probes included).
+// full takes everything. quick and standard always take the showcase variant at every shape (so
+// every family is measured at every cache level), then add the other variants, smallest shapes first
+// and cheapest first within a shape, while the plan's estimate (probes included) stays within the
+// profile's budget (DESIGN §6: quick 60 s, standard 10 minutes on a 2-core VM). standard requires
+// only the showcase's first shape: with 9 repetitions, each rebuilding its buffers, one DRAM-sized
+// benchmark costs ~1.5 minutes on that VM and the whole registry ~50 minutes, so the budget decides
+// which sizes fit (the showcase's first).
+constexpr double kQuickBudgetSeconds = 60;
 constexpr double kStandardBudgetSeconds = 600;
 
 struct Candidate {
@@ -155,7 +178,7 @@ struct Candidate {
 // Every family runs its benchmarks on plan.threads threads (BenchPlan.threads: a team over the
 // sweep point's placement, "/threads:N" in the name and a "threads" counter). A shape a family returns
 // with another count is dropped, so no row claims a thread count its family did not run.
-std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter) {
+std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter, const Timings* timings) {
   auto& registry = KernelRegistry::instance();
   std::vector<Candidate> out;
   for (const SweepPoint& point : plan.points) {
@@ -183,8 +206,15 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
           c.item.variant = variant;
           c.item.shape = shapes[s];
           c.item.point = point;
-          c.item.estimate_seconds =
-              kernel_estimate_seconds(*variant, shapes[s], plan.repetitions, plan.min_time);
+          c.item.timing_key = c.item.key;
+          KernelTiming timing = modelled_kernel_timing(*variant, shapes[s]);
+          if (timings != nullptr) {
+            if (const auto it = timings->kernels.find(c.item.key); it != timings->kernels.end()) {
+              timing = it->second;
+              c.item.estimate_measured = true;
+            }
+          }
+          c.item.estimate_seconds = kernel_seconds(timing, plan.repetitions, plan.min_time);
           out.push_back(std::move(c));
         }
       }
@@ -193,24 +223,33 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
   return out;
 }
 
-void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
-  std::vector<Candidate> candidates = kernel_candidates(plan, filter);
+void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex& filter,
+                      const Timings* timings) {
+  std::vector<Candidate> candidates = kernel_candidates(plan, filter, timings);
   const bool everything = !options.filter.empty() || plan.profile == Profile::full;
+  const double budget = plan.profile == Profile::quick ? kQuickBudgetSeconds : kStandardBudgetSeconds;
   std::vector<Candidate> chosen;
   double total = plan.estimated_seconds();  // the probes, already planned
   std::vector<Candidate> optional;
   for (auto& c : candidates) {
-    if (everything || c.tier < 2) {
+    const bool showcase = c.item.variant == showcase_variant(KernelRegistry::instance().variants(c.item.family));
+    // quick: the showcase at every shape; standard: at its first shape (its other shapes come first
+    // among the optional items, so they go in when the budget allows).
+    const bool required = showcase && (c.tier == 0 || plan.profile == Profile::quick);
+    if (everything || required) {
       total += c.item.estimate_seconds;
       chosen.push_back(std::move(c));
-    } else if (plan.profile == Profile::standard) {
+    } else {
       optional.push_back(std::move(c));
     }
   }
-  std::stable_sort(optional.begin(), optional.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.shape_index < b.shape_index; });
+  std::stable_sort(optional.begin(), optional.end(), [](const Candidate& a, const Candidate& b) {
+    if ((a.tier == 1) != (b.tier == 1)) return a.tier == 1;  // the showcase's other shapes first
+    if (a.shape_index != b.shape_index) return a.shape_index < b.shape_index;
+    return a.item.estimate_seconds < b.item.estimate_seconds;
+  });
   for (auto& c : optional) {
-    if (total + c.item.estimate_seconds > kStandardBudgetSeconds) continue;
+    if (total + c.item.estimate_seconds > budget) continue;
     total += c.item.estimate_seconds;
     chosen.push_back(std::move(c));
   }
@@ -219,7 +258,8 @@ void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex
   for (auto& c : chosen) plan.items.push_back(std::move(c.item));
 }
 
-void add_probe_items(RunPlan& plan, const RunOptions& options, const std::regex& filter) {
+void add_probe_items(RunPlan& plan, const RunOptions& options, const std::regex& filter,
+                     const Timings* timings) {
   // A probe sweeps thread counts itself; it gets one item per placement × memory binding.
   std::vector<std::pair<std::string, std::string>> bindings;
   std::vector<int> threads;
@@ -237,7 +277,15 @@ void add_probe_items(RunPlan& plan, const RunOptions& options, const std::regex&
       item.key = fmt::format("probe:{}@{}/{}", probe.name, placement, membind);
       item.name = probe.name;
       if (!probe_default_threads) item.probe_threads = threads;
+      item.timing_key = fmt::format("{}|{}|reps:{}|threads:{}", item.key, profile_name(probe_profile(plan)),
+                                    probe_repetitions(plan), fmt::join(item.probe_threads, ","));
       item.estimate_seconds = probe_estimate_seconds(plan.profile);
+      if (timings != nullptr) {
+        if (const auto it = timings->probes.find(item.timing_key); it != timings->probes.end()) {
+          item.estimate_seconds = it->second;
+          item.estimate_measured = true;
+        }
+      }
       plan.items.push_back(std::move(item));
     }
   }
@@ -331,7 +379,19 @@ std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& t
   return counts;
 }
 
-RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes) {
+int probe_repetitions(const RunPlan& plan) { return plan.profile == Profile::quick ? 0 : plan.repetitions; }
+
+// A probe's own standard sweep is a full characterisation: bandwidth over every ISA, thread count
+// and cache level took 540 s and latency to 1 GiB over 6 minutes on a 2-core VM, twice standard's
+// whole 10-minute budget. A standard run therefore runs probes at their quick sizes and ISAs with
+// standard's repetitions (>= 9); full runs their full sweeps, `armperf probe --profile standard`
+// their standard ones.
+Profile probe_profile(const RunPlan& plan) {
+  return plan.profile == Profile::standard ? Profile::quick : plan.profile;
+}
+
+RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes,
+                  const Timings* timings) {
   RunPlan plan;
   plan.profile = options.profile;
   plan.repetitions = options.repetitions.value_or(default_repetitions(options.profile));
@@ -344,13 +404,13 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
     throw std::invalid_argument(
         fmt::format("--min-time: {} is not a time in seconds (expected >= 0)", plan.min_time));
   }
-  plan.pmu_events = options.pmu_events;
+  plan.pmu_events = probes::expand_pmu_events(options.pmu_events);
   plan.sizes = sizes;
   plan.sizes.profile = options.profile;
   const std::regex filter = compile_filter(options.filter);
   plan.points = sweep_points(options, topo);
-  add_probe_items(plan, options, filter);
-  add_kernel_items(plan, options, filter);
+  add_probe_items(plan, options, filter, timings);
+  add_kernel_items(plan, options, filter, timings);
   if (plan.items.empty()) {
     throw std::invalid_argument(
         options.filter.empty()
@@ -384,7 +444,8 @@ json plan_json(const RunPlan& plan) {
               {"threads", item.point.threads},
               {"placement", item.point.placement},
               {"membind", item.point.membind},
-              {"estimate_seconds", item.estimate_seconds}};
+              {"estimate_seconds", item.estimate_seconds},
+              {"estimate_measured", item.estimate_measured}};
     if (item.kind == PlanItem::Kind::kernel) j["family"] = item.family;
     if (!item.probe_threads.empty()) j["probe_threads"] = item.probe_threads;
     items.push_back(std::move(j));
@@ -426,9 +487,14 @@ std::string describe(const RunPlan& plan) {
     out += fmt::format("kernels {:<12} {:>5} benchmark(s)  ~{:.1f} s\n", family, count,
                        seconds_per_family[family]);
   }
+  if (!plan.pmu_events.empty()) out += fmt::format("pmu events: {}\n", fmt::join(plan.pmu_events, ", "));
   out += fmt::format("probes  {}\n", probes.empty() ? std::string("(none registered)")
                                                     : fmt::format("{}", fmt::join(probes, ", ")));
-  out += fmt::format("{} item(s), estimated time {:.0f} s\n", plan.items.size(), plan.estimated_seconds());
+  const auto measured = std::count_if(plan.items.begin(), plan.items.end(),
+                                      [](const PlanItem& i) { return i.estimate_measured; });
+  out += fmt::format("{} item(s), estimated time {:.0f} s ({} of them timed by earlier runs on this machine, "
+                     "the rest modelled)\n",
+                     plan.items.size(), plan.estimated_seconds(), measured);
   return out;
 }
 

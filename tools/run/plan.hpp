@@ -14,6 +14,7 @@
 #include "core/profile.hpp"
 #include "core/topology.hpp"
 #include "kernels/registry.hpp"
+#include "tools/run/timings.hpp"
 
 namespace armperf::run {
 
@@ -53,6 +54,8 @@ struct PlanItem {
   SweepPoint point;
   std::vector<int> probe_threads;  // probes: the thread counts they sweep (empty: their default)
   double estimate_seconds = 0;
+  bool estimate_measured = false;  // from timings recorded on this machine, not the model
+  std::string timing_key;          // where its timing is recorded (probes: with profile, reps, threads)
 };
 
 struct RunPlan {
@@ -73,11 +76,20 @@ double default_min_time(Profile profile);  // seconds per repetition
 // ... below the cores, one NUMA node's cores, one package's cores, all cores, all PUs.
 std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& topo);
 
-// Builds the plan. Throws std::invalid_argument with one line naming the option for a thread count
+// Builds the plan; item estimates come from `timings` where it has the item (earlier runs on this
+// machine), otherwise from a model of a loaded 2-core VM. Throws std::invalid_argument with one line naming the option for a thread count
 // above the PUs or below 1, an unknown placement or memory binding, "remote" or "interleave" with
 // one NUMA node, a bad regex, a filter that matches nothing, a repetition count < 1 or a negative
 // minimum time.
-RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes);
+RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes,
+                  const Timings* timings = nullptr);
+
+// The cold-start model of one kernel benchmark (no recorded timing): see plan.cpp.
+KernelTiming modelled_kernel_timing(const KernelVariant& variant, const BenchShape& shape);
+// Repetitions a probe item runs (the probe's ProbeConfig::repetitions; 0: the probe's default).
+int probe_repetitions(const RunPlan& plan);
+// The profile a probe item runs at (its sizes, ISAs and defaults): standard runs quick's (plan.cpp).
+Profile probe_profile(const RunPlan& plan);
 
 // Refuses (std::invalid_argument naming the benchmark) a plan whose largest kernel working set
 // does not fit in available_bytes of free memory.
