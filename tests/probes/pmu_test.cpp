@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <span>
 
 #include <cstdlib>
 #include <set>
@@ -139,7 +142,12 @@ TEST(PmuGroups, FieldNamesAreWords) {
 // The attachment is generic: any probe run through run_probe() gets counts per row.
 ProbeOutcome busy_probe(const ProbeConfig&, const RowSink& sink) {
   for (int i = 0; i < 3; ++i) {
-    std::vector<char> fresh(4 << 20);  // new pages: page faults to count
+    // New pages, so there are page faults to count: straight from mmap, since malloc may hand back
+    // pages an earlier test already touched (glibc raises its mmap threshold after a large free).
+    constexpr std::size_t kBytes = 4 << 20;
+    void* mapped = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) return {{"mmap failed"}};
+    const std::span<char> fresh(static_cast<char*>(mapped), kBytes);
     for (std::size_t k = 0; k < fresh.size(); k += 4096) fresh[k] = static_cast<char>(k);
     ResultRow row;
     row.name = "busy/" + std::to_string(i);
@@ -148,6 +156,7 @@ ProbeOutcome busy_probe(const ProbeConfig&, const RowSink& sink) {
     row.impl = "armperf";
     row.isa = "scalar";
     row.counters["checksum"] = fresh[4096];
+    ::munmap(mapped, kBytes);
     if (!sink(row)) break;
   }
   return {};

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+#include <string>
+
+#include <unistd.h>
 
 #include "probes/probe.hpp"
 
@@ -37,6 +40,23 @@ ProbeOutcome run_test_probe(const ProbeConfig& config, const RowSink& sink) {
 }
 
 ARMPERF_REGISTER_PROBE(Probe{"test_probe", "four rows of made-up numbers (tests only)", run_test_probe});
+
+// Runs a test starts (in process or spawned, which inherit the environment) must neither read nor grow
+// the user's timing cache (~/.cache/armperf/timings.json): plans would depend on earlier runs, and
+// test timings would skew the user's estimates. Each test process gets its own file, removed at exit.
+std::string& test_timings_path() {
+  static std::string path = (std::filesystem::temp_directory_path() /
+                             ("armperf-test-timings-" + std::to_string(::getpid()) + ".json")).string();
+  return path;
+}
+[[maybe_unused]] const bool timings_isolated = [] {
+  ::setenv("ARMPERF_TIMINGS", test_timings_path().c_str(), 1);
+  std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove(test_timings_path(), ignored);
+  });
+  return true;
+}();
 
 }  // namespace
 

@@ -20,12 +20,13 @@ namespace {
 using json = nlohmann::json;
 
 // Cold-start guess per probe item (no timing recorded on this machine yet), from the probes at
-// quick settings on a loaded 2-core VM: 1-26 s (bandwidth the longest), ~3x that with standard's 9
-// repetitions; full's own sweeps: 5-540 s.
+// quick settings on a 2-core VM: idle, 0.0-4.1 s each (bandwidth the longest; 11 s for all ten);
+// at load 8-18, 1-13 s (loaded_latency the longest); ~3x that with standard's 9 repetitions;
+// full's own sweeps: 5-540 s. Timings recorded by a run replace the guess.
 double probe_estimate_seconds(Profile profile) {
   switch (profile) {
     case Profile::quick:
-      return 6;
+      return 4;
     case Profile::standard:
       return 18;
     case Profile::full:
