@@ -202,7 +202,8 @@ TEST(Views, AccuracyTableHasAVerdictPerMachine) {
 
   // An input without accuracy rows gets no columns.
   const reports::Run probes_only = run_of({numa_row("numa_bw", 0, 0, R"("gbps": 100)")});
-  const View* two = find_view(probe_views({a, probes_only}, {"arm", "numa"}), "Activation accuracy");
+  const std::vector<View> both = probe_views({a, probes_only}, {"arm", "numa"});
+  const View* two = find_view(both, "Activation accuracy");
   ASSERT_NE(two, nullptr);
   EXPECT_EQ(two->header.size(), 8u);
 }

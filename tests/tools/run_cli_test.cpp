@@ -81,10 +81,13 @@ TEST(RunCli, SigintMidRunExits130WithValidResultsAndResumeCompletesThem) {
   const fs::path results = out / "results.json";
   const pid_t pid = spawn(run_args(out));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (row_count(results) == 0 && std::chrono::steady_clock::now() < deadline) {
+  // Read once per poll and keep what was seen: results.json is rewritten as rows land, so a second
+  // read can catch it mid-write and see nothing.
+  std::size_t seen = 0;
+  while ((seen = row_count(results)) == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ASSERT_GT(row_count(results), 0u) << "no row within the deadline";
+  ASSERT_GT(seen, 0u) << "no row within the deadline";
   kill(pid, SIGINT);
   ASSERT_EQ(wait_exit_code(pid), 130);
   const ResultFile cut = read_results(results.string());

@@ -314,7 +314,8 @@ RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
   RunOutcome outcome = executor.run(previous ? previous->done : std::vector<std::string>{});
   save_timings(settings.timings_path, executor.measured_timings);
   raw_out.close();
-  if (fs::file_size(raw_path) == 0) fs::remove(raw_path);  // nothing ran through gbench
+  std::error_code ec;  // a raw file that cannot be sized (removed under us) is not worth failing the run
+  if (fs::file_size(raw_path, ec) == 0 && !ec) fs::remove(raw_path, ec);  // nothing ran through gbench
   writer.close();
   write_derived_files(settings.out_dir, settings.command_line, outcome.notes);
   return outcome;
