@@ -117,6 +117,13 @@ Better counter_direction(std::string_view name) {
   return Better::higher;
 }
 
+// A counter named with an _ns suffix or infix (latency_ns, latency_ns_min) is a time in nanoseconds.
+std::string_view counter_unit(std::string_view name) {
+  const std::size_t at = name.find("_ns");
+  const bool ns = at != std::string_view::npos && (at + 3 == name.size() || name[at + 3] == '_');
+  return ns ? "ns" : "";
+}
+
 double ns_per(const std::string& unit, const std::string& path, const std::string& where) {
   if (unit == "ns") return 1.0;
   if (unit == "us") return 1e3;
@@ -268,7 +275,7 @@ class RunBuilder {
       if (rate != kGbenchRates.end())
         record(metric_slot(b, name, rate->unit, Better::higher), kind, value);
       else
-        record(metric_slot(b, name, "", counter_direction(name)), kind, value);
+        record(metric_slot(b, name, counter_unit(name), counter_direction(name)), kind, value);
     }
   }
 
