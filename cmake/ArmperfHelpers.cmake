@@ -70,7 +70,9 @@ function(armperf_add_isa_sources)
     target_sources(${ARG_TARGET} PRIVATE "${path}")
     if(isa)
       set_source_files_properties("${path}" TARGET_DIRECTORY ${ARG_TARGET}
-                                  PROPERTIES COMPILE_OPTIONS "${ARMPERF_ISA_FLAGS_${isa}}")
+                                  PROPERTIES COMPILE_OPTIONS "${ARMPERF_ISA_FLAGS_${isa}}"
+                                             # its flags are its own: never batched with other files
+                                             SKIP_UNITY_BUILD_INCLUSION ON)
     endif()
   endforeach()
 endfunction()
