@@ -6,9 +6,10 @@
 // which fits Zen 5's 1 MB L2), while col and val (8 B per entry: 32 MB) stream through once. Pulled in
 // by the hardware prefetchers, the stream lines go through L2 and evict x, so most x reads miss to L3.
 // A non-temporal software prefetch (prefetchnta; PLDL1STRM on AArch64) fetches them without
-// displacing x. Measured on the Zen 5 VM, n = 2*10^5, every row of degree 20, 1 thread, best of 60:
-// plain loads 9.2 GB/s without it, 13.4-13.7 GB/s with it (2 KB ahead; 1 KB: 12.6, 4 KB: 11.7);
-// AVX-512 gathers 8.0 without, 10.6 with it. On the benchmark's SBM graph: gathers 9.2-10.4 GB/s.
+// displacing x. Measured on the Zen 5 VM (load average 11-12: best of 40-60 interleaved runs), n =
+// 2*10^5, 1 thread: with every row of degree 20, plain loads 9.2 GB/s without it, 13.4 with it 1 KB
+// ahead (512 B: 12.6, 2 KB: 13.7, 4 KB: 11.7), AVX-512 gathers 8.0 without, 10.6 with; on the
+// benchmark's SBM graph (Poisson degrees) gathers 9.2-10.4 GB/s 1 KB ahead, 6.7-8.3 2 KB ahead.
 #pragma once
 
 #include <algorithm>
@@ -18,8 +19,8 @@
 
 namespace armperf::kernels::spectral::spmv_rows {
 
-// Entries ahead of the current row whose lines are prefetched: 512 x 4 B = 2 KB per stream.
-inline constexpr Index kPrefetchAhead = 512;
+// Entries ahead of the current row whose lines are prefetched: 256 x 4 B = 1 KB per stream.
+inline constexpr Index kPrefetchAhead = 256;
 // Entries per 64-byte line: one prefetch per line and stream.
 inline constexpr Index kLineEntries = 64 / sizeof(Index);
 
