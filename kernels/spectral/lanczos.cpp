@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/buffer.hpp"
+
 namespace armperf::kernels::spectral {
 
 void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std::vector<double>& vectors) {
@@ -93,12 +95,19 @@ double dot(const float* __restrict x, const float* __restrict y, Index begin, In
 class Basis {
  public:
   // The columns are left uninitialised: each is first written by scale_into or copy_into, slice by
-  // slice on the team, so its pages are first-touched by the thread that streams them (NUMA) and no
-  // serial zeroing pass precedes the solve.
+  // slice on the team, so its pages are first-touched by the thread that streams them and no serial
+  // zeroing pass precedes the solve. Fresh mapped memory on huge pages: a solve's page faults are then
+  // a few (17 MB at n = 2*10^5 is 9 huge pages, ~1.5 ms on the Zen 5 VM) and the same whatever malloc
+  // did before; on 4 KiB pages the same 17 MB took 160-220 ms of faults there, paid or not depending on
+  // whether malloc had the memory from an earlier solve. The price: pages are 2 MB, so a thread's slice
+  // of a column shorter than that may land on the other thread's node.
   Basis(Index n, int columns, int threads)
-      : n_(n), threads_(threads), v_(new float[static_cast<std::size_t>(n) * static_cast<std::size_t>(columns)]) {}
+      : n_(n),
+        threads_(threads),
+        v_(std::max<std::size_t>(1, static_cast<std::size_t>(n) * static_cast<std::size_t>(columns)) * sizeof(float),
+           BufferOptions{.membind = {}, .huge_pages = true}) {}
 
-  float* col(int j) { return v_.get() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
+  float* col(int j) { return v_.as<float>() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
 
   // h[0..count) = V[:, 0..count)^T w, then w -= V[:, 0..count) h; returns the h applied.
   std::vector<double> project_out(int count, float* w) {
@@ -190,7 +199,7 @@ class Basis {
 
   Index n_;
   int threads_;
-  std::unique_ptr<float[]> v_;
+  Buffer v_;
 };
 
 }  // namespace

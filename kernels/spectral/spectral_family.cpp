@@ -179,10 +179,10 @@ void lanczos_bench(benchmark::State& state, const KernelVariant& v, const BenchS
   const BenchGraph& g = bench_graph(static_cast<Index>(shape.dims.at(0)));
   const EigsOptions options{
       .nev = kBenchBlocks, .tol = kBenchTol, .ncv = kBenchNcv, .seed = 3, .threads = shape.threads};
-  // One untimed solve first, for ours and the peer alike: the first solve in a process pays the page
-  // faults of its workspace (a basis of ncv vectors, 17 MB at n = 2*10^5; ~10-45 us per 4 KiB page on
-  // this kind of VM), later ones get the memory back from malloc. armperf run times one solve per
-  // repetition, so without it whichever solver ran first in the process carried that cost.
+  // One untimed solve first, for ours and the peer alike: a process's first solves pay page faults
+  // for their workspace (an ncv-vector basis, 17 MB at n = 2*10^5; ~40 us per 4 KiB page on this VM)
+  // until malloc has that memory to hand back. armperf run times one solve per repetition, so without
+  // it whichever solver ran first carried those faults (ours: 126 ms, then 79 ms once warm).
   EigsResult r;
   if (v.impl == "spectra") {
     const auto solve = v.as<EigsPeerFn>();
