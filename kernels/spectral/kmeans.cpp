@@ -22,26 +22,17 @@ void on_slices(Index n, int threads, F&& fn) {
   });
 }
 
-double point_distance(const float* points, Index n, int d, Index i, const float* center) {
-  double acc = 0;
-  for (int c = 0; c < d; ++c) {
-    const double diff = double(points[std::size_t(c) * std::size_t(n) + std::size_t(i)]) - center[c];
-    acc += diff * diff;
-  }
-  return acc;
-}
+const float* point(const float* points, int d, Index i) { return points + std::size_t(i) * std::size_t(d); }
 
 // k-means++ (Arthur-Vassilvitskii): each next center drawn with probability proportional to the
 // squared distance to the nearest center chosen so far.
 std::vector<float> seed_centers(const float* points, Index n, int d, int k, std::mt19937_64& rng) {
   std::vector<float> centers(static_cast<std::size_t>(k * d));
-  auto take = [&](int j, Index i) {
-    for (int c = 0; c < d; ++c)
-      centers[std::size_t(j * d + c)] = points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
-  };
+  auto take = [&](int j, Index i) { std::copy_n(point(points, d, i), d, &centers[std::size_t(j * d)]); };
   take(0, static_cast<Index>(std::uniform_int_distribution<Index>(0, n - 1)(rng)));
   std::vector<double> nearest(static_cast<std::size_t>(n));
-  for (Index i = 0; i < n; ++i) nearest[std::size_t(i)] = point_distance(points, n, d, i, centers.data());
+  for (Index i = 0; i < n; ++i)
+    nearest[std::size_t(i)] = distance_reference(Metric::l2, point(points, d, i), centers.data(), d);
   for (int j = 1; j < k; ++j) {
     double total = 0;
     for (double x : nearest) total += x;
@@ -58,8 +49,8 @@ std::vector<float> seed_centers(const float* points, Index n, int d, int k, std:
     }
     take(j, pick);
     for (Index i = 0; i < n; ++i) {
-      nearest[std::size_t(i)] =
-          std::min(nearest[std::size_t(i)], point_distance(points, n, d, i, &centers[std::size_t(j * d)]));
+      nearest[std::size_t(i)] = std::min(nearest[std::size_t(i)],
+                                         distance_reference(Metric::l2, point(points, d, i), &centers[std::size_t(j * d)], d));
     }
   }
   return centers;
@@ -67,11 +58,36 @@ std::vector<float> seed_centers(const float* points, Index n, int d, int k, std:
 
 }  // namespace
 
-double kmeans_assign_all(const KmeansAssignArgs& args, KmeansAssignFn assign, int threads) {
+void kmeans_assign_rows(const KmeansAssignArgs& args, DistanceFn l2, Index begin, Index end) {
+  // Blocks of points small enough that the block and its distances stay in L1 across the k centers.
+  constexpr Index kBlock = 256;
+  float dist[kBlock];
+  for (Index b = begin; b < end; b += kBlock) {
+    const Index count = std::min<Index>(kBlock, end - b);
+    Index* labels = args.labels + b;
+    float* best = args.dist2 + b;
+    for (int j = 0; j < args.k; ++j) {
+      l2(args.centers + std::size_t(j) * std::size_t(args.d), point(args.points, args.d, b), count, args.d,
+         j == 0 ? best : dist);
+      if (j == 0) {
+        std::fill_n(labels, count, 0);
+        continue;
+      }
+      for (Index i = 0; i < count; ++i) {
+        // Strictly closer: on a tie the lower center index stays.
+        const bool closer = dist[i] < best[i];
+        best[i] = closer ? dist[i] : best[i];
+        labels[i] = closer ? j : labels[i];
+      }
+    }
+  }
+}
+
+double kmeans_assign_all(const KmeansAssignArgs& args, DistanceFn l2, int threads) {
   std::vector<double> partial(static_cast<std::size_t>(threads), 0.0);
   on_slices(args.n, threads, [&](Index begin, Index end, int t) {
     if (end <= begin) return;
-    assign(args, begin, end);
+    kmeans_assign_rows(args, l2, begin, end);
     double acc = 0;
     for (Index i = begin; i < end; ++i) acc += args.dist2[i];
     partial[std::size_t(t)] = acc;
@@ -81,7 +97,7 @@ double kmeans_assign_all(const KmeansAssignArgs& args, KmeansAssignFn assign, in
   return inertia;
 }
 
-double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, KmeansAssignFn assign, int threads) {
+double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, DistanceFn l2, int threads) {
   const Index n = args.n;
   const int d = args.d, k = args.k;
   // Per-thread sums of the members of every cluster (d coordinates and a count), added in thread order.
@@ -90,7 +106,8 @@ double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, KmeansAss
     double* mine = &sums[std::size_t(t * k * (d + 1))];
     for (Index i = begin; i < end; ++i) {
       double* s = mine + args.labels[i] * (d + 1);
-      for (int c = 0; c < d; ++c) s[c] += args.points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+      const float* x = point(args.points, d, i);
+      for (int c = 0; c < d; ++c) s[c] += x[c];
       s[d] += 1;
     }
   });
@@ -103,11 +120,10 @@ double kmeans_lloyd_step(const KmeansAssignArgs& args, float* centers, KmeansAss
     for (int c = 0; c < d; ++c)
       centers[j * d + c] = static_cast<float>(total[std::size_t(c)] / total[std::size_t(d)]);
   }
-  return kmeans_assign_all(args, assign, threads);
+  return kmeans_assign_all(args, l2, threads);
 }
 
-KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& options,
-                    KmeansAssignFn assign) {
+KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& options, DistanceFn l2) {
   const int k = options.k;
   if (k < 1 || k > n) throw std::invalid_argument("kmeans: k = " + std::to_string(k) + " must be in [1, n]");
   if (d < 1) throw std::invalid_argument("kmeans: dimension must be >= 1");
@@ -119,11 +135,11 @@ KmeansResult kmeans(const float* points, Index n, int d, const KmeansOptions& op
   for (int restart = 0; restart < std::max(1, options.restarts); ++restart) {
     std::vector<float> centers = seed_centers(points, n, d, k, rng);
     const KmeansAssignArgs args{points, n, d, centers.data(), k, labels.data(), dist2.data()};
-    double inertia = kmeans_assign_all(args, assign, options.threads);
+    double inertia = kmeans_assign_all(args, l2, options.threads);
     int iterations = 0;
     while (iterations < options.max_iterations) {
       before = labels;
-      inertia = kmeans_lloyd_step(args, centers.data(), assign, options.threads);
+      inertia = kmeans_lloyd_step(args, centers.data(), l2, options.threads);
       ++iterations;
       ++best.total_iterations;
       if (labels == before) break;
@@ -145,7 +161,8 @@ void kmeans_assign_reference(const KmeansAssignArgs& args, std::vector<Index>& l
   for (Index i = 0; i < args.n; ++i) {
     double best = std::numeric_limits<double>::infinity();
     for (int j = 0; j < args.k; ++j) {
-      const double dist = point_distance(args.points, args.n, args.d, i, args.centers + j * args.d);
+      const double dist =
+          distance_reference(Metric::l2, point(args.points, args.d, i), args.centers + j * args.d, args.d);
       if (dist < best) {
         best = dist;
         labels[std::size_t(i)] = j;

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
+
+#include "core/buffer.hpp"
 
 namespace armperf::kernels::spectral {
 
@@ -91,10 +94,20 @@ double dot(const float* __restrict x, const float* __restrict y, Index begin, In
 
 class Basis {
  public:
+  // The columns are left uninitialised: each is first written by scale_into or copy_into, slice by
+  // slice on the team, so its pages are first-touched by the thread that streams them and no serial
+  // zeroing pass precedes the solve. Fresh mapped memory on huge pages: a solve's page faults are then
+  // a few (17 MB at n = 2*10^5 is 9 huge pages, ~1.5 ms on the Zen 5 VM) and the same whatever malloc
+  // did before; on 4 KiB pages the same 17 MB took 160-220 ms of faults there, paid or not depending on
+  // whether malloc had the memory from an earlier solve. The price: pages are 2 MB, so a thread's slice
+  // of a column shorter than that may land on the other thread's node.
   Basis(Index n, int columns, int threads)
-      : n_(n), threads_(threads), v_(static_cast<std::size_t>(n) * static_cast<std::size_t>(columns)) {}
+      : n_(n),
+        threads_(threads),
+        v_(std::max<std::size_t>(1, static_cast<std::size_t>(n) * static_cast<std::size_t>(columns)) * sizeof(float),
+           BufferOptions{.membind = {}, .huge_pages = true}) {}
 
-  float* col(int j) { return v_.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
+  float* col(int j) { return v_.as<float>() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
 
   // h[0..count) = V[:, 0..count)^T w, then w -= V[:, 0..count) h; returns the h applied.
   std::vector<double> project_out(int count, float* w) {
@@ -139,6 +152,15 @@ class Basis {
     });
   }
 
+  void copy_into(const float* from, std::size_t count, float* out) {
+    on_slices([&](Index begin, Index end, int) {
+      for (std::size_t c = 0; c < count; ++c) {
+        const std::size_t at = c * std::size_t(n_);
+        std::copy(from + at + std::size_t(begin), from + at + std::size_t(end), out + at + std::size_t(begin));
+      }
+    });
+  }
+
   // out[:, c] = sum_j V[:, j] s[j * stride + c] for c < out_count, j < count (Ritz vectors): a small
   // GEMM, done in row chunks whose out_count output columns stay in L1 while V streams through once.
   void combine(int count, const std::vector<double>& s, int stride, int out_count, float* out) {
@@ -177,7 +199,7 @@ class Basis {
 
   Index n_;
   int threads_;
-  std::vector<float> v_;
+  Buffer v_;
 };
 
 }  // namespace
@@ -197,6 +219,7 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
 
   Basis basis(n, m + 1, options.threads);
   std::vector<float> w(static_cast<std::size_t>(n));
+  std::unique_ptr<float[]> kept;  // the Ritz vectors kept over a restart (made on the first restart)
   std::mt19937_64 rng(options.seed);
   std::normal_distribution<float> normal;
   auto random_start = [&](float* v) {
@@ -204,7 +227,8 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
   };
 
   // Start vector: the warm-start span's sum plus 1e-3 noise (exact invariant subspaces break down).
-  float* v0 = basis.col(0);
+  // Drawn into w on the caller (one random sequence whatever the thread count), normalised into V.
+  float* v0 = w.data();
   random_start(v0);
   if (options.warm_start != nullptr && options.warm_count > 0) {
     const double noise = 1e-3 / std::sqrt(double(n));
@@ -215,7 +239,7 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
       v0[i] = static_cast<float>(sum + noise * v0[i]);
     }
   }
-  basis.scale_into(v0, 1.0 / basis.norm(v0), v0);
+  basis.scale_into(v0, 1.0 / basis.norm(v0), basis.col(0));
 
   EigsResult result;
   std::vector<double> h(static_cast<std::size_t>(m * m), 0.0);  // projected matrix, row-major
@@ -296,10 +320,10 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
     }
     // Thick restart: V[:, 0..keep) = the kept Ritz vectors, V[:, keep] = the residual direction;
     // H = diag(theta) bordered by the couplings beta * s[m-1, c].
-    std::vector<float> kept(static_cast<std::size_t>(n) * static_cast<std::size_t>(keep));
-    basis.combine(m, s, m, keep, kept.data());
-    std::copy(kept.begin(), kept.end(), basis.col(0));
-    std::copy(basis.col(m), basis.col(m) + n, basis.col(keep));
+    if (!kept) kept.reset(new float[static_cast<std::size_t>(n) * static_cast<std::size_t>(keep)]);
+    basis.combine(m, s, m, keep, kept.get());
+    basis.copy_into(kept.get(), static_cast<std::size_t>(keep), basis.col(0));
+    basis.copy_into(basis.col(m), 1, basis.col(keep));
     std::fill(h.begin(), h.end(), 0.0);
     for (int c = 0; c < keep; ++c) {
       H(c, c) = theta[std::size_t(c)];

@@ -54,16 +54,17 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
 }
 
 std::vector<float> embedding_for_kmeans(const EigsResult& eigs, Index n, int k, OperatorKind op) {
-  std::vector<float> points(eigs.vectors.begin(), eigs.vectors.begin() + std::ptrdiff_t(n) * k);
-  if (op == OperatorKind::adjacency) return points;
+  std::vector<float> points(std::size_t(n) * std::size_t(k));
   for (Index i = 0; i < n; ++i) {
+    float* row = &points[std::size_t(i) * std::size_t(k)];
     double norm = 0;
-    for (int c = 0; c < k; ++c)
-      norm += double(points[std::size_t(c) * std::size_t(n) + std::size_t(i)]) *
-              points[std::size_t(c) * std::size_t(n) + std::size_t(i)];
-    if (norm == 0) continue;  // an isolated node: no direction to keep
+    for (int c = 0; c < k; ++c) {
+      row[c] = eigs.vectors[std::size_t(c) * std::size_t(n) + std::size_t(i)];
+      norm += double(row[c]) * row[c];
+    }
+    if (op == OperatorKind::adjacency || norm == 0) continue;  // norm 0: an isolated node, no direction
     const float inv = static_cast<float>(1 / std::sqrt(norm));
-    for (int c = 0; c < k; ++c) points[std::size_t(c) * std::size_t(n) + std::size_t(i)] *= inv;
+    for (int c = 0; c < k; ++c) row[c] *= inv;
   }
   return points;
 }
@@ -108,7 +109,7 @@ PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth
   const std::vector<float> points = embedding_for_kmeans(out.eigs, graph.n, out.k, options.op);
   KmeansOptions ko{
       .k = out.k, .restarts = options.kmeans_restarts, .seed = options.seed, .threads = options.threads};
-  out.kmeans = kmeans(points.data(), graph.n, out.k, ko, kernels.assign);
+  out.kmeans = kmeans(points.data(), graph.n, out.k, ko, kernels.l2);
   out.labels = out.kmeans.labels;
   out.seconds.cluster = seconds_since(t0);
 

@@ -53,8 +53,9 @@ int estimate_k(const SpectralOperator& op, const PipelineOptions& options, std::
 PipelineResult run_pipeline(const CsrRef& graph, const std::vector<Index>* truth,
                             const PipelineOptions& options, const SpectralKernels& kernels);
 
-// The embedding k-means sees: the eigenvectors as columns, rows scaled to unit length for the
-// normalized operator (Ng-Jordan-Weiss), which takes the degree out of the row norms.
+// The embedding k-means sees: row i holds node i's coordinates in the k eigenvectors (row-major,
+// n x k, as the distance kernels read points), scaled to unit length for the normalized operator and
+// the Bethe-Hessian (Ng-Jordan-Weiss), which takes the degree out of the row norms.
 std::vector<float> embedding_for_kmeans(const EigsResult& eigs, Index n, int k, OperatorKind op);
 
 }  // namespace armperf::kernels::spectral

@@ -3,9 +3,9 @@
 #endif
 #include <immintrin.h>
 
-#include <algorithm>
 
 #include "kernels/spectral/isa_kernels.hpp"
+#include "kernels/spectral/spmv_rows.hpp"
 
 namespace armperf::kernels::spectral {
 namespace {
@@ -21,57 +21,44 @@ float horizontal_sum(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
 }
 
-// 8 entries per step with vgatherdps; the tail is a masked load and a masked gather.
+// The alternative kept as the _loads rows: plain loads with four accumulators (spmv_rows.hpp). On
+// Zen 5 they beat the gather when every row has the same length (13.5 vs 10.6 GB/s, degree exactly
+// 20), and lose on the SBM graphs' Poisson degrees, where each row's varying trip count mispredicts
+// and the flush discards the x loads in flight (6-7 vs 9-10 GB/s; 1 thread, n = 2*10^5).
 template <bool kValues>
-void spmv_rows(const SpmvArgs& args, Index begin, Index end) {
-  const CsrRef& a = args.a;
-  for (Index i = begin; i < end; ++i) {
-    const Index p0 = a.row_ptr[i], p1 = a.row_ptr[i + 1];
-    __m256 acc = _mm256_setzero_ps();
-    Index p = p0;
-    for (; p + 8 <= p1; p += 8) {
-      const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.col + p));
-      const __m256 x = _mm256_i32gather_ps(args.x, idx, 4);
-      acc = kValues ? _mm256_fmadd_ps(_mm256_loadu_ps(a.val + p), x, acc) : _mm256_add_ps(acc, x);
-    }
-    if (p < p1) {
-      const __m256i m = first_lanes(p1 - p);
-      const __m256i idx = _mm256_maskload_epi32(a.col + p, m);
-      const __m256 x = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), args.x, idx, _mm256_castsi256_ps(m), 4);
-      acc = kValues ? _mm256_fmadd_ps(_mm256_maskload_ps(a.val + p, m), x, acc) : _mm256_add_ps(acc, x);
-    }
-    args.y[i] = spmv_finish(args, i, horizontal_sum(acc));
-  }
+void spmv_rows_loads(const SpmvArgs& args, Index begin, Index end) {
+  spmv_rows::rows<kValues>(args, begin, end, spmv_rows::sum_loads<kValues>);
 }
 
-// 8 points per step: each center's distance for 8 points at once, a running minimum and argmin.
-void assign_rows(const KmeansAssignArgs& args, Index begin, Index end) {
-  const std::int64_t n = args.n;
-  for (Index i = begin; i < end; i += 8) {
-    const int lanes = static_cast<int>(std::min<Index>(8, end - i));
-    const __m256i m = first_lanes(lanes);
-    __m256 best = _mm256_set1_ps(__builtin_inff());
-    __m256i best_j = _mm256_setzero_si256();
-    for (int j = 0; j < args.k; ++j) {
-      __m256 dist = _mm256_setzero_ps();
-      for (int c = 0; c < args.d; ++c) {
-        const __m256 p = _mm256_maskload_ps(args.points + c * n + i, m);
-        const __m256 diff = _mm256_sub_ps(p, _mm256_set1_ps(args.centers[j * args.d + c]));
-        dist = _mm256_fmadd_ps(diff, diff, dist);
-      }
-      const __m256 closer = _mm256_cmp_ps(dist, best, _CMP_LT_OQ);
-      best = _mm256_blendv_ps(best, dist, closer);
-      best_j = _mm256_castps_si256(
-          _mm256_blendv_ps(_mm256_castsi256_ps(best_j), _mm256_castsi256_ps(_mm256_set1_epi32(j)), closer));
-    }
-    _mm256_maskstore_epi32(args.labels + i, m, best_j);
-    _mm256_maskstore_ps(args.dist2 + i, m, best);
+// The rows the solvers use, with the non-temporal prefetch of the col/val streams (spmv_rows.hpp): 8
+// entries per step with vgatherdps; the tail is a masked load and a masked gather.
+template <bool kValues>
+float sum_gather(const CsrRef& a, const float* xs, Index p, Index p1) {
+  __m256 acc = _mm256_setzero_ps();
+  for (; p + 8 <= p1; p += 8) {
+    const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.col + p));
+    const __m256 x = _mm256_i32gather_ps(xs, idx, 4);
+    acc = kValues ? _mm256_fmadd_ps(_mm256_loadu_ps(a.val + p), x, acc) : _mm256_add_ps(acc, x);
   }
+  if (p < p1) {
+    const __m256i m = first_lanes(p1 - p);
+    const __m256i idx = _mm256_maskload_epi32(a.col + p, m);
+    const __m256 x = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), xs, idx, _mm256_castsi256_ps(m), 4);
+    acc = kValues ? _mm256_fmadd_ps(_mm256_maskload_ps(a.val + p, m), x, acc) : _mm256_add_ps(acc, x);
+  }
+  return horizontal_sum(acc);
+}
+
+template <bool kValues>
+void spmv_rows_gather(const SpmvArgs& args, Index begin, Index end) {
+  spmv_rows::rows<kValues>(args, begin, end, sum_gather<kValues>);
 }
 
 }  // namespace
 
 [[maybe_unused]] static const bool registered =
-    register_spectral_rows<Isa::avx2, spmv_rows<true>, spmv_rows<false>, assign_rows>();
+    register_spectral_rows<Isa::avx2, spmv_rows_gather<true>, spmv_rows_gather<false>>();
+[[maybe_unused]] static const bool registered_loads =
+    register_spmv_rows_alternative<Isa::avx2, spmv_rows_loads<true>, spmv_rows_loads<false>>("loads");
 
 }  // namespace armperf::kernels::spectral

@@ -27,33 +27,9 @@ void spmv_rows(const SpmvArgs& args, Index begin, Index end) {
   }
 }
 
-// A vector of points per step, predicated for the tail.
-void assign_rows(const KmeansAssignArgs& args, Index begin, Index end) {
-  const std::int64_t n = args.n;
-  const std::int64_t step = static_cast<std::int64_t>(svcntw());
-  for (std::int64_t i = begin; i < end; i += step) {
-    const svbool_t pg = svwhilelt_b32_s64(i, std::int64_t{end});
-    svfloat32_t best = svdup_n_f32(__builtin_inff());
-    svint32_t best_j = svdup_n_s32(0);
-    for (int j = 0; j < args.k; ++j) {
-      svfloat32_t dist = svdup_n_f32(0);
-      for (int c = 0; c < args.d; ++c) {
-        const svfloat32_t p = svld1_f32(pg, args.points + c * n + i);
-        const svfloat32_t diff = svsub_n_f32_x(pg, p, args.centers[j * args.d + c]);
-        dist = svmla_f32_x(pg, dist, diff, diff);
-      }
-      const svbool_t closer = svcmplt_f32(pg, dist, best);
-      best = svsel_f32(closer, dist, best);
-      best_j = svsel_s32(closer, svdup_n_s32(j), best_j);
-    }
-    svst1_s32(pg, args.labels + i, best_j);
-    svst1_f32(pg, args.dist2 + i, best);
-  }
-}
-
 }  // namespace
 
 [[maybe_unused]] static const bool registered =
-    register_spectral_rows<Isa::sve, spmv_rows<true>, spmv_rows<false>, assign_rows>();
+    register_spectral_rows<Isa::sve, spmv_rows<true>, spmv_rows<false>>();
 
 }  // namespace armperf::kernels::spectral

@@ -299,7 +299,16 @@ SPECTRAL_INSTANTIATE(SpmvTest, kOpSpmv);
 
 // ---------------------------------------------------------------- k-means distance step per ISA
 
-class KmeansTest : public VariantTest {};
+class KmeansTest : public VariantTest {
+ protected:
+  // The row's kernels: its k-NN squared-L2 kernel, of the row's ISA.
+  DistanceFn l2() const { return variant().as<SpectralKernelsFn>()().l2; }
+};
+
+TEST_P(KmeansTest, UsesTheKnnDistanceKernelOfItsIsa) {
+  const KnnKernels knn = knn_kernels(variant().isa);
+  EXPECT_EQ(l2(), knn.l2);
+}
 
 TEST_P(KmeansTest, AssignmentMatchesTheReference) {
   std::mt19937 rng(17);
@@ -314,7 +323,7 @@ TEST_P(KmeansTest, AssignmentMatchesTheReference) {
         std::vector<Index> labels(std::size_t(n), -1);
         std::vector<float> dist2(std::size_t(n), -1);
         const KmeansAssignArgs args{points.data(), n, d, centers.data(), k, labels.data(), dist2.data()};
-        kmeans_assign_all(args, variant().as<KmeansAssignFn>(), 2);
+        kmeans_assign_all(args, l2(), 2);
         std::vector<Index> ref_labels;
         std::vector<double> ref_dist;
         kmeans_assign_reference(args, ref_labels, ref_dist);
@@ -346,11 +355,10 @@ TEST_P(KmeansTest, SeparatedClustersAreFound) {
   std::normal_distribution<float> noise(0, 0.1f);
   for (Index i = 0; i < n; ++i) {
     truth[std::size_t(i)] = i % k;
-    points[std::size_t(i)] = float(i % k % 2) * 4 + noise(rng);
-    points[std::size_t(n + i)] = float(i % k / 2) * 4 + noise(rng);
+    points[std::size_t(2 * i)] = float(i % k % 2) * 4 + noise(rng);
+    points[std::size_t(2 * i + 1)] = float(i % k / 2) * 4 + noise(rng);
   }
-  const KmeansResult r =
-      kmeans(points.data(), n, 2, {.k = k, .seed = 3, .threads = 2}, variant().as<KmeansAssignFn>());
+  const KmeansResult r = kmeans(points.data(), n, 2, {.k = k, .seed = 3, .threads = 2}, l2());
   EXPECT_DOUBLE_EQ(score_partition(truth, r.labels).accuracy, 1.0);
   EXPECT_GE(r.iterations, 1);
 }
