@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/registry.hpp"
 
@@ -41,13 +42,14 @@ struct Zmm<double> {
 // embedded {1toN} operand would repeat the load NV times).
 template <class T, int MR, int NV>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, MicroKernel<T>{MR, NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>});
+  gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>));
 }
 
 }  // namespace
 
 void f32_sgemm__avx512_14x32(const GemmArgs<float>& args) { gemm_avx512<float, 14, 2>(args); }
 void f32_sgemm__avx512_6x64(const GemmArgs<float>& args) { gemm_avx512<float, 6, 4>(args); }
+void f32_sgemm__avx512_12x32(const GemmArgs<float>& args) { gemm_avx512<float, 12, 2>(args); }
 // f64: 6 x 32 beat 14 x 16 (and 8 x 24) by 15-25 % at 1024^3 on Zen 5; both f32 shapes stay
 // registered because their ranking changes with the shape (see the gemm benchmarks).
 void f64_dgemm__avx512_6x32(const GemmArgs<double>& args) { gemm_avx512<double, 6, 4>(args); }
@@ -68,6 +70,14 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_6x64",
                                       .tile = 6,
                                       .tile_n = 64,
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx512_6x64)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_12x32",
+                                      .family = "gemm",
+                                      .op = "sgemm",
+                                      .dtype = "f32",
+                                      .isa = Isa::avx512,
+                                      .tile = 12,
+                                      .tile_n = 32,
+                                      .fn = reinterpret_cast<KernelFn>(&f32_sgemm__avx512_12x32)});
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__avx512_6x32",
                                       .family = "gemm",
                                       .op = "dgemm",
