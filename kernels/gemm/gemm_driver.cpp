@@ -295,7 +295,9 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // per KC slice, so a long slice amortises it; the KC x NR sliver of B then outgrows L1 and streams
   // from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the ~20 the
   // micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 tiles): 512 beat the
-  // L1-resident choice (96-192) and 256/384 by 5-10 %.
+  // L1-resident choice (96-192) and 256/384 by 5-10 %. Rechecked with the per-ISA packing at 1024^3 and
+  // 512x4096x1024: f32 KC 512 still beat 256 and 1024 (by 3-7 %), f64 KC 256, 384 and 512 were within
+  // the noise of each other.
   if (blk.kc <= 0) blk.kc = 2048 / element_bytes;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
   if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
