@@ -17,8 +17,8 @@ namespace {
 
 // A into one MR-row panel, dst[p * MR + r]. MR is the micro-kernel's (the driver passes mr == MR).
 template <class T, int MR>
-void pack_a_panel(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0, std::int64_t kc,
-                  int /*mr*/, std::int64_t next_rows, T* dst) {
+void pack_a_panel(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
+                  std::int64_t kc, int /*mr*/, std::int64_t next_rows, T* dst) {
   constexpr std::int64_t line = 64 / sizeof(T);
   if (!a.transposed) {
     // A transpose, one cache line of each row at a time: the line is copied whole (vector loads)
@@ -62,8 +62,8 @@ void pack_a_panel(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, s
 
 // B into NR-column slivers (nr may be a run-time value: SVE).
 template <class T>
-void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t cols,
-                  int nr, T* dst) {
+void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                  std::int64_t cols, int nr, T* dst) {
   if (!b.transposed) {
     // Row by row of B, all slivers per row: each row is one sequential read the hardware prefetcher
     // follows. Sliver by sliver instead reads NR elements per row, a new page per row when B is wider
