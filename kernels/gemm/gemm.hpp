@@ -49,10 +49,34 @@ template <class T>
 using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
                                std::int64_t ldc, T alpha, T beta);
 
+// op(A) or op(B) as stored: the matrix, its leading dimension and whether op transposes it.
+template <class T>
+struct GemmOperand {
+  const T* data = nullptr;
+  std::int64_t ld = 0;
+  bool transposed = false;
+};
+
+// Packing (gemm_pack.hpp). A: rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into one MR-row
+// panel dst[p * mr + r], rows past `rows` zero; `next_rows` rows after them are prefetched. B: rows
+// [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into NR-column slivers, sliver s at dst + s * nr * kc
+// holding dst[p * nr + j], columns past `cols` zero.
+template <class T>
+using PackAFn = void (*)(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
+                         std::int64_t kc, int mr, std::int64_t next_rows, T* dst);
+template <class T>
+using PackBFn = void (*)(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                         std::int64_t cols, int nr, T* dst);
+
+// The micro-kernel and the packing routines compiled with it. The packing code is the same for every
+// ISA (gemm_pack.hpp), instantiated in each gemm_<isa>.cpp so that it is vectorised for that ISA and
+// specialised for its MR; gemm_micro_kernel() there fills pack_a and pack_b.
 template <class T>
 struct MicroKernel {
   int mr = 0, nr = 0;  // nr may be a run-time value (SVE: a multiple of the vector length)
   MicroKernelFn<T> fn = nullptr;
+  PackAFn<T> pack_a = nullptr;
+  PackBFn<T> pack_b = nullptr;
 };
 
 // Cache sizes in bytes the blocking is derived from.

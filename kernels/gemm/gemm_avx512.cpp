@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/registry.hpp"
 
@@ -41,15 +42,17 @@ struct Zmm<double> {
 // embedded {1toN} operand would repeat the load NV times).
 template <class T, int MR, int NV>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, MicroKernel<T>{MR, NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>});
+  gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>));
 }
 
 }  // namespace
 
 void f32_sgemm__avx512_14x32(const GemmArgs<float>& args) { gemm_avx512<float, 14, 2>(args); }
 void f32_sgemm__avx512_6x64(const GemmArgs<float>& args) { gemm_avx512<float, 6, 4>(args); }
-// f64: 6 x 32 beat 14 x 16 (and 8 x 24) by 15-25 % at 1024^3 on Zen 5; both f32 shapes stay
-// registered because their ranking changes with the shape (see the gemm benchmarks).
+// f64: 6 x 32 beat 14 x 16 (and 8 x 24) by 15-25 % at 1024^3 on Zen 5, and 12 x 16 and 8 x 24 by
+// 4-10 % again with the per-ISA packing (1024^3 and 512x4096x1024). f32: 6 x 64 beat 12 x 32 by
+// 5-9 % at both shapes (not registered); both f32 shapes here stay registered because their ranking
+// changes with the shape (see the gemm benchmarks).
 void f64_dgemm__avx512_6x32(const GemmArgs<double>& args) { gemm_avx512<double, 6, 4>(args); }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_14x32",

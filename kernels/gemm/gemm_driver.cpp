@@ -1,7 +1,8 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
 // of the inner dimension, pack B once; for each MC row block of A, pack A; then sweep MR x NR tiles
-// with the ISA's micro-kernel. Built at the baseline ISA: packing is O(mk + kn), the micro-kernel
-// O(mnk), so only the micro-kernel needs the vector unit. Threads of one NUMA node share one packed B
+// with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the
+// micro-kernel (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that
+// they are vectorised like it. Threads of one NUMA node share one packed B
 // panel and split its rows of C (gemm_team_plan); GEMV-like shapes split C into a 2-D grid of
 // rectangles instead (gemm_partition), each computed by one worker with its own panels.
 #include <sys/mman.h>
@@ -63,81 +64,6 @@ T* workspace(std::size_t elements) {
   return buffer.get();
 }
 
-// op(A) or op(B): the stored matrix and whether op transposes it.
-template <class T>
-struct Operand {
-  const T* data;
-  std::int64_t ld;
-  bool transposed;
-};
-
-// Packs rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into an MR-row panel:
-// dst[p * mr + r], rows past `rows` zero so the micro-kernel always computes a full tile.
-template <class T>
-void pack_a_panel(const Operand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0, std::int64_t kc,
-                  int mr, std::int64_t next_rows, T* dst) {
-  if (!a.transposed) {
-    // Column by column: contiguous writes, and `rows` sequential read streams. Each row is a short
-    // stream (KC elements) the hardware prefetcher meets cold, so the next panel's `next_rows` rows
-    // are fetched a line at a time while this one is copied.
-    const T* src = a.data + i0 * a.ld + p0;
-    constexpr std::int64_t line = 64 / sizeof(T);
-    for (std::int64_t p = 0; p < kc; ++p) {
-      if (p % line == 0) {
-        for (std::int64_t r = 0; r < next_rows; ++r) __builtin_prefetch(src + (rows + r) * a.ld + p);
-      }
-      for (std::int64_t r = 0; r < rows; ++r) dst[p * mr + r] = src[r * a.ld + p];
-    }
-  } else {
-    for (std::int64_t p = 0; p < kc; ++p) {
-      const T* src = a.data + (p0 + p) * a.ld + i0;
-      for (std::int64_t r = 0; r < rows; ++r) dst[p * mr + r] = src[r];
-    }
-  }
-  for (std::int64_t p = 0; p < kc; ++p) {
-    for (std::int64_t r = rows; r < mr; ++r) dst[p * mr + r] = T(0);
-  }
-}
-
-// Packs rows [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into NR-column slivers, sliver s at
-// dst + s * nr * kc holding dst[p * nr + j]; columns past `cols` in the last sliver are zero.
-template <class T>
-void pack_b_panel(const Operand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t cols,
-                  int nr, T* dst) {
-  if (!b.transposed) {
-    // Row by row of B, all slivers per row: each row is one sequential read the hardware prefetcher
-    // follows. Sliver by sliver instead reads NR elements per row, a new page per row when B is wider
-    // than a page. With the A-side prefetch below, packing fell from 11 % to 8 % of the single-thread
-    // 1024^3 profile (perf, Zen 5).
-    constexpr std::int64_t line = 64 / sizeof(T), ahead = 2;  // rows
-    for (std::int64_t p = 0; p < kc; ++p) {
-      const T* src = b.data + (p0 + p) * b.ld + j0;
-      // The stream prefetcher stops at page boundaries, and a row of B is often a page or less.
-      if (p + ahead < kc) {
-        for (std::int64_t j = 0; j < cols; j += line) __builtin_prefetch(src + ahead * b.ld + j);
-      }
-      for (std::int64_t jr = 0; jr < cols; jr += nr) {
-        const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
-        T* out = dst + jr * kc + p * nr;
-        for (std::int64_t j = 0; j < width; ++j) out[j] = src[jr + j];
-        for (std::int64_t j = width; j < nr; ++j) out[j] = T(0);
-      }
-    }
-  } else {
-    for (std::int64_t jr = 0; jr < cols; jr += nr) {
-      const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
-      T* out = dst + jr * kc;
-      for (std::int64_t j = 0; j < width; ++j) {
-        const T* src = b.data + (j0 + jr + j) * b.ld + p0;
-        for (std::int64_t p = 0; p < kc; ++p) out[p * nr + j] = src[p];
-      }
-      for (std::int64_t p = 0; p < kc; ++p) {
-        for (std::int64_t j = width; j < nr; ++j) out[p * nr + j] = T(0);
-      }
-    }
-  }
-}
-
 // C = beta * C, with beta == 0 writing zeros (BLAS: C is then not read, so NaN does not survive).
 template <class T>
 void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T beta) {
@@ -191,8 +117,8 @@ template <class T>
 void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
                 const GemmRange& range, T* work, const GroupB<T>* group = nullptr) {
   const int mr = kernel.mr, nr = kernel.nr;
-  const Operand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
-  const Operand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
+  const GemmOperand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
+  const GemmOperand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
   const Panels<T> panels(blk, mr, nr);
   T* a_pack = work;
   T* b_pack = a_pack + panels.a_size;
@@ -221,19 +147,19 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t slivers = (nc + nr - 1) / nr;
         const std::int64_t from = slivers * group->rank / group->size * nr;
         const std::int64_t to = std::min(nc, slivers * (group->rank + 1) / group->size * nr);
-        if (from < to) pack_b_panel(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
+        if (from < to) kernel.pack_b(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
         group->barrier->arrive_and_wait();
       } else {
         // Direct B packs only the partial last sliver (if any), packed B all of them.
         const std::int64_t from = direct_b ? nc / nr * nr : 0;
-        if (from < nc) pack_b_panel(b, pc, kc, jc + from, nc - from, nr, b_pack + from * kc);
+        if (from < nc) kernel.pack_b(b, pc, kc, jc + from, nc - from, nr, b_pack + from * kc);
       }
       for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
         const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
-          pack_a_panel(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc);
+          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc);
         }
         for (std::int64_t jr = 0; jr < nc; jr += nr) {
           const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
@@ -369,7 +295,9 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // per KC slice, so a long slice amortises it; the KC x NR sliver of B then outgrows L1 and streams
   // from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the ~20 the
   // micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 tiles): 512 beat the
-  // L1-resident choice (96-192) and 256/384 by 5-10 %.
+  // L1-resident choice (96-192) and 256/384 by 5-10 %. Rechecked with the per-ISA packing at 1024^3 and
+  // 512x4096x1024: f32 KC 512 still beat 256 and 1024 (by 3-7 %), f64 KC 256, 384 and 512 were within
+  // the noise of each other.
   if (blk.kc <= 0) blk.kc = 2048 / element_bytes;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
   if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
@@ -400,6 +328,9 @@ void check_gemm_args(const GemmArgs<T>& args) {
 template <class T>
 void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   check_gemm_args(args);
+  if (kernel.fn == nullptr || kernel.pack_a == nullptr || kernel.pack_b == nullptr) {
+    throw std::logic_error("gemm: micro-kernel without its packing routines (build it with gemm_micro_kernel())");
+  }
   if (args.m == 0 || args.n == 0) return;
   if (args.k == 0 || args.alpha == T(0)) {
     scale_c(args.c, args.ldc, args.m, args.n, args.beta);

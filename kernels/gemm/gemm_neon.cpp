@@ -4,6 +4,7 @@
 #include <arm_neon.h>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/unroll.hpp"
 #include "kernels/registry.hpp"
 
@@ -81,10 +82,10 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
 }  // namespace
 
 void f32_sgemm__neon_8x12(const GemmArgs<float>& args) {
-  gemm(args, MicroKernel<float>{kMr, kNv * Q<float>::lanes, &ukernel<float>});
+  gemm(args, gemm_micro_kernel<float, kMr>(kNv * Q<float>::lanes, &ukernel<float>));
 }
 void f64_dgemm__neon_8x6(const GemmArgs<double>& args) {
-  gemm(args, MicroKernel<double>{kMr, kNv * Q<double>::lanes, &ukernel<double>});
+  gemm(args, gemm_micro_kernel<double, kMr>(kNv * Q<double>::lanes, &ukernel<double>));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12",

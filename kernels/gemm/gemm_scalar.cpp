@@ -1,4 +1,5 @@
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/unroll.hpp"
 #include "kernels/registry.hpp"
 
@@ -30,10 +31,10 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
 }  // namespace
 
 void f32_sgemm__scalar_4x4(const GemmArgs<float>& args) {
-  gemm(args, MicroKernel<float>{kMr, kNr, &ukernel<float>});
+  gemm(args, gemm_micro_kernel<float, kMr>(kNr, &ukernel<float>));
 }
 void f64_dgemm__scalar_4x4(const GemmArgs<double>& args) {
-  gemm(args, MicroKernel<double>{kMr, kNr, &ukernel<double>});
+  gemm(args, gemm_micro_kernel<double, kMr>(kNr, &ukernel<double>));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__scalar_4x4",

@@ -4,6 +4,7 @@
 #include <arm_sve.h>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -80,10 +81,10 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
 }  // namespace
 
 void f32_sgemm__sve_8x3vl(const GemmArgs<float>& args) {
-  gemm(args, MicroKernel<float>{kMr, static_cast<int>(3 * Sve<float>::lanes()), &ukernel<float>});
+  gemm(args, gemm_micro_kernel<float, kMr>(static_cast<int>(3 * Sve<float>::lanes()), &ukernel<float>));
 }
 void f64_dgemm__sve_8x3vl(const GemmArgs<double>& args) {
-  gemm(args, MicroKernel<double>{kMr, static_cast<int>(3 * Sve<double>::lanes()), &ukernel<double>});
+  gemm(args, gemm_micro_kernel<double, kMr>(static_cast<int>(3 * Sve<double>::lanes()), &ukernel<double>));
 }
 
 // tile_n is NR at VL 128; the tests scale it by the vector length they run at.

@@ -375,6 +375,17 @@ TEST(GemmTeamPlan, SharesBPerNodeAndSplitsRowsWithinIt) {
   EXPECT_EQ(gemv.ranges, kernels::gemm_partition(1, 4096, mr, nr, 2));
 }
 
+// The packing routines come with the micro-kernel (gemm_micro_kernel() in its ISA file): a kernel
+// built without them is a programming error the driver reports instead of calling through null.
+TEST(GemmDriver, RejectsAMicroKernelWithoutItsPacking) {
+  float a = 1, b = 1, c = 0;
+  const GemmArgs<float> args{.m = 1, .n = 1, .k = 1, .a = &a, .lda = 1, .b = &b, .ldb = 1, .c = &c, .ldc = 1};
+  const kernels::MicroKernel<float> bare{
+      1, 1, +[](std::int64_t, const float*, const float*, std::int64_t, float*, std::int64_t, float, float) {}};
+  EXPECT_THROW(kernels::gemm(args, bare), std::logic_error);
+  EXPECT_EQ(c, 0.0f);
+}
+
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);

@@ -1,0 +1,114 @@
+// Packing of A and B for the shared driver (the PackAFn / PackBFn contract of gemm.hpp). The code is
+// ISA-neutral and the same for every ISA, but it is instantiated in each gemm_<isa>.cpp (through
+// gemm_micro_kernel()) rather than once in gemm_driver.cpp at the baseline ISA: there the copies are
+// vectorised with the micro-kernel's vector width, and A's panel is specialised for its MR. Included
+// by the gemm_<isa>.cpp files only; everything here has internal linkage, so the instantiations of
+// different ISA files (different instructions, same names) never merge at link time.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/unroll.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+// A into one MR-row panel, dst[p * MR + r]. MR is the micro-kernel's (the driver passes mr == MR).
+template <class T, int MR>
+void pack_a_panel(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
+                  std::int64_t kc, int /*mr*/, std::int64_t next_rows, T* dst) {
+  constexpr std::int64_t line = 64 / sizeof(T);
+  if (!a.transposed) {
+    // A transpose, one cache line of each row at a time: the line is copied whole (vector loads)
+    // into a small tile, and the tile is written out as MR-element groups. Reading element by
+    // element with stride lda instead kept MR + next_rows lines of A live at once; with a
+    // power-of-two lda they all map to one L1 set (4 KiB apart), so for MR = 14 they evicted each
+    // other (12 ways on Zen 5). Standalone, 1024 x 512 slices of a 1024-wide f32 A on Zen 5: 0.47 ->
+    // 0.25 ns per element at MR = 14 (0.36 -> 0.28 at MR = 6, 0.43 -> 0.24 for f64).
+    const T* src = a.data + i0 * a.ld + p0;
+    alignas(64) T tile[MR][line];
+    for (std::int64_t p = 0; p < kc; p += line) {
+      // Each row is a short stream (KC elements) the hardware prefetcher meets cold: fetch the
+      // next panel's rows a line at a time while this one is copied.
+      for (std::int64_t r = 0; r < next_rows; ++r) __builtin_prefetch(src + (rows + r) * a.ld + p);
+      const std::int64_t width = std::min(line, kc - p);
+      T* out = dst + p * MR;
+      if (rows == MR && width == line) {
+        unroll<MR>([&](auto r) {
+          for (std::int64_t q = 0; q < line; ++q) tile[r][q] = src[r * a.ld + p + q];
+        });
+        for (std::int64_t q = 0; q < line; ++q) unroll<MR>([&](auto r) { out[q * MR + r] = tile[r][q]; });
+      } else {
+        for (std::int64_t q = 0; q < width; ++q) {
+          for (std::int64_t r = 0; r < MR; ++r) out[q * MR + r] = r < rows ? src[r * a.ld + p + q] : T(0);
+        }
+      }
+    }
+  } else {
+    // Row p of op(A) is contiguous in the stored A: MR consecutive elements per k step.
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = a.data + (p0 + p) * a.ld + i0;
+      T* out = dst + p * MR;
+      if (rows == MR) {
+        unroll<MR>([&](auto r) { out[r] = src[r]; });
+      } else {
+        for (std::int64_t r = 0; r < MR; ++r) out[r] = r < rows ? src[r] : T(0);
+      }
+    }
+  }
+}
+
+// B into NR-column slivers (nr may be a run-time value: SVE).
+template <class T>
+void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                  std::int64_t cols, int nr, T* dst) {
+  if (!b.transposed) {
+    // Row by row of B, all slivers per row: each row is one sequential read the hardware prefetcher
+    // follows. Sliver by sliver instead reads NR elements per row, a new page per row when B is wider
+    // than a page. With the A-side prefetch, packing fell from 11 % to 8 % of the single-thread
+    // 1024^3 profile (perf, Zen 5). It is bound by memory, not instructions: standalone, a 1024 x 4096
+    // f32 B packs at 0.29 ns per element from memory and 0.20 from the LLC; prefetching the next
+    // block's rows during the previous step's tiles did not shorten it (4.9 -> 4.7 % of the
+    // 512x4096x1024 profile) and cost 1 % in the tile loop, so the driver does not.
+    constexpr std::int64_t line = 64 / sizeof(T), ahead = 2;  // rows
+    const std::int64_t full = cols / nr * nr;
+    for (std::int64_t p = 0; p < kc; ++p) {
+      const T* src = b.data + (p0 + p) * b.ld + j0;
+      // The stream prefetcher stops at page boundaries, and a row of B is often a page or less.
+      if (p + ahead < kc) {
+        for (std::int64_t j = 0; j < cols; j += line) __builtin_prefetch(src + ahead * b.ld + j);
+      }
+      for (std::int64_t jr = 0; jr < full; jr += nr) {
+        T* out = dst + jr * kc + p * nr;
+        for (std::int64_t j = 0; j < nr; ++j) out[j] = src[jr + j];
+      }
+      if (full < cols) {
+        T* out = dst + full * kc + p * nr;
+        for (std::int64_t j = 0; j < nr; ++j) out[j] = full + j < cols ? src[full + j] : T(0);
+      }
+    }
+  } else {
+    for (std::int64_t jr = 0; jr < cols; jr += nr) {
+      const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
+      T* out = dst + jr * kc;
+      for (std::int64_t j = 0; j < width; ++j) {
+        const T* src = b.data + (j0 + jr + j) * b.ld + p0;
+        for (std::int64_t p = 0; p < kc; ++p) out[p * nr + j] = src[p];
+      }
+      for (std::int64_t p = 0; p < kc; ++p) {
+        for (std::int64_t j = width; j < nr; ++j) out[p * nr + j] = T(0);
+      }
+    }
+  }
+}
+
+// The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines.
+template <class T, int MR>
+MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn) {
+  return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>};
+}
+
+}  // namespace
+}  // namespace armperf::kernels
