@@ -22,7 +22,7 @@ void blis_gemm(const GemmArgs<T>& args, Fn gemm_fn) {
           1);
 }
 
-[[maybe_unused]] const bool context_recorded = [] {
+[[maybe_unused]] const bool blis_context_recorded = [] {
   benchmark::AddCustomContext("blis_version", bli_info_get_version_str());
   benchmark::AddCustomContext("blis_arch", bli_arch_string(bli_arch_query_id()));
   return true;

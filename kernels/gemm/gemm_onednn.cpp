@@ -38,7 +38,7 @@ std::string cpu_isa_name(dnnl_cpu_isa_t isa) {
   }
 }
 
-[[maybe_unused]] const bool context_recorded = [] {
+[[maybe_unused]] const bool onednn_context_recorded = [] {
   const dnnl_version_t* v = dnnl_version();
   benchmark::AddCustomContext("onednn_version", std::to_string(v->major) + "." + std::to_string(v->minor) +
                                                     "." + std::to_string(v->patch));

@@ -41,7 +41,7 @@ SgemmF77 openblas_sgemm() {
   return reinterpret_cast<SgemmF77>(symbol);
 }
 
-[[maybe_unused]] const bool context_recorded = [] {
+[[maybe_unused]] const bool faiss_context_recorded = [] {
   benchmark::AddCustomContext("faiss_sgemm_library", openblas_library());
   benchmark::AddCustomContext("faiss_version", std::to_string(FAISS_VERSION_MAJOR) + "." +
                                                    std::to_string(FAISS_VERSION_MINOR) + "." +
