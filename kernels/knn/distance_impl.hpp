@@ -4,7 +4,8 @@
 // vectors), so distance_sve.cpp spells its loop out with predicates instead.
 //
 // Ops: V, lanes, zero(), load(p), load_tail(p, n) (n < lanes elements, the rest zero), sub, fma(a, b,
-// acc) = a * b + acc, add, reduce(V) -> float.
+// acc) = a * b + acc, add, reduce(V) -> float; optionally reduce4(a, b, c, d, out) storing the four
+// sums at out[0..3], which shares its shuffles among kRows rows (horizontal adds).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,15 @@ namespace armperf::kernels::distance_impl {
 // Rows of the database per step: the query's vector is loaded once for kRows rows, so loads per
 // FMA fall from 2 to 1.25. With kChains vectors per row in flight, kRows * kChains = 8 accumulators
 // cover 2 FMA pipes x 4 cycles of latency (Zen 4/5, Neoverse V1; N1 needs 2 x 4 / 2 = 4).
+//
+// The ceiling on L1-resident data, per vector of one row: one load of the row, 1/kRows of a query
+// load, and for L2 a subtraction plus an FMA (3 FLOPs a lane, counted as in the registry row). With
+// one row at a time it would be 2 loads per FMA; a core with 2 vector loads and 2 FMAs a cycle (Zen 5
+// at 512 bits, Neoverse V1/V2, N1 at 128 bits) would then run its FMA pipes at half rate. At 4 rows,
+// 1.25 loads per FMA bound it to 2 / 1.25 = 1.6 FMAs a cycle, 80 % of the FMA pipes; with the
+// subtraction on the separate FP-add pipes, that is 1.6 x 3 / (2 x 2) = 120 % of the peakflops f32
+// FMA rate in L2 FLOPs (80 % for inner product). Below it: the per-row horizontal sum (reduce4
+// halves its shuffles) and, at d = 128, only 4 steps per group of rows to amortise it over.
 constexpr int kRows = 4;
 constexpr int kChains = 2;
 
@@ -53,7 +63,12 @@ template <class Ops, Metric M, int R>
       acc[r][0] = step<Ops, M>(acc[r][0], q, n >= W ? Ops::load(b) : Ops::load_tail(b, n));
     });
   }
-  unroll<R>([&](auto r) { out[r] = Ops::reduce(Ops::add(acc[r][0], acc[r][1])); });
+  if constexpr (R == 4 && requires(V v, float* o) { Ops::reduce4(v, v, v, v, o); }) {
+    Ops::reduce4(Ops::add(acc[0][0], acc[0][1]), Ops::add(acc[1][0], acc[1][1]), Ops::add(acc[2][0], acc[2][1]),
+                 Ops::add(acc[3][0], acc[3][1]), out);
+  } else {
+    unroll<R>([&](auto r) { out[r] = Ops::reduce(Ops::add(acc[r][0], acc[r][1])); });
+  }
 }
 
 template <class Ops, Metric M>

@@ -10,6 +10,7 @@
 // Threads split the queries when each gets enough for the GEMM path; otherwise they split the
 // database and the caller merges their top-k lists.
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -41,6 +42,7 @@ void require(bool ok, const std::string& what) {
 // Database rows per block: half of L2, so the direct path's queries after the first find the block
 // there (the other half holds the query, the distances and the top-k lists).
 std::int64_t base_block_rows(std::int64_t d) {
+  if (const char* e = std::getenv("KNN_BB")) return std::atoll(e);  // EXPERIMENT
   const std::int64_t rows = gemm_caches().l2 / 2 / (d * static_cast<std::int64_t>(sizeof(float)));
   return std::clamp<std::int64_t>(rows / 16 * 16, 16, 4096);
 }
@@ -76,7 +78,7 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
       scratch.resize(static_cast<std::size_t>(n));
       for (std::int64_t q = q0; q < q1; ++q) {
         distance(p.query + q * d, base, n, d, scratch.data());
-        heaps[q - q0].push_block(scratch.data(), nullptr, p.l2 ? 1.0f : -1.0f, n, bb);
+        heaps[q - q0].push_block(scratch.data(), nullptr, p.l2 ? 1.0f : -1.0f, n, bb, p.kernels->scan);
       }
       continue;
     }
@@ -85,7 +87,7 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
       p.kernels->l2(p.zero.data(), base, n, d, norms.data());
     }
     const std::int64_t query_block =
-        std::max<std::int64_t>(1, kQueryBlock / p.kernels->sgemm_mr) * p.kernels->sgemm_mr;
+        std::max<std::int64_t>(1, (std::getenv("KNN_QB") ? std::atoll(std::getenv("KNN_QB")) : kQueryBlock) / p.kernels->sgemm_mr) * p.kernels->sgemm_mr;
     for (std::int64_t qq = q0; qq < q1; qq += query_block) {
       const std::int64_t m = std::min(query_block, q1 - qq);
       scratch.resize(static_cast<std::size_t>(m * n));
@@ -103,7 +105,8 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
                                        .ldc = n,
                                        .threads = 1});
       for (std::int64_t i = 0; i < m; ++i) {
-        heaps[qq + i - q0].push_block(scratch.data() + i * n, p.l2 ? norms.data() : nullptr, 1.0f, n, bb);
+        heaps[qq + i - q0].push_block(scratch.data() + i * n, p.l2 ? norms.data() : nullptr, 1.0f, n, bb,
+                                      p.kernels->scan);
       }
     }
   }
@@ -184,8 +187,9 @@ void check_knn_args(const KnnArgs& args) {
   }
 }
 
-KnnKernels knn_kernels(Isa isa) {
+KnnKernels knn_kernels(Isa isa, KeyScanFn scan) {
   KnnKernels kernels;
+  kernels.scan = scan;
   unsigned sgemm_nr = 0;
   for (const KernelVariant& v : KernelRegistry::instance().variants()) {
     if (v.isa != isa || v.impl != "armperf" || v.dtype != "f32") continue;
@@ -199,8 +203,8 @@ KnnKernels knn_kernels(Isa isa) {
       kernels.sgemm_mr = static_cast<std::int64_t>(v.tile);
     }
   }
-  if (kernels.l2 == nullptr || kernels.ip == nullptr || kernels.sgemm == nullptr) {
-    throw std::logic_error("knn: this build has no f32 distance kernels or sgemm for isa " +
+  if (kernels.l2 == nullptr || kernels.ip == nullptr || kernels.scan == nullptr || kernels.sgemm == nullptr) {
+    throw std::logic_error("knn: this build has no f32 distance kernels, filter or sgemm for isa " +
                            std::string(isa_name(isa)));
   }
   return kernels;
