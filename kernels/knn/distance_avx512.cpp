@@ -15,6 +15,10 @@ struct Zmm {
   using V = __m512;
   static constexpr int lanes = 16;
   using Mask = __mmask16;
+  // 8 rows x kChains = 16 of the 32 zmm accumulate: query loads and loop trips shared by twice the
+  // rows. Measured on Zen 5 (page-aligned, CPU time): 48 x 128 L2 in 104-110 ns against 118-122 ns
+  // with 4 rows, 8 x 768 in 74 against 84 ns, 1024 x 128 (L2-resident) within 3 %.
+  static constexpr int rows = 8;
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float x) { return _mm512_set1_ps(x); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }

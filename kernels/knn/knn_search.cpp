@@ -10,7 +10,6 @@
 // Threads split the queries when each gets enough for the GEMM path; otherwise they split the
 // database and the caller merges their top-k lists.
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -42,7 +41,6 @@ void require(bool ok, const std::string& what) {
 // Database rows per block: half of L2, so the direct path's queries after the first find the block
 // there (the other half holds the query, the distances and the top-k lists).
 std::int64_t base_block_rows(std::int64_t d) {
-  if (const char* e = std::getenv("KNN_BB")) return std::atoll(e);  // EXPERIMENT
   const std::int64_t rows = gemm_caches().l2 / 2 / (d * static_cast<std::int64_t>(sizeof(float)));
   return std::clamp<std::int64_t>(rows / 16 * 16, 16, 4096);
 }
@@ -87,7 +85,7 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
       p.kernels->l2(p.zero.data(), base, n, d, norms.data());
     }
     const std::int64_t query_block =
-        std::max<std::int64_t>(1, (std::getenv("KNN_QB") ? std::atoll(std::getenv("KNN_QB")) : kQueryBlock) / p.kernels->sgemm_mr) * p.kernels->sgemm_mr;
+        std::max<std::int64_t>(1, kQueryBlock / p.kernels->sgemm_mr) * p.kernels->sgemm_mr;
     for (std::int64_t qq = q0; qq < q1; qq += query_block) {
       const std::int64_t m = std::min(query_block, q1 - qq);
       scratch.resize(static_cast<std::size_t>(m * n));

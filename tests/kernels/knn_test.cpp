@@ -52,9 +52,10 @@ TEST_P(KnnDistanceTest, ExactOnIntegersForEveryDimensionAndRowCount) {
   const auto fn = variant().as<DistanceFn>();
   const Metric metric = variant().op == kernels::kL2Op ? Metric::l2 : Metric::ip;
   for (std::int64_t d : kDims) {
-    // Row counts around the 4-row step; the base starts one float past an aligned address and is
-    // sized exactly, so a read past the last row is a read past the allocation (ASan build).
-    for (std::int64_t nb : {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+    // Row counts around the 4- and 8-row steps (8 + 4 + 1 = 13, 2 x 8 + 4 + 1 = 21); the base starts
+    // one float past an aligned address and is sized exactly, so a read past the last row is a read
+    // past the allocation (ASan build).
+    for (std::int64_t nb : {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 21}) {
       const std::vector<float> storage = integer_vectors(nb * d + 1, static_cast<unsigned>(d * 31 + nb));
       const std::vector<float> query = integer_vectors(d, static_cast<unsigned>(d + 7));
       const float* base = storage.data() + 1;
