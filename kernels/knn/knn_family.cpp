@@ -130,7 +130,8 @@ std::vector<BenchShape> search_shapes(const BenchPlan& plan) {
 // One data set per (nb, d, nq), kept while consecutive rows (ours and FAISS's, shape-major) use it:
 // generating 10^6 x 960 floats costs more than a search.
 struct DataSet {
-  std::vector<float> base, query;
+  // Page-aligned (as in distance_bench), so rows start on cache lines for ours and FAISS alike.
+  Buffer base, query;
 };
 std::shared_ptr<const DataSet> data_set(std::int64_t nb, std::int64_t d, std::int64_t nq) {
   static std::mutex mutex;
@@ -140,8 +141,11 @@ std::shared_ptr<const DataSet> data_set(std::int64_t nb, std::int64_t d, std::in
   if (!cached || key != std::tuple(nb, d, nq)) {
     cached.reset();
     auto set = std::make_shared<DataSet>();
-    set->base = uniform_vectors(nb * d, 11);
-    set->query = uniform_vectors(nq * d, 12);
+    const std::vector<float> base = uniform_vectors(nb * d, 11), query = uniform_vectors(nq * d, 12);
+    set->base = Buffer(base.size() * sizeof(float));
+    set->query = Buffer(query.size() * sizeof(float));
+    std::copy(base.begin(), base.end(), set->base.as<float>());
+    std::copy(query.begin(), query.end(), set->query.as<float>());
     cached = std::move(set);
     key = {nb, d, nq};
   }
@@ -152,9 +156,9 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
   const std::int64_t nb = shape.dims.at(0), d = shape.dims.at(1), nq = shape.dims.at(2), k = shape.dims.at(3);
   const auto data = data_set(nb, d, nq);
   KnnArgs args{.metric = Metric::l2,
-               .base = data->base.data(),
+               .base = data->base.as<float>(),
                .nb = nb,
-               .query = data->query.data(),
+               .query = data->query.as<float>(),
                .nq = nq,
                .d = d,
                .k = k,
