@@ -5,7 +5,7 @@
 //
 // Ops: V, lanes, zero(), load(p), load_tail(p, n) (n < lanes elements, the rest zero), sub, fma(a, b,
 // acc) = a * b + acc, add, reduce(V) -> float; optionally reduce4(a, b, c, d, out) storing the four
-// sums at out[0..3], which shares its shuffles among kRows rows (horizontal adds).
+// sums at out[0..3], which shares its shuffles among 4 rows (horizontal adds).
 #pragma once
 
 #include <cstdint>
@@ -83,7 +83,9 @@ template <class Ops, Metric M, int R>
     unroll<C - 1>([&](auto c) { sum[r] = Ops::add(sum[r], acc[r][c + 1]); });
   });
   if constexpr (R % 4 == 0 && requires(V v, float* o) { Ops::reduce4(v, v, v, v, o); }) {
-    unroll<R / 4>([&](auto g) { Ops::reduce4(sum[4 * g], sum[4 * g + 1], sum[4 * g + 2], sum[4 * g + 3], out + 4 * g); });
+    unroll<R / 4>([&](auto g) {
+      Ops::reduce4(sum[4 * g], sum[4 * g + 1], sum[4 * g + 2], sum[4 * g + 3], out + 4 * g);
+    });
   } else {
     unroll<R>([&](auto r) { out[r] = Ops::reduce(sum[r]); });
   }

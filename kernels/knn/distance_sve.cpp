@@ -82,8 +82,8 @@ std::int64_t f32_key_scan__sve(const float* values, const float* offsets, float 
   for (std::int64_t i = 0; i < n; i += vl) {
     const svbool_t pg = svwhilelt_b32_s64(i, n);
     const svfloat32_t v = svld1(pg, values + i);
-    const svfloat32_t key =
-        offsets != nullptr ? svmla_n_f32_x(pg, svld1(pg, offsets + i), v, scale) : svmul_n_f32_x(pg, v, scale);
+    const svfloat32_t key = offsets != nullptr ? svmla_n_f32_x(pg, svld1(pg, offsets + i), v, scale)
+                                               : svmul_n_f32_x(pg, v, scale);
     const svbool_t hit = svcmplt_n_f32(pg, key, threshold);
     if (svptest_any(pg, hit)) return i + static_cast<std::int64_t>(svcntp_b32(pg, svbrkb_z(pg, hit)));
   }

@@ -59,7 +59,9 @@ class TopK {
   // neighbour.
   void push_block(const float* values, const float* offsets, float scale, std::int64_t n, std::int64_t id0,
                   KeyScanFn scan = nullptr) {
-    const auto key = [&](std::int64_t i) { return scale * values[i] + (offsets != nullptr ? offsets[i] : 0.0f); };
+    const auto key = [&](std::int64_t i) {
+      return scale * values[i] + (offsets != nullptr ? offsets[i] : 0.0f);
+    };
     for (std::int64_t i = 0;; ++i) {
       if (scan != nullptr) {
         i += scan(values + i, offsets != nullptr ? offsets + i : nullptr, scale, n - i, threshold_);

@@ -197,7 +197,8 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
       const float x = metric == Metric::l2 ? float(nb - i) : float(i + 1);
       for (std::int64_t j = 0; j < d; ++j) {
         const float v = j == 0 ? x : float(j % 2);
-        base[static_cast<std::size_t>(i * d + j)] = nan_row && j == 2 ? std::numeric_limits<float>::quiet_NaN() : v;
+        base[static_cast<std::size_t>(i * d + j)] =
+            nan_row && j == 2 ? std::numeric_limits<float>::quiet_NaN() : v;
         far[static_cast<std::size_t>(i * d + j)] = nan_row ? (metric == Metric::l2 ? 2000.0f : -2000.0f) : v;
       }
     }
@@ -207,7 +208,8 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
         for (std::int64_t k : {1, 10, 40}) {
           const Case c{metric, nb, 2, d, k, threads, path};
           SCOPED_TRACE(describe(c));
-          const KnnResult got = search(args(c, base, query)), want = kernels::knn_search_reference(args(c, far, query));
+          const KnnResult got = search(args(c, base, query)),
+                          want = kernels::knn_search_reference(args(c, far, query));
           EXPECT_EQ(got.ids, want.ids);
           EXPECT_EQ(got.distances, want.distances);
         }
