@@ -74,8 +74,23 @@ void f32_l2sq_distance__sve_u2vl(const float* q, const float* b, std::int64_t nb
 void f32_ip_distance__sve_u2vl(const float* q, const float* b, std::int64_t nb, std::int64_t d, float* out) {
   distances<Metric::ip>(q, b, nb, d, out);
 }
+// The top-k filter (scan_impl.hpp's loop with predicates): lanes past n are off, so no scalar tail;
+// the lanes before the first hit are counted with BRKB + CNTP.
+std::int64_t f32_key_scan__sve(const float* values, const float* offsets, float scale, std::int64_t n,
+                               float threshold) {
+  const std::int64_t vl = static_cast<std::int64_t>(svcntw());
+  for (std::int64_t i = 0; i < n; i += vl) {
+    const svbool_t pg = svwhilelt_b32_s64(i, n);
+    const svfloat32_t v = svld1(pg, values + i);
+    const svfloat32_t key = offsets != nullptr ? svmla_n_f32_x(pg, svld1(pg, offsets + i), v, scale)
+                                               : svmul_n_f32_x(pg, v, scale);
+    const svbool_t hit = svcmplt_n_f32(pg, key, threshold);
+    if (svptest_any(pg, hit)) return i + static_cast<std::int64_t>(svcntp_b32(pg, svbrkb_z(pg, hit)));
+  }
+  return n;
+}
 KnnResult f32_knn_search__sve(const KnnArgs& args) {
-  static const KnnKernels kernels = knn_kernels(Isa::sve);
+  static const KnnKernels kernels = knn_kernels(Isa::sve, &f32_key_scan__sve);
   return knn_search(args, kernels);
 }
 

@@ -67,16 +67,23 @@ using KnnSearchFn = KnnResult (*)(const KnnArgs& args);
 // threads < 1, a null pointer, a NaN or infinite query component (with its query and component).
 void check_knn_args(const KnnArgs& args);
 
-// What the driver needs from one ISA: its two distance kernels and its sgemm.
+// The top-k filter: the first i in [0, n) with key scale * values[i] + offsets[i] (offsets null: 0;
+// scale +-1) below threshold, or n (scan_impl.hpp). NaN keys never pass.
+using KeyScanFn = std::int64_t (*)(const float* values, const float* offsets, float scale, std::int64_t n,
+                                   float threshold);
+
+// What the driver needs from one ISA: its two distance kernels, its top-k filter and its sgemm.
 struct KnnKernels {
   DistanceFn l2 = nullptr;
   DistanceFn ip = nullptr;
+  KeyScanFn scan = nullptr;
   SgemmFn sgemm = nullptr;
   std::int64_t sgemm_mr = 1;  // its micro-kernel's rows: query blocks are whole tiles
 };
-// The kernels of the registry rows for `isa` (family knn, family gemm); throws std::logic_error
-// when the build lacks one, since a search must never borrow another ISA's kernel.
-KnnKernels knn_kernels(Isa isa);
+// The kernels of the registry rows for `isa` (family knn, family gemm) and the ISA's filter `scan`
+// (not a registry row: the search rows' tests cover it); throws std::logic_error when the build lacks
+// one, since a search must never borrow another ISA's kernel.
+KnnKernels knn_kernels(Isa isa, KeyScanFn scan);
 
 // The driver shared by every ISA's search row.
 KnnResult knn_search(const KnnArgs& args, const KnnKernels& kernels);

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/buffer.hpp"
 #include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/knn/knn.hpp"
@@ -53,17 +54,25 @@ std::vector<BenchShape> distance_shapes(const BenchPlan& plan) {
 
 void distance_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t nb = shape.dims.at(0), d = shape.dims.at(1);
-  const std::vector<float> base = uniform_vectors(nb * d, 1), query = uniform_vectors(d, 2);
+  // Page-aligned, like every family's measurement memory: a malloc'd block is only 16-byte aligned,
+  // and then at d = 128 every 64-byte load of a row spans two cache lines, which on Zen 5 cost the
+  // L1 point about a third of its rate.
+  const Buffer base_memory(static_cast<std::size_t>(nb * d) * sizeof(float)), query_memory(d * sizeof(float));
+  float* base = base_memory.as<float>();
+  float* query = query_memory.as<float>();
+  const std::vector<float> base_values = uniform_vectors(nb * d, 1), query_values = uniform_vectors(d, 2);
+  std::copy(base_values.begin(), base_values.end(), base);
+  std::copy(query_values.begin(), query_values.end(), query);
   std::vector<float> out(static_cast<std::size_t>(nb));
   const auto fn = variant.as<DistanceFn>();
   for (auto _ : state) {
-    fn(query.data(), base.data(), nb, d, out.data());
+    fn(query, base, nb, d, out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
   // The last row recomputed in double: a wrong or no-op kernel must not report a rate.
   const Metric metric = variant.op == kL2Op ? Metric::l2 : Metric::ip;
-  const double ref = distance_reference(metric, query.data(), base.data() + (nb - 1) * d, d);
+  const double ref = distance_reference(metric, query, base + (nb - 1) * d, d);
   if (!(std::abs(double(out.back()) - ref) <= 1e-5 * double(d) * (1 + std::abs(ref)))) {
     state.SkipWithError("distance result check failed");
   }
@@ -121,7 +130,8 @@ std::vector<BenchShape> search_shapes(const BenchPlan& plan) {
 // One data set per (nb, d, nq), kept while consecutive rows (ours and FAISS's, shape-major) use it:
 // generating 10^6 x 960 floats costs more than a search.
 struct DataSet {
-  std::vector<float> base, query;
+  // Page-aligned (as in distance_bench), so rows start on cache lines for ours and FAISS alike.
+  Buffer base, query;
 };
 std::shared_ptr<const DataSet> data_set(std::int64_t nb, std::int64_t d, std::int64_t nq) {
   static std::mutex mutex;
@@ -131,8 +141,11 @@ std::shared_ptr<const DataSet> data_set(std::int64_t nb, std::int64_t d, std::in
   if (!cached || key != std::tuple(nb, d, nq)) {
     cached.reset();
     auto set = std::make_shared<DataSet>();
-    set->base = uniform_vectors(nb * d, 11);
-    set->query = uniform_vectors(nq * d, 12);
+    const std::vector<float> base = uniform_vectors(nb * d, 11), query = uniform_vectors(nq * d, 12);
+    set->base = Buffer(base.size() * sizeof(float));
+    set->query = Buffer(query.size() * sizeof(float));
+    std::copy(base.begin(), base.end(), set->base.as<float>());
+    std::copy(query.begin(), query.end(), set->query.as<float>());
     cached = std::move(set);
     key = {nb, d, nq};
   }
@@ -143,9 +156,9 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
   const std::int64_t nb = shape.dims.at(0), d = shape.dims.at(1), nq = shape.dims.at(2), k = shape.dims.at(3);
   const auto data = data_set(nb, d, nq);
   KnnArgs args{.metric = Metric::l2,
-               .base = data->base.data(),
+               .base = data->base.as<float>(),
                .nb = nb,
-               .query = data->query.data(),
+               .query = data->query.as<float>(),
                .nq = nq,
                .d = d,
                .k = k,

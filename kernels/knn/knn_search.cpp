@@ -76,7 +76,7 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
       scratch.resize(static_cast<std::size_t>(n));
       for (std::int64_t q = q0; q < q1; ++q) {
         distance(p.query + q * d, base, n, d, scratch.data());
-        heaps[q - q0].push_block(scratch.data(), nullptr, p.l2 ? 1.0f : -1.0f, n, bb);
+        heaps[q - q0].push_block(scratch.data(), nullptr, p.l2 ? 1.0f : -1.0f, n, bb, p.kernels->scan);
       }
       continue;
     }
@@ -103,7 +103,8 @@ void search_range(const Problem& p, std::int64_t q0, std::int64_t q1, std::int64
                                        .ldc = n,
                                        .threads = 1});
       for (std::int64_t i = 0; i < m; ++i) {
-        heaps[qq + i - q0].push_block(scratch.data() + i * n, p.l2 ? norms.data() : nullptr, 1.0f, n, bb);
+        heaps[qq + i - q0].push_block(scratch.data() + i * n, p.l2 ? norms.data() : nullptr, 1.0f, n, bb,
+                                      p.kernels->scan);
       }
     }
   }
@@ -184,8 +185,9 @@ void check_knn_args(const KnnArgs& args) {
   }
 }
 
-KnnKernels knn_kernels(Isa isa) {
+KnnKernels knn_kernels(Isa isa, KeyScanFn scan) {
   KnnKernels kernels;
+  kernels.scan = scan;
   unsigned sgemm_nr = 0;
   for (const KernelVariant& v : KernelRegistry::instance().variants()) {
     if (v.isa != isa || v.impl != "armperf" || v.dtype != "f32") continue;
@@ -199,8 +201,8 @@ KnnKernels knn_kernels(Isa isa) {
       kernels.sgemm_mr = static_cast<std::int64_t>(v.tile);
     }
   }
-  if (kernels.l2 == nullptr || kernels.ip == nullptr || kernels.sgemm == nullptr) {
-    throw std::logic_error("knn: this build has no f32 distance kernels or sgemm for isa " +
+  if (kernels.l2 == nullptr || kernels.ip == nullptr || kernels.scan == nullptr || kernels.sgemm == nullptr) {
+    throw std::logic_error("knn: this build has no f32 distance kernels, filter or sgemm for isa " +
                            std::string(isa_name(isa)));
   }
   return kernels;

@@ -52,9 +52,10 @@ TEST_P(KnnDistanceTest, ExactOnIntegersForEveryDimensionAndRowCount) {
   const auto fn = variant().as<DistanceFn>();
   const Metric metric = variant().op == kernels::kL2Op ? Metric::l2 : Metric::ip;
   for (std::int64_t d : kDims) {
-    // Row counts around the 4-row step; the base starts one float past an aligned address and is
-    // sized exactly, so a read past the last row is a read past the allocation (ASan build).
-    for (std::int64_t nb : {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+    // Row counts around the 4- and 8-row steps (8 + 4 + 1 = 13, 2 x 8 + 4 + 1 = 21); the base starts
+    // one float past an aligned address and is sized exactly, so a read past the last row is a read
+    // past the allocation (ASan build).
+    for (std::int64_t nb : {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 21}) {
       const std::vector<float> storage = integer_vectors(nb * d + 1, static_cast<unsigned>(d * 31 + nb));
       const std::vector<float> query = integer_vectors(d, static_cast<unsigned>(d + 7));
       const float* base = storage.data() + 1;
@@ -180,6 +181,40 @@ TEST_P(KnnSearchTest, ExactAcrossDatabaseBlocksAndQueryBlocks) {
   for (Metric metric : {Metric::l2, Metric::ip}) {
     const Case c{metric, 2500, 150, 100, 7, 2, KnnPath::automatic};
     expect_exact(c, integer_vectors(c.nb * c.d, 5), integer_vectors(c.nq * c.d, 6));
+  }
+}
+
+TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
+  // Keys that improve with the id (L2 distance falls, inner product grows), so every candidate enters
+  // the top-k: the filter must stop at each one, also right after a hit and in vector tails (nb odd).
+  // Rows with a NaN component must never be neighbours; the reference sees far-away rows there.
+  if (!ours()) GTEST_SKIP() << "the filter is ours; FAISS's NaN handling is its own";
+  const std::int64_t nb = 203, d = 5;
+  for (Metric metric : {Metric::l2, Metric::ip}) {
+    std::vector<float> base(static_cast<std::size_t>(nb * d), 0.0f), far = base;
+    for (std::int64_t i = 0; i < nb; ++i) {
+      const bool nan_row = i % 37 == 5;
+      const float x = metric == Metric::l2 ? float(nb - i) : float(i + 1);
+      for (std::int64_t j = 0; j < d; ++j) {
+        const float v = j == 0 ? x : float(j % 2);
+        base[static_cast<std::size_t>(i * d + j)] =
+            nan_row && j == 2 ? std::numeric_limits<float>::quiet_NaN() : v;
+        far[static_cast<std::size_t>(i * d + j)] = nan_row ? (metric == Metric::l2 ? 2000.0f : -2000.0f) : v;
+      }
+    }
+    const std::vector<float> query = {1, 0, 0, 0, 0, 2, 1, 0, 1, 0};
+    for (KnnPath path : {KnnPath::direct, KnnPath::gemm}) {
+      for (int threads : {1, 2}) {
+        for (std::int64_t k : {1, 10, 40}) {
+          const Case c{metric, nb, 2, d, k, threads, path};
+          SCOPED_TRACE(describe(c));
+          const KnnResult got = search(args(c, base, query)),
+                          want = kernels::knn_search_reference(args(c, far, query));
+          EXPECT_EQ(got.ids, want.ids);
+          EXPECT_EQ(got.distances, want.distances);
+        }
+      }
+    }
   }
 }
 
