@@ -20,8 +20,6 @@
 namespace armperf::reports {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 std::string file_stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
 std::string date_of(const Run& run) { return run.context_value(context_key::date).substr(0, 10); }

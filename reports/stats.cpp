@@ -8,8 +8,6 @@
 namespace armperf::reports {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Above this the exact null distribution is slow and its counts lose precision in a double
 // (C(60, 30) ~ 1.2e17 > 2^53); the normal approximation is within 1e-3 there anyway.
 constexpr std::size_t kExactMaxTotal = 60;

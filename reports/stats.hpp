@@ -4,10 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <vector>
 
 namespace armperf::reports {
+
+// "No value": what an empty sample set or a missing metric yields.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double median(std::span<const double> xs);  // NaN for an empty sample
 double minimum(std::span<const double> xs);  // NaN for an empty sample

@@ -1,5 +1,7 @@
 #include "reports/views.hpp"
 
+#include "reports/stats.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +20,6 @@
 namespace armperf::reports {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kDash = "—";
 
 // Sizes of working sets are powers of two and cache sizes: binary prefixes read naturally there.

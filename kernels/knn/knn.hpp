@@ -85,6 +85,10 @@ struct KnnKernels {
 // one, since a search must never borrow another ISA's kernel.
 KnnKernels knn_kernels(Isa isa, KeyScanFn scan);
 
+// The f32 distance kernel of the registry row for `isa` and `op` (kL2Op or kIpOp), for other families
+// that reuse it (spectral's k-means); throws std::logic_error when the build has none for the ISA.
+DistanceFn f32_distance_kernel(Isa isa, std::string_view op);
+
 // The driver shared by every ISA's search row.
 KnnResult knn_search(const KnnArgs& args, const KnnKernels& kernels);
 

@@ -9,6 +9,8 @@
 //           the k survivors only), scanned into the top-k while C is still in cache.
 // Threads split the queries when each gets enough for the GEMM path; otherwise they split the
 // database and the caller merges their top-k lists.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -185,14 +187,21 @@ void check_knn_args(const KnnArgs& args) {
   }
 }
 
+DistanceFn f32_distance_kernel(Isa isa, std::string_view op) {
+  for (const KernelVariant& v : KernelRegistry::instance().variants())
+    if (v.isa == isa && v.impl == "armperf" && v.dtype == "f32" && v.family == "knn" && v.op == op)
+      return v.as<DistanceFn>();
+  throw std::logic_error(fmt::format("knn: this build has no f32 {} kernel for isa {}", op, isa_name(isa)));
+}
+
 KnnKernels knn_kernels(Isa isa, KeyScanFn scan) {
   KnnKernels kernels;
   kernels.scan = scan;
+  kernels.l2 = f32_distance_kernel(isa, kL2Op);
+  kernels.ip = f32_distance_kernel(isa, kIpOp);
   unsigned sgemm_nr = 0;
   for (const KernelVariant& v : KernelRegistry::instance().variants()) {
     if (v.isa != isa || v.impl != "armperf" || v.dtype != "f32") continue;
-    if (v.family == "knn" && v.op == kL2Op && kernels.l2 == nullptr) kernels.l2 = v.as<DistanceFn>();
-    if (v.family == "knn" && v.op == kIpOp && kernels.ip == nullptr) kernels.ip = v.as<DistanceFn>();
     // Of several sgemm tiles, the widest: with k = d short, fewer A broadcasts per FMA pay (on Zen 5,
     // 6 x 64 searched nb = 10^5, d = 128, nq = 1000 in 195 ms of CPU time, 14 x 32 in 235 ms).
     if (v.family == "gemm" && v.op == "sgemm" && v.tile_n > sgemm_nr) {
@@ -201,8 +210,8 @@ KnnKernels knn_kernels(Isa isa, KeyScanFn scan) {
       kernels.sgemm_mr = static_cast<std::int64_t>(v.tile);
     }
   }
-  if (kernels.l2 == nullptr || kernels.ip == nullptr || kernels.scan == nullptr || kernels.sgemm == nullptr) {
-    throw std::logic_error("knn: this build has no f32 distance kernels, filter or sgemm for isa " +
+  if (kernels.scan == nullptr || kernels.sgemm == nullptr) {
+    throw std::logic_error("knn: this build has no top-k filter or sgemm for isa " +
                            std::string(isa_name(isa)));
   }
   return kernels;

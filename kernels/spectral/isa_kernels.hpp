@@ -38,7 +38,7 @@ bool register_spectral_isa(Isa isa, SpmvFn values, SpmvFn pattern, SpectralKerne
 // What each spectral_<isa>.cpp ends with: its row kernels (from its anonymous namespace, so every
 // instantiation stays local to that file and its ISA flags) threaded by spmv_parallel, bundled with
 // the ISA's k-NN distance kernel and registered. Returns true, for the file's static.
-// The distance kernel is looked up in the registry on first use (knn_kernels throws when the build
+// The distance kernel is looked up in the registry on first use (f32_distance_kernel throws when the build
 // has none for the ISA: a kernel never borrows another ISA's).
 template <Isa kIsa, SpmvRowsFn kCsrRows, SpmvRowsFn kPatternRows>
 bool register_spectral_rows() {
@@ -46,7 +46,7 @@ bool register_spectral_rows() {
     static void values(const SpmvArgs& args) { spmv_parallel(args, kCsrRows); }
     static void pattern(const SpmvArgs& args) { spmv_parallel(args, kPatternRows); }
     static const SpectralKernels& get() {
-      static const SpectralKernels set{values, pattern, knn_kernels(kIsa).l2};
+      static const SpectralKernels set{values, pattern, f32_distance_kernel(kIsa, kL2Op)};
       return set;
     }
   };
