@@ -80,6 +80,7 @@ struct Avx512 {
     register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Avx512>, 2>("avx512_p6_u32", Isa::avx512, 32, "armperf", kOwnPolyOps);
+// Four zmm per step for the table variants, as the peer they are measured against (XNNPACK) does.
 [[maybe_unused]] const bool registered_lut =
     register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64, "armperf", kLutOps);
 
