@@ -36,6 +36,7 @@ struct Avx2 {
   static V sqrt(V a) { return _mm256_sqrt_ps(a); }
   static V abs(V a) { return _mm256_andnot_ps(set1(-0.0f), a); }
   static V neg(V a) { return _mm256_xor_ps(set1(-0.0f), a); }
+  static V nabs(V a) { return _mm256_or_ps(set1(-0.0f), a); }
   static V max(V a, V b) { return _mm256_max_ps(a, b); }
   static V min(V a, V b) { return _mm256_min_ps(a, b); }
   static M lt(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
@@ -62,6 +63,16 @@ struct Avx2 {
     const V s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k2, bias), 23));
     return mul(mul(p, s1), s2);
   }
+  static V shift_to_exponent(V v) { return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(v), 23)); }
+  static V scale2_floor(V p, V n) { return scale2(p, _mm256_floor_ps(n)); }
+  // table[low 4 bits of v's pattern] per lane: each 8-entry half by one permute, the half chosen by
+  // bit 3 (shifted into the sign bit, which blendv reads).
+  static V lookup16(const float (&table)[16], V v) {
+    const __m256i idx = _mm256_castps_si256(v);
+    const V lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), idx);
+    const V hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 8), idx);
+    return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
+  }
   // 12-bit estimate (relative error up to 1.5 2^-12): one Newton step would leave up to 2 ulp, two leave
   // the final rounding. Not used for plain quotients: vdivps is the faster (measured on Zen 5, 1 thread:
   // gelu_tanh 9.0 GB/s with it, 8.4 with the estimate).
@@ -80,6 +91,8 @@ struct Avx2 {
     register_activation_variants<WithOwnExp<Avx2>, 2>("avx2_t7_u16", Isa::avx2, 16, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Avx2>, 2>("avx2_p6_u16", Isa::avx2, 16, "armperf", kOwnPolyOps);
+[[maybe_unused]] const bool registered_lut =
+    register_activation_variants<WithLutExp<Avx2>, 2>("avx2_lut16_u16", Isa::avx2, 16, "armperf", kLutOps);
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -35,7 +35,17 @@ struct Avx512 {
   static V fnmadd(V a, V b, V c) { return _mm512_fnmadd_ps(a, b, c); }
   static V sqrt(V a) { return _mm512_sqrt_ps(a); }
   static V abs(V a) { return _mm512_abs_ps(a); }
+  static V nabs(V a) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN))); }
   static V neg(V a) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN))); }
+  // Sigmoid's selections (activation_impl.hpp). vrangeps: the operand of smaller magnitude (imm
+  // bits 1:0 = 10) with the sign set (bits 3:2 = 11); it returns -hi for NaN, which neg_or_one
+  // restores. vfixupimmps picks per class of x (one nibble per class, lowest first: QNaN, SNaN,
+  // zero, 1, -inf, +inf, negative, positive): NaN of x (2), +1 (A), or e itself (0).
+  static V nabs_min(V a, float hi) { return _mm512_range_ps(set1(hi), a, 0xe); }
+  static V neg_or_one(V x, V e) { return _mm512_fixupimm_ps(e, x, _mm512_set1_epi32(0xA0A0AA22), 0); }
+  // Elu's selection the same way: x itself (1) for NaN, +-0, 1, +inf and positive x, em1 (0) for
+  // negative x, and -1 (9) for -inf.
+  static V pos_or(V x, V em1) { return _mm512_fixupimm_ps(em1, x, _mm512_set1_epi32(0x10191122), 0); }
   static V max(V a, V b) { return _mm512_max_ps(a, b); }
   static V min(V a, V b) { return _mm512_min_ps(a, b); }
   static M lt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
@@ -46,6 +56,12 @@ struct Avx512 {
   static float reduce_add(V a) { return _mm512_reduce_add_ps(a); }
   static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static V scale2(V p, V n) { return _mm512_scalef_ps(p, n); }  // p 2^n, one rounding, no overflow trap
+  static V shift_to_exponent(V v) { return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(v), 23)); }
+  static V scale2_floor(V p, V n) { return _mm512_scalef_ps(p, n); }  // vscalefps takes floor(n) itself
+  // table[low 4 bits of v's pattern] per lane: one permute, the 16 floats filling one zmm.
+  static V lookup16(const float (&table)[16], V v) {
+    return _mm512_permutexvar_ps(_mm512_castps_si512(v), _mm512_loadu_ps(table));
+  }
   // 14-bit estimate, one Newton step: error about 2^-28 before the final rounding. Not used for
   // plain quotients: vdivps is the faster (measured on Zen 5, 1 thread: gelu_tanh 24.6 GB/s with it,
   // 20.4 with the estimate; sigmoid and silu the same way).
@@ -64,6 +80,9 @@ struct Avx512 {
     register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Avx512>, 2>("avx512_p6_u32", Isa::avx512, 32, "armperf", kOwnPolyOps);
+// Four zmm per step for the table variants, as the peer they are measured against (XNNPACK) does.
+[[maybe_unused]] const bool registered_lut =
+    register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64, "armperf", kLutOps);
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -108,6 +108,28 @@ struct NegRelu {
   V operator()(V x) const { return relu(T::neg(x)); }
 };
 
+// e^x - 1 for x <= 0 (any value for x > 0, which the callers discard): T::expm1_nonpos where the
+// traits have one (without the upper clamp that T::expm1 needs for the whole range), else T::expm1.
+template <class T>
+inline typename T::V expm1_nonpos(typename T::V x) {
+  if constexpr (requires { T::expm1_nonpos(x); }) {
+    return T::expm1_nonpos(x);
+  } else {
+    return T::expm1(x);
+  }
+}
+
+// x where x > 0, +-0 or NaN, em1 where x < 0: elu's final selection, one instruction where the
+// traits have T::pos_or (AVX-512), else a compare and a select (em1 is NaN or +-0 there anyway).
+template <class T>
+inline typename T::V pos_or(typename T::V x, typename T::V em1) {
+  if constexpr (requires { T::pos_or(x, em1); }) {
+    return T::pos_or(x, em1);
+  } else {
+    return T::select(T::gt(x, T::set1(0.0f)), x, em1);
+  }
+}
+
 // expm1, not exp(x) - 1: no cancellation near 0, and elu(-0) = -0 like the reference. With
 // kUnitAlpha (alpha = 1, the default) without the multiply: one instruction of about twenty, and
 // these kernels are bound by instruction count.
@@ -117,8 +139,12 @@ struct Elu {
   float alpha;
   explicit Elu(const ActivationParams& p) : alpha(p.elu_alpha) {}
   V operator()(V x) const {
-    const V em1 = T::expm1(x);
-    return T::select(T::gt(x, T::set1(0.0f)), x, kUnitAlpha ? em1 : T::mul(T::set1(alpha), em1));
+    const V em1 = expm1_nonpos<T>(x);
+    if constexpr (kUnitAlpha) {
+      return pos_or<T>(x, em1);
+    } else {
+      return T::select(T::gt(x, T::set1(0.0f)), x, T::mul(T::set1(alpha), em1));
+    }
   }
 };
 
@@ -188,15 +214,50 @@ struct GeluTanh {
   }
 };
 
+// e^z for z in [-104, 0] (or NaN): T::exp_nonpos where the traits have one (the table-driven
+// exp_lut16, which skips the clamps that T::exp needs for the whole range), else T::exp.
+template <class T>
+inline typename T::V exp_nonpos(typename T::V z) {
+  if constexpr (requires { T::exp_nonpos(z); }) {
+    return T::exp_nonpos(z);
+  } else {
+    return T::exp(z);
+  }
+}
+
+// Sigmoid's two selections, each one instruction where the ISA's traits have it (AVX-512) and
+// two otherwise. nabs_min: -min(|x|, hi), NaN kept by the fallback (T::nabs_min may turn it into
+// -hi). neg_or_one: e where x < 0, 1 where x >= 0 (-0 included), NaN where x is NaN; the fallback
+// gives 1 for NaN x, the NaN arriving through e from the NaN-keeping nabs_min.
+template <class T>
+inline typename T::V nabs_min(typename T::V x, float hi) {
+  if constexpr (requires { T::nabs_min(x, hi); }) {
+    return T::nabs_min(x, hi);
+  } else {
+    return clamp_below<T>(T::nabs(x), -hi);
+  }
+}
+
+template <class T>
+inline typename T::V neg_or_one(typename T::V x, typename T::V e) {
+  if constexpr (requires { T::neg_or_one(x, e); }) {
+    return T::neg_or_one(x, e);
+  } else {
+    return T::select(T::lt(x, T::set1(0.0f)), e, T::set1(1.0f));
+  }
+}
+
 // sigma(x) from e = e^-|x| <= 1: 1/(1+e) for x >= 0, e/(1+e) below; neither overflows nor cancels.
+// The numerator is selected before the one division, so each branch rounds once after 1 + e.
+// Below -104 e^-|x| is 0 in f32 (and sigma rounds to 0), so clamping there changes no result
+// and keeps sigma(-inf) = 0 on every exp.
 template <class T>
 struct Sigmoid {
   using V = typename T::V;
   explicit Sigmoid(const ActivationParams&) {}
   V operator()(V x) const {
-    const V e = T::exp(T::neg(T::abs(x)));
-    const V r = recip<T>(T::add(T::set1(1.0f), e));  // one division: e/(1+e) = e r
-    return T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
+    const V e = exp_nonpos<T>(nabs_min<T>(x, 104.0f));
+    return quotient<T>(neg_or_one<T>(x, e), T::add(T::set1(1.0f), e));
   }
 };
 
@@ -215,7 +276,7 @@ inline typename T::V tiny_product(typename T::V x, typename T::V half_exp, typen
   return T::select(T::lt(x, T::set1(kTinyBelow)), T::mul(T::mul(x, half_exp), half_exp), y);
 }
 
-// x sigma(x) with sigma from e = e^-|x| as in Sigmoid; x < -128 gives -0 anyway, and the clamp
+// x sigma(x) with sigma as in Sigmoid; x < -128 gives -0 anyway, and the clamp
 // keeps silu(-inf) = -0 instead of -inf * 0.
 template <class T>
 struct Silu {
@@ -223,10 +284,8 @@ struct Silu {
   explicit Silu(const ActivationParams&) {}
   V operator()(V x) const {
     x = clamp_below<T>(x, -128.0f);
-    const V e = T::exp(exp_arg_or_half<T>(x, T::neg(T::abs(x))));
-    const V one = T::set1(1.0f);
-    const V r = recip<T>(T::add(one, e));
-    const V sigma = T::select(T::lt(x, T::set1(0.0f)), T::mul(e, r), r);
+    const V e = exp_nonpos<T>(exp_arg_or_half<T>(x, nabs_min<T>(x, 104.0f)));  // in [-104, 0]
+    const V sigma = quotient<T>(neg_or_one<T>(x, e), T::add(T::set1(1.0f), e));
     return tiny_product<T>(x, e, T::mul(x, sigma));
   }
 };
@@ -463,6 +522,74 @@ struct WithOwnPoly : T {
 // The ops a WithOwnPoly variant changes.
 inline constexpr std::string_view kOwnPolyOps[] = {"elu",  "selu",      "delu",    "sigmoid", "silu",
                                                    "mish", "gelu_tanh", "softmax", "tanh"};
+
+// The *_lut variants: e^z for z <= 0 from a 16-entry table of 2^(j/16) and a degree-3
+// polynomial, the shape of the fastest peers' exp (XNNPACK's sigmoid): z = (k + j/16) ln2 + t,
+// e^z = 2^k 2^(j/16) e^t with |t| <= ln2/32. Adding 1.5 * 2^19 (whose ulp is 1/16) rounds z/ln2
+// to sixteenths inside the fma and leaves k*16 + j in the low mantissa bits: the lookup reads j
+// there (T::lookup16), and T::scale2_floor applies 2^k from n = k + j/16 (floor(n) = k), rounding
+// once into the subnormals. t is exact from the first fma (|z - n ln2_hi| < 2^-5 needs no more
+// bits than z has) and corrected by ln2's low part. e^t = 1 + t q(t), q = 1 + c2 t + c3 t^2 with
+// near-minimax f32 coefficients (relative error 0.03 ulp), and 2^(j/16) e^t = l + (l t) q in one
+// fma: with the table's rounding taken out (kExp2SixteenthsLog), e is about 0.6 ulp from e^z.
+inline constexpr float kExp2Sixteenths[16] = {
+    0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
+    0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+    0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+// ln(2^(j/16) / kExp2Sixteenths[j]): added to t, it takes out the table's rounding (up to 0.8 ulp
+// of e) for a second lookup and an add. Without it sigmoid reached 2.85 ulp in a 2^24 sample
+// (bound 3) and silu 3.6 (bound 4); with it 2.2 and 3.0, about 8% slower on Zen 5.
+inline constexpr float kExp2SixteenthsLog[16] = {
+    0.0f,           0x1.8d96d4p-25f,  -0x1.9c0c22p-27f, 0x1.964902p-25f,  0x1.125002p-25f,  0x1.370be4p-25f,
+    -0x1.0a3552p-25f, -0x1.00d8acp-27f, 0x1.26055cp-26f,  -0x1.05cb44p-25f, 0x1.67a1cap-28f,  0x1.a3b5e4p-28f,
+    -0x1.f9c306p-27f, -0x1.6961b4p-28f, -0x1.a5217cp-28f, 0x1.61428ep-28f};
+
+template <class T>
+inline typename T::V exp_lut16(typename T::V z) {
+  using V = typename T::V;
+  const V magic = T::set1(0x1.8p19f);
+  const V biased = T::fmadd(z, T::set1(1.44269504088896341f), magic);
+  const V l = T::lookup16(kExp2Sixteenths, biased);
+  const V n = T::sub(biased, magic);
+  V t = T::fmadd(n, T::set1(-0x1.62e43p-1f), z);
+  t = T::add(T::fmadd(n, T::set1(0x1.05c61p-29f), t), T::lookup16(kExp2SixteenthsLog, biased));
+  V q = T::fmadd(T::set1(0x1.55561cp-3f), t, T::set1(0x1.000222p-1f));
+  q = T::fmadd(q, t, T::set1(1.0f));
+  return T::scale2_floor(T::fmadd(T::mul(l, t), q, l), n);
+}
+
+// e^x - 1 for x <= 0 as in expm1_p6 (same polynomial and reduction), with n and 2^n taken from
+// one fma instead of a multiply, a rounding and a scale: adding 1.5 * 2^23 + 127 rounds x/ln2 to
+// an integer n inside the fma and leaves n + 127 in the low mantissa bits, which shifted up into
+// the exponent field (T::shift_to_exponent) are 2^n: normal, as x >= -17.5 keeps n >= -26. For
+// x > 0 the result is garbage that elu discards.
+template <class T>
+inline typename T::V expm1_p6_nonpos(typename T::V x) {
+  using V = typename T::V;
+  x = clamp_below<T>(x, -17.5f);
+  const V magic = T::set1(0x1.8p23f + 127.0f);
+  const V biased = T::fmadd(x, T::set1(1.44269504088896341f), magic);
+  const V n = T::sub(biased, magic);
+  const V s = T::shift_to_exponent(biased);
+  const V r = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
+  V q = T::fmadd(T::set1(0x1.6d10fcp-10f), r, T::set1(0x1.120b62p-7f));
+  q = T::fmadd(q, r, T::set1(0x1.55551ap-5f));
+  q = T::fmadd(q, r, T::set1(0x1.5554dep-3f));
+  q = T::fmadd(q, r, T::set1(0.5f));
+  const V em1 = T::fmadd(T::mul(q, r), r, r);
+  return T::fmadd(s, em1, T::sub(s, T::set1(1.0f)));
+}
+
+// The p6 traits with e^z for z <= 0 from exp_lut16 (sigmoid, silu), and elu's e^x - 1 for x <= 0
+// from expm1_p6_nonpos. (A table would not do for expm1: near 0 the rounding of
+// 2^(j/16) alone is about 25 ulp of e^x - 1.)
+template <class T>
+struct WithLutExp : WithOwnPoly<T> {
+  static typename T::V exp_nonpos(typename T::V z) { return exp_lut16<T>(z); }
+  static typename T::V expm1_nonpos(typename T::V x) { return expm1_p6_nonpos<T>(x); }
+};
+
+inline constexpr std::string_view kLutOps[] = {"elu", "sigmoid", "silu"};
 
 template <class T, unsigned U, template <class> class Op>
 void elementwise(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {

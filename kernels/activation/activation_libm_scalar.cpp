@@ -27,6 +27,7 @@ struct Libm {
   static V sqrt(V a) { return std::sqrt(a); }
   static V abs(V a) { return std::fabs(a); }
   static V neg(V a) { return -a; }
+  static V nabs(V a) { return -std::fabs(a); }
   static V max(V a, V b) { return a > b ? a : b; }
   static V min(V a, V b) { return a < b ? a : b; }
   static M lt(V a, V b) { return a < b; }

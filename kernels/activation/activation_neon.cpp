@@ -39,6 +39,7 @@ struct Neon {
   static V sqrt(V a) { return vsqrtq_f32(a); }
   static V abs(V a) { return vabsq_f32(a); }
   static V neg(V a) { return vnegq_f32(a); }
+  static V nabs(V a) { return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(a), vdupq_n_u32(0x80000000u))); }
   static V max(V a, V b) { return vmaxq_f32(a, b); }
   static V min(V a, V b) { return vminq_f32(a, b); }
   static M lt(V a, V b) { return vcltq_f32(a, b); }
@@ -56,6 +57,17 @@ struct Neon {
     const V s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k1, bias), 23));
     const V s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k2, bias), 23));
     return vmulq_f32(vmulq_f32(p, s1), s2);
+  }
+  static V shift_to_exponent(V v) { return vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(v), 23)); }
+  static V scale2_floor(V p, V n) { return scale2(p, vrndmq_f32(n)); }
+  // table[low 4 bits of v's pattern] per lane by one 64-byte TBL: lane index j becomes the byte
+  // indices 4j .. 4j+3 (4j in every byte of the lane, plus 0, 1, 2, 3).
+  static V lookup16(const float (&table)[16], V v) {
+    const uint8x16x4_t bytes = {{vreinterpretq_u8_f32(vld1q_f32(table)), vreinterpretq_u8_f32(vld1q_f32(table + 4)),
+                                 vreinterpretq_u8_f32(vld1q_f32(table + 8)), vreinterpretq_u8_f32(vld1q_f32(table + 12))}};
+    const uint32x4_t j4 = vandq_u32(vshlq_n_u32(vreinterpretq_u32_f32(v), 2), vdupq_n_u32(0x3c));
+    const uint32x4_t idx = vmlaq_u32(vdupq_n_u32(0x03020100u), j4, vdupq_n_u32(0x01010101u));
+    return vreinterpretq_f32_u8(vqtbl4q_u8(bytes, vreinterpretq_u8_u32(idx)));
   }
   // 8-bit estimate, two Newton steps (FRECPS gives 2 - d r in one instruction): error about 2^-32
   // before the final rounding. Used for quotients: FDIV issues once every several cycles on
@@ -79,6 +91,8 @@ struct Neon {
     register_activation_variants<WithOwnExp<Neon>, 2>("neon_t7_u8", Isa::neon, 8, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Neon>, 2>("neon_p6_u8", Isa::neon, 8, "armperf", kOwnPolyOps);
+[[maybe_unused]] const bool registered_lut =
+    register_activation_variants<WithLutExp<Neon>, 2>("neon_lut16_u8", Isa::neon, 8, "armperf", kLutOps);
 
 }  // namespace
 }  // namespace armperf::kernels

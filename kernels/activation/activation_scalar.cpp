@@ -30,6 +30,7 @@ struct Scalar {
   static V sqrt(V a) { return std::sqrt(a); }
   static V abs(V a) { return std::fabs(a); }
   static V neg(V a) { return -a; }
+  static V nabs(V a) { return -std::fabs(a); }
   static V max(V a, V b) { return a > b ? a : b; }
   static V min(V a, V b) { return a < b ? a : b; }
   static M lt(V a, V b) { return a < b; }
@@ -46,6 +47,9 @@ struct Scalar {
     const auto pow2 = [](int e) { return std::bit_cast<float>(static_cast<std::uint32_t>(e + 127) << 23); };
     return p * pow2(k1) * pow2(k2);
   }
+  static V shift_to_exponent(V v) { return std::bit_cast<float>(std::bit_cast<std::uint32_t>(v) << 23); }
+  static V scale2_floor(V p, V n) { return scale2(p, std::floor(n)); }
+  static V lookup16(const float (&table)[16], V v) { return table[std::bit_cast<std::uint32_t>(v) & 15]; }
   static V recip_fast(V d) { return 1.0f / d; }  // no estimate instruction to start from
   static constexpr bool kEstimateBeatsDivision = false;
   static V exp(V a) { return Sleef_expf_u10(a); }
@@ -60,6 +64,8 @@ struct Scalar {
     register_activation_variants<WithOwnExp<Scalar>, 4>("scalar_t7_u4", Isa::scalar, 4, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Scalar>, 4>("scalar_p6_u4", Isa::scalar, 4, "armperf", kOwnPolyOps);
+[[maybe_unused]] const bool registered_lut =
+    register_activation_variants<WithLutExp<Scalar>, 4>("scalar_lut16_u4", Isa::scalar, 4, "armperf", kLutOps);
 
 }  // namespace
 }  // namespace armperf::kernels

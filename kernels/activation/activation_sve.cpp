@@ -36,6 +36,7 @@ struct Sve {
   static V sqrt(V a) { return svsqrt_f32_x(all(), a); }
   static V abs(V a) { return svabs_f32_x(all(), a); }
   static V neg(V a) { return svneg_f32_x(all(), a); }
+  static V nabs(V a) { return svreinterpret_f32_u32(svorr_n_u32_x(all(), svreinterpret_u32_f32(a), 0x80000000u)); }
   static V max(V a, V b) { return svmax_f32_x(all(), a, b); }
   static V min(V a, V b) { return svmin_f32_x(all(), a, b); }
   static M lt(V a, V b) { return svcmplt_f32(all(), a, b); }
@@ -46,6 +47,19 @@ struct Sve {
   static float reduce_add(V a) { return svaddv_f32(all(), a); }
   static V round(V a) { return svrintn_f32_x(all(), a); }
   static V scale2(V p, V n) { return svscale_f32_x(all(), p, svcvt_s32_f32_x(all(), n)); }  // FSCALE: one rounding
+  static V shift_to_exponent(V v) { return svreinterpret_f32_u32(svlsl_n_u32_x(all(), svreinterpret_u32_f32(v), 23)); }
+  static V scale2_floor(V p, V n) { return scale2(p, svrintm_f32_x(all(), n)); }
+  // table[low 4 bits of v's pattern] per lane: one TBL per vector-length chunk of the table (one
+  // from 512 bits up). TBL gives 0 for an index past its chunk, so the chunks' results add up.
+  static V lookup16(const float (&table)[16], V v) {
+    const svuint32_t j = svand_n_u32_x(all(), svreinterpret_u32_f32(v), 15);
+    V r = svtbl_f32(svld1_f32(svwhilelt_b32_u64(0, 16), table), j);
+    for (std::uint64_t base = svcntw(); base < 16; base += svcntw()) {
+      const V chunk = svld1_f32(svwhilelt_b32_u64(base, 16), table + base);
+      r = svadd_f32_x(all(), r, svtbl_f32(chunk, svsub_n_u32_x(all(), j, static_cast<std::uint32_t>(base))));
+    }
+    return r;
+  }
   // 8-bit estimate, two Newton steps (FRECPS gives 2 - d r in one instruction); used for quotients
   // as on NEON (not measured here: no ARM hardware).
   static constexpr bool kEstimateBeatsDivision = true;
@@ -68,6 +82,8 @@ struct Sve {
     register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf", kExpOnlyOps);
 [[maybe_unused]] const bool registered_own_poly =
     register_activation_variants<WithOwnPoly<Sve>, 2>("sve_p6_u2", Isa::sve, 128, "armperf", kOwnPolyOps);
+[[maybe_unused]] const bool registered_lut =
+    register_activation_variants<WithLutExp<Sve>, 2>("sve_lut16_u2", Isa::sve, 128, "armperf", kLutOps);
 
 }  // namespace
 }  // namespace armperf::kernels
