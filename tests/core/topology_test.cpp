@@ -1,4 +1,5 @@
 #include "core/topology.hpp"
+#include "tests/fixture_path.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,11 +18,7 @@ namespace {
 
 constexpr std::uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024;
 
-std::string fixture(const std::string& name) {
-  const char* root = std::getenv("ARMPERF_SOURCE_DIR");
-  if (!root) throw std::runtime_error("ARMPERF_SOURCE_DIR is not set: run the tests through ctest");
-  return std::string(root) + "/tests/fixtures/" + name;
-}
+using test_support::fixture;
 
 // The cache of that level and type; one of level 0 when there is none.
 CacheSummary find_cache(const TopologySummary& s, int level, const std::string& type) {

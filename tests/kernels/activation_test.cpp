@@ -25,8 +25,6 @@ using kernels::ActivationOp;
 using kernels::ActivationParams;
 using kernels::ActivationShape;
 
-constexpr std::size_t kGuard = 16;
-constexpr float kSentinel = -12345.0f;
 
 class ActivationTest : public VariantTest {
  protected:

@@ -16,9 +16,6 @@ namespace {
 
 class CopyTest : public VariantTest {};
 
-// Guard cells on both sides catch a store outside [0, n).
-constexpr std::size_t kGuard = 16;
-constexpr float kSentinel = -12345.0f;
 
 void check_copy(kernels::CopyFn copy, std::size_t n, std::size_t offset) {
   std::vector<float> x(n + offset + kGuard), y(n + offset + 2 * kGuard, kSentinel);

@@ -26,7 +26,7 @@ using kernels::Trans;
 
 constexpr double kResidualFactor = 4.0;  // c in the bound; summation order differs per variant
 constexpr int kLdPad = 3;                // leading dimensions larger than the matrix, odd on purpose
-constexpr double kSentinel = -777.0;     // in C's padding columns: a store outside C shows up here
+constexpr double kPadSentinel = -777.0;     // in C's padding columns: a store outside C shows up here
 
 struct Case {
   Trans ta = Trans::no, tb = Trans::no;
@@ -69,7 +69,7 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       T& x = c[i * ldc + j];
       if (j >= cs.n)
-        x = T(kSentinel);
+        x = T(kPadSentinel);
       else if (cs.nan_in_c)
         x = std::numeric_limits<T>::quiet_NaN();
     }
@@ -115,7 +115,7 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       const double got = c[i * ldc + j], want = ref[i * ldc + j];
       if (j >= cs.n) {
-        if (got != kSentinel)
+        if (got != kPadSentinel)
           return describe(cs) + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
         continue;
       }

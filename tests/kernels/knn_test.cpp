@@ -96,14 +96,14 @@ ARMPERF_INSTANTIATE_VARIANT_TESTS(KnnDistanceTest, "knn");
 // ---------------------------------------------------------------------------------------------------
 // Search
 
-struct Case {
+struct SearchCase {
   Metric metric = Metric::l2;
   std::int64_t nb = 1, nq = 1, d = 1, k = 1;
   int threads = 1;
   KnnPath path = KnnPath::automatic;
 };
 
-std::string describe(const Case& c) {
+std::string describe(const SearchCase& c) {
   std::ostringstream os;
   os << "metric=" << kernels::metric_name(c.metric) << " nb=" << c.nb << " nq=" << c.nq << " d=" << c.d
      << " k=" << c.k << " threads=" << c.threads << " path=" << int(c.path);
@@ -114,7 +114,7 @@ class KnnSearchTest : public VariantTest {
  protected:
   bool ours() const { return variant().impl == "armperf"; }
   KnnResult search(const KnnArgs& args) const { return variant().as<KnnSearchFn>()(args); }
-  KnnArgs args(const Case& c, const std::vector<float>& base, const std::vector<float>& query) const {
+  KnnArgs args(const SearchCase& c, const std::vector<float>& base, const std::vector<float>& query) const {
     return KnnArgs{.metric = c.metric,
                    .base = base.data(),
                    .nb = c.nb,
@@ -129,7 +129,7 @@ class KnnSearchTest : public VariantTest {
   // Distances equal the reference's; every id is distinct and its true distance is the one reported
   // (ids may differ from the reference only among equal distances). Our rows break ties by the
   // smaller id exactly as the reference does, so their ids must be equal too.
-  void expect_exact(const Case& c, const std::vector<float>& base, const std::vector<float>& query) const {
+  void expect_exact(const SearchCase& c, const std::vector<float>& base, const std::vector<float>& query) const {
     SCOPED_TRACE(describe(c));
     const KnnArgs a = args(c, base, query);
     const KnnResult got = search(a), want = kernels::knn_search_reference(a);
@@ -166,7 +166,7 @@ TEST_P(KnnSearchTest, ExactOnIntegersForEveryDimensionPathAndThreadCount) {
       for (KnnPath path : {KnnPath::direct, KnnPath::gemm}) {
         for (int threads : {1, 2, 3}) {
           // Few distinct values make ties common, so the tie order is exercised.
-          const Case c{metric, 61, 9, d, 10, threads, path};
+          const SearchCase c{metric, 61, 9, d, 10, threads, path};
           const std::vector<float> base = integer_vectors(c.nb * d, static_cast<unsigned>(d), 3);
           const std::vector<float> query = integer_vectors(c.nq * d, static_cast<unsigned>(d + 1), 3);
           expect_exact(c, base, query);
@@ -179,7 +179,7 @@ TEST_P(KnnSearchTest, ExactOnIntegersForEveryDimensionPathAndThreadCount) {
 TEST_P(KnnSearchTest, ExactAcrossDatabaseBlocksAndQueryBlocks) {
   // More rows than one database block at this d and more queries than one sgemm query block.
   for (Metric metric : {Metric::l2, Metric::ip}) {
-    const Case c{metric, 2500, 150, 100, 7, 2, KnnPath::automatic};
+    const SearchCase c{metric, 2500, 150, 100, 7, 2, KnnPath::automatic};
     expect_exact(c, integer_vectors(c.nb * c.d, 5), integer_vectors(c.nq * c.d, 6));
   }
 }
@@ -206,7 +206,7 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
     for (KnnPath path : {KnnPath::direct, KnnPath::gemm}) {
       for (int threads : {1, 2}) {
         for (std::int64_t k : {1, 10, 40}) {
-          const Case c{metric, nb, 2, d, k, threads, path};
+          const SearchCase c{metric, nb, 2, d, k, threads, path};
           SCOPED_TRACE(describe(c));
           const KnnResult got = search(args(c, base, query)),
                           want = kernels::knn_search_reference(args(c, far, query));
@@ -220,7 +220,7 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
 
 TEST_P(KnnSearchTest, FewerDatabaseVectorsThanKLeavesEmptySlots) {
   for (Metric metric : {Metric::l2, Metric::ip}) {
-    const Case c{metric, 3, 2, 17, 5, 2, KnnPath::automatic};
+    const SearchCase c{metric, 3, 2, 17, 5, 2, KnnPath::automatic};
     const std::vector<float> base = integer_vectors(c.nb * c.d, 8), query = integer_vectors(c.nq * c.d, 9);
     expect_exact(c, base, query);
     const KnnResult r = search(args(c, base, query));
@@ -239,7 +239,7 @@ TEST_P(KnnSearchTest, RandomDataHasFullRecall) {
   for (Metric metric : {Metric::l2, Metric::ip, Metric::cosine}) {
     if (!ours() && metric == Metric::cosine) continue;  // the peer row searches l2 and ip only
     for (std::int64_t d : {17, 128}) {
-      const Case c{metric, 700, 40, d, 10, 2, KnnPath::automatic};
+      const SearchCase c{metric, 700, 40, d, 10, 2, KnnPath::automatic};
       SCOPED_TRACE(describe(c));
       const std::vector<float> base = uniform_vectors(c.nb * d, 10), query = uniform_vectors(c.nq * d, 11);
       const KnnArgs a = args(c, base, query);
@@ -254,7 +254,7 @@ TEST_P(KnnSearchTest, RandomDataHasFullRecall) {
 
 TEST_P(KnnSearchTest, RejectsBadArgumentsWithAClearMessage) {
   const std::vector<float> base = integer_vectors(40, 1), query = integer_vectors(8, 2);
-  const Case ok{Metric::l2, 10, 2, 4, 3, 1, KnnPath::automatic};
+  const SearchCase ok{Metric::l2, 10, 2, 4, 3, 1, KnnPath::automatic};
   KnnArgs a = args(ok, base, query);
   a.k = 0;
   EXPECT_THAT([&] { search(a); },

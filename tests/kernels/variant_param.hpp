@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <ostream>
 
 #include "kernels/registry.hpp"
@@ -17,6 +18,10 @@ class VariantTest : public ::testing::TestWithParam<const KernelVariant*> {
   }
   const KernelVariant& variant() const { return *GetParam(); }
 };
+
+// Guard cells on both sides of a kernel's output, set to kSentinel, catch a store outside it.
+inline constexpr std::size_t kGuard = 16;
+inline constexpr float kSentinel = -12345.0f;
 
 // Shown in ctest's test names instead of a pointer value.
 inline void PrintTo(const KernelVariant* variant, std::ostream* os) { *os << variant->name; }

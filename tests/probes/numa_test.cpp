@@ -7,15 +7,12 @@
 
 #include "core/topology.hpp"
 #include "probes/numa.hpp"
+#include "tests/fixture_path.hpp"
 
 namespace armperf::probes {
 namespace {
 
-std::string fixture(const std::string& name) {
-  const char* root = std::getenv("ARMPERF_SOURCE_DIR");
-  if (!root) throw std::runtime_error("ARMPERF_SOURCE_DIR is not set: run the tests through ctest");
-  return std::string(root) + "/tests/fixtures/" + name;
-}
+using test_support::fixture;
 
 TEST(NumaPlan, QuadrantAltraMaxIsFourByFour) {
   const Topology t = Topology::from_xml(fixture("ampere-altra-max-128c-quadrant.xml"));

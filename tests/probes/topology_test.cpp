@@ -6,15 +6,12 @@
 #include "core/topology.hpp"
 #include "probes/probe.hpp"
 #include "probes/topology.hpp"
+#include "tests/fixture_path.hpp"
 
 namespace armperf::probes {
 namespace {
 
-std::string fixture(const std::string& name) {
-  const char* root = std::getenv("ARMPERF_SOURCE_DIR");
-  if (!root) throw std::runtime_error("ARMPERF_SOURCE_DIR is not set: run the tests through ctest");
-  return std::string(root) + "/tests/fixtures/" + name;
-}
+using test_support::fixture;
 
 // Every pair of n PUs: `close` ns inside groups of `group` consecutive PUs, `far` ns otherwise.
 std::vector<PairLatency> matrix(int n, int group, double close, double far) {

@@ -22,24 +22,18 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-BenchPlan small_sizes() {
-  BenchPlan sizes;
-  sizes.l1_bytes = 32 << 10;
-  sizes.dram_bytes = 1 << 20;
-  return sizes;
-}
 
 // The copy family's scalar variant at its first (L1) shape, and/or the test probe.
 RunPlan tiny_plan(bool kernel, bool probe) {
   const auto* family = KernelRegistry::instance().family("copy");
-  const std::string shape = family->shapes(small_sizes()).front().size;
+  const std::string shape = family->shapes(test::small_bench_plan()).front().size;
   std::vector<std::string> parts;
   if (kernel) parts.push_back("^f32_copy__scalar_u4/" + shape + "$");
   if (probe) parts.push_back("^test_probe$");
   RunOptions options;
   options.filter = parts.size() == 2 ? parts[0] + "|" + parts[1] : parts[0];
   options.min_time = 0.001;
-  return make_plan(options, Topology::binding().summary(), small_sizes());
+  return make_plan(options, Topology::binding().summary(), test::small_bench_plan());
 }
 
 ExecuteSettings settings_for(const fs::path& dir, bool resume = false) {

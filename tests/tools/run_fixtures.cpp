@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "probes/probe.hpp"
+#include "tests/fixture_path.hpp"
 
 namespace armperf::test {
 
@@ -60,10 +61,13 @@ std::string& test_timings_path() {
 
 }  // namespace
 
-std::string fixture_path(const std::string& name) {
-  const char* root = std::getenv("ARMPERF_SOURCE_DIR");
-  if (root == nullptr) throw std::runtime_error("ARMPERF_SOURCE_DIR is not set: run the tests through ctest");
-  return std::string(root) + "/tests/fixtures/" + name;
+std::string fixture_path(const std::string& name) { return test_support::fixture(name); }
+
+BenchPlan small_bench_plan() {
+  BenchPlan sizes;
+  sizes.l1_bytes = 32 << 10;
+  sizes.dram_bytes = 1 << 20;
+  return sizes;
 }
 
 ScratchDir::ScratchDir() {

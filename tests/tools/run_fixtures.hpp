@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/topology.hpp"
+#include "kernels/registry.hpp"
 
 namespace armperf::test {
 
@@ -18,6 +19,9 @@ extern std::atomic<int> raise_at_row;
 extern std::atomic<int> raised_signal;
 
 std::string fixture_path(const std::string& name);  // tests/fixtures/<name>, through ARMPERF_SOURCE_DIR
+
+// Cache sizes that keep a kernel family's first shapes tiny (L1 32 KiB, DRAM 1 MiB): runs in milliseconds.
+BenchPlan small_bench_plan();
 
 // A fresh directory under the system temp dir, removed with the object.
 class ScratchDir {

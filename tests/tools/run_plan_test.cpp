@@ -39,7 +39,7 @@ const Topology& ampereone_192() {
   return t;
 }
 
-BenchPlan small_sizes() {
+BenchPlan plan_test_sizes() {
   BenchPlan sizes;
   sizes.l1_bytes = 32 << 10;
   sizes.l2_bytes = 512 << 10;
@@ -49,7 +49,7 @@ BenchPlan small_sizes() {
 }
 
 RunPlan plan_for(const Topology& topo, RunOptions options) {
-  return make_plan(options, topo.summary(), small_sizes());
+  return make_plan(options, topo.summary(), plan_test_sizes());
 }
 
 RunOptions profile(Profile p) {
@@ -125,7 +125,7 @@ TEST(RunPlan, QuickRunsTheShowcaseAtEveryShapeAndOtherVariantsWithinItsBudget) {
 TEST(RunPlan, StandardKeepsTheShowcaseAndFillsItsBudgetSmallestShapesFirst) {
   RunOptions o = profile(Profile::standard);
   o.threads = {"1"};
-  BenchPlan sizes = small_sizes();
+  BenchPlan sizes = plan_test_sizes();
   sizes.dram_bytes = std::int64_t(64) << 30;  // minutes per repetition by the estimate: over any budget
   const RunPlan plan = make_plan(o, vm_2core().summary(), sizes);
   for (const auto& family : KernelRegistry::instance().families()) {
@@ -179,8 +179,8 @@ TEST(RunPlan, EstimateScalesWithThreadCounts) {
   for (const auto& item : a.items) {
     if (item.kind == PlanItem::Kind::probe) timings.probes[item.timing_key] = 1000;
   }
-  const RunPlan a2 = make_plan(one, vm_2core().summary(), small_sizes(), &timings);
-  const RunPlan b2 = make_plan(two, vm_2core().summary(), small_sizes(), &timings);
+  const RunPlan a2 = make_plan(one, vm_2core().summary(), plan_test_sizes(), &timings);
+  const RunPlan b2 = make_plan(two, vm_2core().summary(), plan_test_sizes(), &timings);
   EXPECT_GE(a2.estimated_seconds(), 1000);
   EXPECT_LT(b2.estimated_seconds(), 1000);
 }
@@ -198,7 +198,7 @@ TEST(RunPlan, RecordedTimingsReplaceTheModelAndSurviveTheFile) {
   save_timings(path, timings);
   const Timings loaded = load_timings(path);
   ASSERT_EQ(loaded.kernels.size(), 1u);
-  const RunPlan warm = make_plan(o, vm_2core().summary(), small_sizes(), &loaded);
+  const RunPlan warm = make_plan(o, vm_2core().summary(), plan_test_sizes(), &loaded);
   EXPECT_TRUE(warm.items.front().estimate_measured);
   EXPECT_NEAR(warm.items.front().estimate_seconds, kernel_seconds({0.5, 2.0}, 9, warm.min_time), 1e-9);
   EXPECT_THAT(describe(warm), HasSubstr("1 of them timed by earlier runs on this machine"));

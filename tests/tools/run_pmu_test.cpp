@@ -50,22 +50,16 @@ TEST(KernelPmuCounts, MissingCountsStayMissing) {
   EXPECT_FALSE(out.repetitions[0][0].has_value());
 }
 
-BenchPlan small_sizes() {
-  BenchPlan sizes;
-  sizes.l1_bytes = 32 << 10;
-  sizes.dram_bytes = 1 << 20;
-  return sizes;
-}
 
 // The copy family's scalar variant at its L1 shape and the test probe, with the given events.
 std::vector<ResultRow> run_with_pmu(const fs::path& dir, std::vector<std::string> events) {
   const auto* family = KernelRegistry::instance().family("copy");
   RunOptions options;
-  options.filter = "^f32_copy__scalar_u4/" + family->shapes(small_sizes()).front().size + "$|^test_probe$";
+  options.filter = "^f32_copy__scalar_u4/" + family->shapes(test::small_bench_plan()).front().size + "$|^test_probe$";
   options.min_time = 0.01;
   options.repetitions = 2;
   options.pmu_events = std::move(events);
-  const RunPlan plan = make_plan(options, Topology::binding().summary(), small_sizes());
+  const RunPlan plan = make_plan(options, Topology::binding().summary(), test::small_bench_plan());
   ExecuteSettings s;
   s.out_dir = dir.string();
   s.context = {{"host_name", "test-host"}};
@@ -133,7 +127,7 @@ TEST(RunPmu, UnknownGroupIsRefusedWithTheGroupsThatExist) {
   RunOptions options;
   options.pmu_events = {"group:no-such-cpu"};
   try {
-    make_plan(options, Topology::binding().summary(), small_sizes());
+    make_plan(options, Topology::binding().summary(), test::small_bench_plan());
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_THAT(e.what(), HasSubstr("--pmu group:no-such-cpu: no such event group"));
