@@ -90,7 +90,15 @@ TEST_P(KnnDistanceTest, RandomInputsWithinRoundingOfTheReference) {
   }
 }
 
-ARMPERF_INSTANTIATE_VARIANT_TESTS(KnnDistanceTest, "knn");
+// The f32 kernels; the f16/bf16/int8 rows of the family have their own signatures (knn_lowp_test.cpp).
+std::vector<const KernelVariant*> f32_distance_variants() {
+  std::vector<const KernelVariant*> out;
+  for (const KernelVariant* v : KernelRegistry::instance().variants("knn")) {
+    if (v->dtype == "f32") out.push_back(v);
+  }
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Registry, KnnDistanceTest, ::testing::ValuesIn(f32_distance_variants()), variant_test_name);
 
 // ---------------------------------------------------------------------------------------------------
 // Search
