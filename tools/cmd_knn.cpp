@@ -175,15 +175,15 @@ void run_knn(const KnnOptions& o, int& exit_code) {
     if (lowp) {
       // Converted once, outside the timing (as a database would be stored); the f32 search runs too,
       // untimed, as the reference the recall is measured against.
-      const kernels::LowpKernels lowp_kernels = kernels::lowp_kernels(*dtype);
+      const kernels::LowpKernels chosen = kernels::lowp_kernels(*dtype);
       const kernels::LowpProblem problem = kernels::prepare_lowp(args, *dtype);
-      const KernelVariant& kernel = *metric == kernels::Metric::l2 ? *lowp_kernels.l2 : *lowp_kernels.ip;
+      const KernelVariant& kernel = *metric == kernels::Metric::l2 ? *chosen.l2 : *chosen.ip;
       variant_name = kernel.name;
       isa = isa_name(kernel.isa);
       outcome.seconds = std::numeric_limits<double>::infinity();
       for (int r = 0; r < o.repetitions; ++r) {
         const auto start = std::chrono::steady_clock::now();
-        outcome.result = kernels::knn_search_lowp(problem, o.k, o.threads, lowp_kernels);
+        outcome.result = kernels::knn_search_lowp(problem, o.k, o.threads, chosen);
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
         outcome.seconds = std::min(outcome.seconds, elapsed.count());
       }

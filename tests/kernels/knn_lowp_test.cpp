@@ -134,7 +134,9 @@ TEST(KnnLowpRegistry, AFeatureVariantIsRunnableOnlyWithItsFeature) {
   for (const KernelVariant* v : lowp_distance_variants()) {
     if (v->feature.empty() || !isa_enabled(v->isa)) continue;
     EXPECT_EQ(v->runnable(), feature_skip_reason(v->feature).empty()) << v->name;
-    if (!v->runnable()) EXPECT_NE(v->skip_reason().find(v->feature), std::string::npos) << v->skip_reason();
+    if (!v->runnable()) {
+      EXPECT_NE(v->skip_reason().find(v->feature), std::string::npos) << v->skip_reason();
+    }
   }
 }
 
@@ -198,11 +200,11 @@ TEST(KnnLowpConversion, Int8UsesOneSymmetricScaleAndNeverMinus128) {
 
 // The search on this machine's best kernels of the type, or why there are none.
 struct Searcher {
-  std::optional<kernels::LowpKernels> kernels;
+  std::optional<kernels::LowpKernels> chosen;
   std::string why;
   explicit Searcher(Dtype dtype) {
     try {
-      kernels = kernels::lowp_kernels(dtype);
+      chosen = kernels::lowp_kernels(dtype);
     } catch (const std::runtime_error& e) {
       why = e.what();
     }
@@ -229,7 +231,7 @@ class KnnLowpSearchTest : public ::testing::TestWithParam<Dtype> {};
 
 TEST_P(KnnLowpSearchTest, RecallAtTenOnRandomData) {
   const Searcher searcher(GetParam());
-  if (!searcher.kernels) GTEST_SKIP() << searcher.why;
+  if (!searcher.chosen) GTEST_SKIP() << searcher.why;
   const std::int64_t d = 128, k = 10;
   const std::vector<float> base = uniform_vectors(3000 * d, 21), query = uniform_vectors(40 * d, 22);
   for (Metric metric : {Metric::l2, Metric::ip, Metric::cosine}) {
@@ -237,7 +239,7 @@ TEST_P(KnnLowpSearchTest, RecallAtTenOnRandomData) {
     const KnnArgs a = args_for(metric, base, query, d, k);
     const KnnResult want = kernels::knn_search_reference(a);
     const kernels::LowpProblem problem = kernels::prepare_lowp(a, GetParam());
-    const KnnResult got = kernels::knn_search_lowp(problem, k, 1, *searcher.kernels);
+    const KnnResult got = kernels::knn_search_lowp(problem, k, 1, *searcher.chosen);
     const double recall = kernels::knn_recall(got, want.ids, k, k);
     RecordProperty(std::string("recall_") + std::string(kernels::metric_name(metric)), std::to_string(recall));
     EXPECT_GE(recall, min_recall(GetParam()));
@@ -247,7 +249,7 @@ TEST_P(KnnLowpSearchTest, RecallAtTenOnRandomData) {
       EXPECT_NEAR(got.distances[i], want.distances[i], 0.05 * (1 + std::abs(want.distances[i])));
     }
     // Threads over database slices merge to the same lists.
-    const KnnResult threaded = kernels::knn_search_lowp(problem, k, 3, *searcher.kernels);
+    const KnnResult threaded = kernels::knn_search_lowp(problem, k, 3, *searcher.chosen);
     EXPECT_EQ(threaded.ids, got.ids);
     EXPECT_EQ(threaded.distances, got.distances);
   }
@@ -257,7 +259,7 @@ TEST_P(KnnLowpSearchTest, ExactWhenTheValuesConvertExactly) {
   // Integers in [-127, 127] with 127 present: every type holds them exactly (int8 at scale 1), so the
   // search must equal the exact one, ids and tie order included; nb < k leaves empty slots.
   const Searcher searcher(GetParam());
-  if (!searcher.kernels) GTEST_SKIP() << searcher.why;
+  if (!searcher.chosen) GTEST_SKIP() << searcher.why;
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> small(-3, 3);
   for (std::int64_t d : {1, 17, 100}) {
@@ -270,7 +272,7 @@ TEST_P(KnnLowpSearchTest, ExactWhenTheValuesConvertExactly) {
         const KnnArgs a = args_for(metric, base, query, d, 5);
         const KnnResult want = kernels::knn_search_reference(a);
         const KnnResult got =
-            kernels::knn_search_lowp(kernels::prepare_lowp(a, GetParam()), 5, 2, *searcher.kernels);
+            kernels::knn_search_lowp(kernels::prepare_lowp(a, GetParam()), 5, 2, *searcher.chosen);
         ASSERT_EQ(got.ids, want.ids) << "d=" << d << " nb=" << nb;
         ASSERT_EQ(got.distances, want.distances) << "d=" << d << " nb=" << nb;
       }
