@@ -65,6 +65,7 @@ constexpr int kChains = 2;
 template <class Ops, Metric M, int R>
 [[gnu::always_inline]] inline void rows(const typename Element<Ops::dtype>::T* query,
                                         const typename Element<Ops::dtype>::T* base, std::int64_t d,
+                                        typename Element<Ops::dtype>::Out bias,
                                         typename Element<Ops::dtype>::Out* out) {
   using Acc = typename Ops::Acc;
   constexpr std::int64_t W = Ops::W;
@@ -81,7 +82,6 @@ template <class Ops, Metric M, int R>
   for (; j + W <= d; j += W) {
     unroll<R>([&](auto r) { acc[r][0] = Ops::template step<M>(acc[r][0], query + j, base + r * d + j); });
   }
-  const auto bias = Ops::template bias<M>(query, j);
   unroll<R>([&](auto r) {
     out[r] = Ops::template reduce<M>(Ops::add(acc[r][0], acc[r][1])) + bias +
              scalar_distance<Ops::dtype, M>(query + j, base + r * d + j, d - j);
@@ -91,9 +91,12 @@ template <class Ops, Metric M, int R>
 template <class Ops, Metric M>
 void distances(const typename Element<Ops::dtype>::T* query, const typename Element<Ops::dtype>::T* base,
                std::int64_t nb, std::int64_t d, typename Element<Ops::dtype>::Out* out) {
+  // The per-query term over the columns the vector steps cover (rows() leaves d % W to the scalar tail),
+  // once per call rather than per row.
+  const auto bias = Ops::template bias<M>(query, d / Ops::W * Ops::W);
   std::int64_t i = 0;
-  for (; i + kRows <= nb; i += kRows) rows<Ops, M, kRows>(query, base + i * d, d, out + i);
-  for (; i < nb; ++i) rows<Ops, M, 1>(query, base + i * d, d, out + i);
+  for (; i + kRows <= nb; i += kRows) rows<Ops, M, kRows>(query, base + i * d, d, bias, out + i);
+  for (; i < nb; ++i) rows<Ops, M, 1>(query, base + i * d, d, bias, out + i);
 }
 
 // ||q[0, n)||^2 of the converted values in f32, for the expanding L2 kernels' bias.

@@ -20,7 +20,7 @@ namespace armperf::kernels::sve_lowp {
 template <class Ops, Metric M>
 void four_rows(const typename lowp_impl::Element<Ops::dtype>::T* query,
                const typename lowp_impl::Element<Ops::dtype>::T* base, std::int64_t d,
-               typename lowp_impl::Element<Ops::dtype>::Out* out) {
+               typename lowp_impl::Element<Ops::dtype>::Out bias, typename lowp_impl::Element<Ops::dtype>::Out* out) {
 #define ARMPERF_ZERO(r) auto a##r = Ops::zero(), c##r = Ops::zero();
   ARMPERF_LOWP_SVE_ROWS(ARMPERF_ZERO)
 #undef ARMPERF_ZERO
@@ -31,7 +31,6 @@ void four_rows(const typename lowp_impl::Element<Ops::dtype>::T* query,
     ARMPERF_LOWP_SVE_ROWS(ARMPERF_STEP)
 #undef ARMPERF_STEP
   }
-  const auto bias = Ops::template bias<M>(query, d);
 #define ARMPERF_REDUCE(r) out[r] = Ops::template reduce<M>(a##r, c##r) + bias;
   ARMPERF_LOWP_SVE_ROWS(ARMPERF_REDUCE)
 #undef ARMPERF_REDUCE
@@ -40,22 +39,23 @@ void four_rows(const typename lowp_impl::Element<Ops::dtype>::T* query,
 template <class Ops, Metric M>
 void one_row(const typename lowp_impl::Element<Ops::dtype>::T* query,
              const typename lowp_impl::Element<Ops::dtype>::T* base, std::int64_t d,
-             typename lowp_impl::Element<Ops::dtype>::Out* out) {
+             typename lowp_impl::Element<Ops::dtype>::Out bias, typename lowp_impl::Element<Ops::dtype>::Out* out) {
   auto a = Ops::zero(), c = Ops::zero();
   for (std::int64_t j = 0; j < d; j += Ops::count()) {
     const svbool_t pg = Ops::pred(j, d);
     Ops::template step<M>(a, c, Ops::load(pg, query + j), Ops::load(pg, base + j));
   }
-  *out = Ops::template reduce<M>(a, c) + Ops::template bias<M>(query, d);
+  *out = Ops::template reduce<M>(a, c) + bias;
 }
 
 template <class Ops, Metric M>
 void distances(const typename lowp_impl::Element<Ops::dtype>::T* query,
                const typename lowp_impl::Element<Ops::dtype>::T* base, std::int64_t nb, std::int64_t d,
                typename lowp_impl::Element<Ops::dtype>::Out* out) {
+  const auto bias = Ops::template bias<M>(query, d);  // once per call, not per row
   std::int64_t i = 0;
-  for (; i + 4 <= nb; i += 4) four_rows<Ops, M>(query, base + i * d, d, out + i);
-  for (; i < nb; ++i) one_row<Ops, M>(query, base + i * d, d, out + i);
+  for (; i + 4 <= nb; i += 4) four_rows<Ops, M>(query, base + i * d, d, bias, out + i);
+  for (; i < nb; ++i) one_row<Ops, M>(query, base + i * d, d, bias, out + i);
 }
 
 }  // namespace armperf::kernels::sve_lowp
