@@ -93,7 +93,7 @@ VectorSet read(const std::string& path) {
 const KernelVariant& best_search_variant() {
   const KernelVariant* best = nullptr;
   for (const KernelVariant* v : KernelRegistry::instance().variants("knn_search")) {
-    if (v->impl != "armperf" || !v->runnable()) continue;
+    if (v->impl != "armperf" || v->dtype != "f32" || !v->runnable()) continue;
     if (best == nullptr || isa_rank(v->isa) > isa_rank(best->isa)) best = v;
   }
   if (best == nullptr) throw std::runtime_error("knn: no search variant of this build runs on this machine");

@@ -94,5 +94,8 @@ ARMPERF_LOWP_DISTANCES(bf16, Isa::avx2, "avx2_u16", 16, "", (&lowp_impl::distanc
                        (&lowp_impl::distances<Bf16, Metric::ip>));
 ARMPERF_LOWP_DISTANCES(int8, Isa::avx2, "avx2_u32", 32, "", (&lowp_impl::distances<Int8, Metric::l2>),
                        (&lowp_impl::distances<Int8, Metric::ip>));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::f16, Isa::avx2, "f16c"));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::bf16, Isa::avx2));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::int8, Isa::avx2));
 
 }  // namespace armperf::kernels

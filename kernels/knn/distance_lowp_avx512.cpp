@@ -66,5 +66,9 @@ ARMPERF_LOWP_DISTANCES(bf16, Isa::avx512, "avx512_u32", 32, "", (&lowp_impl::dis
                        (&lowp_impl::distances<Bf16, Metric::ip>));
 ARMPERF_LOWP_DISTANCES(int8, Isa::avx512, "avx512_u64", 64, "", (&lowp_impl::distances<Int8, Metric::l2>),
                        (&lowp_impl::distances<Int8, Metric::ip>));
+// Searches on the type's best AVX-512 kernels (the BF16 / VNNI ones where cpuid has them).
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::f16, Isa::avx512));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::bf16, Isa::avx512));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::int8, Isa::avx512));
 
 }  // namespace armperf::kernels

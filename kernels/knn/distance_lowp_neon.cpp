@@ -52,5 +52,8 @@ ARMPERF_LOWP_DISTANCES(f16, Isa::neon, "neon_u8", 8, "", (&lowp_impl::distances<
                        (&lowp_impl::distances<F16, Metric::ip>));
 ARMPERF_LOWP_DISTANCES(bf16, Isa::neon, "neon_u8", 8, "", (&lowp_impl::distances<Bf16, Metric::l2>),
                        (&lowp_impl::distances<Bf16, Metric::ip>));
+// Searches on the type's best NEON kernels (BFDOT where AT_HWCAP2 has bf16).
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::f16, Isa::neon));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::bf16, Isa::neon));
 
 }  // namespace armperf::kernels

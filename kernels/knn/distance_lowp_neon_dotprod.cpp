@@ -38,5 +38,6 @@ struct Sdot {
 
 ARMPERF_LOWP_DISTANCES(int8, Isa::neon, "neon_dotprod_u32", 32, "dotprod", (&lowp_impl::distances<Sdot, Metric::l2>),
                        (&lowp_impl::distances<Sdot, Metric::ip>));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::int8, Isa::neon, "dotprod"));
 
 }  // namespace armperf::kernels

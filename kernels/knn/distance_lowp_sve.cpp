@@ -65,5 +65,7 @@ ARMPERF_LOWP_DISTANCES(f16, Isa::sve, "sve_u1vl", 64, "", (&sve_lowp::distances<
                        (&sve_lowp::distances<F16, Metric::ip>));
 ARMPERF_LOWP_DISTANCES(int8, Isa::sve, "sve_u1vl", 256, "", (&sve_lowp::distances<Int8, Metric::l2>),
                        (&sve_lowp::distances<Int8, Metric::ip>));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::f16, Isa::sve));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::int8, Isa::sve));
 
 }  // namespace armperf::kernels

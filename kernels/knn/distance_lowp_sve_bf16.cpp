@@ -41,5 +41,6 @@ struct Bfdot {
 // tile: one step at the largest VL (2048 bits: 128 bf16).
 ARMPERF_LOWP_DISTANCES(bf16, Isa::sve, "sve_bf16_u1vl", 128, "svebf16", (&sve_lowp::distances<Bfdot, Metric::l2>),
                        (&sve_lowp::distances<Bfdot, Metric::ip>));
+ARMPERF_REGISTER_KERNEL(lowp_search_variant(Dtype::bf16, Isa::sve, "svebf16"));
 
 }  // namespace armperf::kernels

@@ -148,12 +148,12 @@ KernelVariant lowp_distance_variant(std::string name, Dtype dtype, Metric metric
                        .fn = fn};
 }
 
-LowpKernels lowp_kernels(Dtype dtype) {
+LowpKernels lowp_kernels(Dtype dtype, std::optional<Isa> isa) {
   LowpKernels kernels{.dtype = dtype};
   std::string skipped;
   const auto rank = [](const KernelVariant* v) { return 2 * isa_rank(v->isa) + (v->feature.empty() ? 0 : 1); };
   for (const KernelVariant* v : KernelRegistry::instance().variants("knn")) {
-    if (v->dtype != dtype_name(dtype) || v->impl != "armperf") continue;
+    if (v->dtype != dtype_name(dtype) || v->impl != "armperf" || (isa && v->isa != *isa)) continue;
     if (!v->runnable()) {
       skipped += "; " + v->name + ": " + v->skip_reason();
       continue;
@@ -162,10 +162,21 @@ LowpKernels lowp_kernels(Dtype dtype) {
     if (slot == nullptr || rank(v) > rank(slot)) slot = v;
   }
   if (kernels.l2 == nullptr || kernels.ip == nullptr) {
-    throw std::runtime_error("knn: no " + std::string(dtype_name(dtype)) +
-                             " distance kernels of this build run here" + skipped);
+    std::string what = "knn: no " + std::string(dtype_name(dtype)) + " distance kernels";
+    if (isa) what += " for isa " + std::string(isa_name(*isa));
+    throw std::runtime_error(what + " of this build run here" + skipped);
   }
   return kernels;
+}
+
+KernelVariant lowp_search_variant(Dtype dtype, Isa isa, std::string feature) {
+  return KernelVariant{.name = std::string(dtype_name(dtype)) + "_knn_search__" + std::string(isa_name(isa)),
+                       .family = "knn_search",
+                       .op = "knn_search",
+                       .dtype = std::string(dtype_name(dtype)),
+                       .isa = isa,
+                       .feature = std::move(feature),
+                       .fn = reinterpret_cast<KernelFn>(&knn_search_lowp)};
 }
 
 LowpProblem prepare_lowp(const KnnArgs& args, Dtype dtype) {

@@ -86,14 +86,15 @@ double lowp_distance_reference(Metric metric, const LowpVectors& a, std::int64_t
 KernelVariant lowp_distance_variant(std::string name, Dtype dtype, Metric metric, Isa isa, unsigned tile,
                                     std::string feature, KernelFn fn);
 
-// The kernels a low-precision search runs: the runnable rows of dtype with the highest ISA rank,
-// feature variants before plain ones. Throws std::runtime_error naming why when none runs here.
+// The kernels a low-precision search runs: the runnable rows of dtype (of `isa` only, when given) with
+// the highest ISA rank, feature variants before plain ones. Throws std::runtime_error naming why when
+// none runs here.
 struct LowpKernels {
   Dtype dtype = Dtype::f16;
   const KernelVariant* l2 = nullptr;
   const KernelVariant* ip = nullptr;
 };
-LowpKernels lowp_kernels(Dtype dtype);
+LowpKernels lowp_kernels(Dtype dtype, std::optional<Isa> isa = std::nullopt);
 
 // The database and queries converted for a search: cosine normalises in f32 first, then converts;
 // int8 uses the database's scale for both.
@@ -108,5 +109,11 @@ LowpProblem prepare_lowp(const KnnArgs& args, Dtype dtype);
 // the GEMM formulation is f32-only), threads over database slices with a merge. Distances are in the
 // original units (int8: scale^2 times the integer distance).
 KnnResult knn_search_lowp(const LowpProblem& problem, std::int64_t k, int threads, const LowpKernels& kernels);
+using KnnSearchLowpFn = decltype(&knn_search_lowp);
+
+// A search row (family knn_search) of dtype on `isa`'s kernels of that type: fn is knn_search_lowp
+// (KnnSearchLowpFn), which the benchmark hands lowp_kernels(dtype, isa) and data converted outside
+// the timed loop. `feature`: as for the distance rows, what the ISA's kernels of the type need.
+KernelVariant lowp_search_variant(Dtype dtype, Isa isa, std::string feature = "");
 
 }  // namespace armperf::kernels

@@ -284,6 +284,32 @@ TEST_P(KnnLowpSearchTest, ExactWhenTheValuesConvertExactly) {
 INSTANTIATE_TEST_SUITE_P(Types, KnnLowpSearchTest, ::testing::Values(Dtype::f16, Dtype::bf16, Dtype::int8),
                          [](const auto& info) { return std::string(kernels::dtype_name(info.param)); });
 
+// The search rows of family knn_search with a low-precision dtype: each on its ISA's kernels.
+std::vector<const KernelVariant*> lowp_search_variants() {
+  std::vector<const KernelVariant*> out;
+  for (const KernelVariant* v : KernelRegistry::instance().variants("knn_search")) {
+    if (v->dtype != "f32") out.push_back(v);
+  }
+  return out;
+}
+
+class KnnLowpSearchRowTest : public VariantTest {};
+
+TEST_P(KnnLowpSearchRowTest, SearchesOnItsIsasKernelsWithTheTypesRecall) {
+  const Dtype dtype = kernels::parse_dtype(variant().dtype).value();
+  const kernels::LowpKernels chosen = kernels::lowp_kernels(dtype, variant().isa);
+  EXPECT_EQ(chosen.l2->isa, variant().isa);
+  EXPECT_EQ(chosen.ip->isa, variant().isa);
+  const std::int64_t d = 100, k = 10;
+  const std::vector<float> base = uniform_vectors(1500 * d, 31), query = uniform_vectors(20 * d, 32);
+  const KnnArgs a = args_for(Metric::l2, base, query, d, k);
+  const KnnResult got = variant().as<kernels::KnnSearchLowpFn>()(kernels::prepare_lowp(a, dtype), k, 2, chosen);
+  EXPECT_GE(kernels::knn_recall(got, kernels::knn_search_reference(a).ids, k, k), min_recall(dtype));
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, KnnLowpSearchRowTest, ::testing::ValuesIn(lowp_search_variants()),
+                         variant_test_name);
+
 TEST(KnnLowpSearch, RejectsBadArguments) {
   const std::vector<float> base = uniform_vectors(40, 1);
   std::vector<float> query = uniform_vectors(8, 2);
