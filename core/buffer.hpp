@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -92,6 +93,23 @@ class Buffer {
   std::string membind_status_;
   bool huge_pages_applied_ = false;
   std::string huge_pages_status_ = "not requested";
+};
+
+// For std::vector data that kernels stream with full-width vector loads: operator new's 16-byte
+// alignment would make every 64-byte load of a row straddle two cache lines (on Zen 5 that cost the
+// k-NN L1 distance benchmark a third of its rate). Buffer is for measurement memory; this is for
+// the vectors a family builds and resizes.
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T), kAlign); }
+  template <class U>
+  bool operator==(const CacheLineAllocator<U>&) const noexcept { return true; }
 };
 
 }  // namespace armperf

@@ -33,8 +33,11 @@ struct KernelVariant {
   std::string name;     // XNNPACK-style taxonomy: "<dtype>_<op>__<isa>[_u<unroll>]", e.g. f32_copy__avx2_u32
   std::string family;   // directory under kernels/: "copy", "activation", "gemm", ...
   std::string op;       // "copy", "relu", "sgemm", ...
-  std::string dtype;    // "f32", "f64", "f16", "bf16", "i8"
+  std::string dtype;    // "f32", "f64", "f16", "bf16", "int8"
   Isa isa = Isa::scalar;
+  // A CpuFeatures flag the variant needs beyond its ISA ("" none): "f16c", "dotprod", "avx512bf16",
+  // ... (as core/isa names them, like the peakflops probe's kernels); absent, the variant is skipped.
+  std::string feature = "";
   std::string impl = "armperf";  // or the peer library measured beside us: "openblas", "faiss", ...
   unsigned tile = 1;    // elements per main-loop iteration (tests sweep 1 .. 2*tile and tile±1)
   unsigned tile_n = 0;  // 2-D tiles only (GEMM: tile = MR rows, tile_n = NR columns; SVE: NR at 128-bit VL)
@@ -45,11 +48,15 @@ struct KernelVariant {
 
   template <class F>
   F as() const { return reinterpret_cast<F>(fn); }
-  bool runnable() const { return isa_enabled(isa); }
+  bool runnable() const { return isa_enabled(isa) && (feature.empty() || feature_skip_reason(feature).empty()); }
   // The ISA a result row names. A peer library dispatches to kernels of its own choosing (the run's
   // context records which), so its rows say "own" instead of the "scalar" that only makes it runnable.
   std::string reported_isa() const { return impl == "armperf" ? std::string(isa_name(isa)) : "own"; }
-  std::string skip_reason() const { return isa_skip_reason(isa); }
+  std::string skip_reason() const {
+    std::string why = isa_skip_reason(isa);
+    if (why.empty() && !feature.empty()) why = feature_skip_reason(feature);
+    return why;
+  }
 };
 
 // One benchmark point of a family: a label for the `size` field and the dimensions it means.

@@ -18,6 +18,7 @@
 #include "core/isa.hpp"
 #include "core/result.hpp"
 #include "kernels/knn/knn.hpp"
+#include "kernels/knn/lowp.hpp"
 #include "kernels/knn/vector_files.hpp"
 #include "kernels/registry.hpp"
 #include "tools/cli.hpp"
@@ -92,7 +93,7 @@ VectorSet read(const std::string& path) {
 const KernelVariant& best_search_variant() {
   const KernelVariant* best = nullptr;
   for (const KernelVariant* v : KernelRegistry::instance().variants("knn_search")) {
-    if (v->impl != "armperf" || !v->runnable()) continue;
+    if (v->impl != "armperf" || v->dtype != "f32" || !v->runnable()) continue;
     if (best == nullptr || isa_rank(v->isa) > isa_rank(best->isa)) best = v;
   }
   if (best == nullptr) throw std::runtime_error("knn: no search variant of this build runs on this machine");
@@ -121,15 +122,17 @@ void run_knn(const KnnOptions& o, int& exit_code) {
   if (!cpu.cap_error.empty()) throw InputError(cpu.cap_error);
   const auto metric = kernels::parse_metric(o.metric);
   if (!metric) throw InputError(fmt::format("--metric \"{}\": expected l2, ip or cosine", o.metric));
-  if (o.dtype != "f32") {
-    throw InputError(fmt::format(
-        "--dtype {}: this build searches f32 only (f16, bf16 and int8 are not implemented)", o.dtype));
-  }
+  const auto dtype = kernels::parse_dtype(o.dtype);
+  if (!dtype) throw InputError(fmt::format("--dtype \"{}\": expected f32, f16, bf16 or int8", o.dtype));
+  const bool lowp = *dtype != kernels::Dtype::f32;
   const auto path = o.path == "auto"     ? std::optional(kernels::KnnPath::automatic)
                     : o.path == "direct" ? std::optional(kernels::KnnPath::direct)
                     : o.path == "gemm"   ? std::optional(kernels::KnnPath::gemm)
                                          : std::nullopt;
   if (!path) throw InputError(fmt::format("--path \"{}\": expected auto, direct or gemm", o.path));
+  if (lowp && *path == kernels::KnnPath::gemm) {
+    throw InputError(fmt::format("--path gemm: the GEMM formulation searches f32 only, not --dtype {}", o.dtype));
+  }
   if (o.k < 1) throw InputError(fmt::format("--k {}: expected k >= 1", o.k));
   if (o.threads < 1) throw InputError(fmt::format("--threads {}: expected >= 1", o.threads));
 
@@ -166,8 +169,29 @@ void run_knn(const KnnOptions& o, int& exit_code) {
                      .threads = o.threads,
                      .path = *path};
   Outcome outcome;
+  std::optional<double> recall_f32;  // low-precision searches: recall@k against the exact f32 search
+  std::string variant_name = variant.name, isa(isa_name(variant.isa));
   try {
-    outcome = timed_search(variant, args, o.repetitions);
+    if (lowp) {
+      // Converted once, outside the timing (as a database would be stored); the f32 search runs too,
+      // untimed, as the reference the recall is measured against.
+      const kernels::LowpKernels chosen = kernels::lowp_kernels(*dtype);
+      const kernels::LowpProblem problem = kernels::prepare_lowp(args, *dtype);
+      const KernelVariant& kernel = *metric == kernels::Metric::l2 ? *chosen.l2 : *chosen.ip;
+      variant_name = kernel.name;
+      isa = isa_name(kernel.isa);
+      outcome.seconds = std::numeric_limits<double>::infinity();
+      for (int r = 0; r < o.repetitions; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        outcome.result = kernels::knn_search_lowp(problem, o.k, o.threads, chosen);
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        outcome.seconds = std::min(outcome.seconds, elapsed.count());
+      }
+      const KnnResult exact = timed_search(variant, args, 1).result;
+      recall_f32 = kernels::knn_recall(outcome.result, exact.ids, exact.k, o.k);
+    } else {
+      outcome = timed_search(variant, args, o.repetitions);
+    }
   } catch (const std::invalid_argument& e) {
     throw InputError(fmt::format("{}: {}", o.query.empty() ? "generated queries" : o.query, e.what()));
   }
@@ -199,14 +223,14 @@ void run_knn(const KnnOptions& o, int& exit_code) {
   }
 
   const double qps = double(query.n) / outcome.seconds;
-  const double database_bytes = double(base.n) * double(base.d) * 4;
-  const double gbps = database_bytes / outcome.seconds / 1e9;  // the database is streamed once per search
-  const std::string isa(isa_name(variant.isa));
+  // The database is streamed once per search, in its stored type.
+  const double database_bytes = double(base.n) * double(base.d) * double(kernels::dtype_bytes(*dtype));
+  const double gbps = database_bytes / outcome.seconds / 1e9;
   const std::string size = fmt::format("{}x{}", base.n, base.d);
 
   if (!o.out.empty()) {
     ResultRow row;
-    row.name = fmt::format("knn/{}/{}/nq:{}/k:{}", variant.name, size, query.n, o.k);
+    row.name = fmt::format("knn/{}/{}/nq:{}/k:{}", variant_name, size, query.n, o.k);
     row.threads = o.threads;
     row.iterations = o.repetitions;
     row.real_time = outcome.seconds;
@@ -219,9 +243,10 @@ void run_knn(const KnnOptions& o, int& exit_code) {
     row.dtype = o.dtype;
     row.size = size;
     row.gbps = gbps;
-    row.gflops = 2.0 * database_bytes / 4 * double(query.n) / outcome.seconds / 1e9;
+    row.gflops = 2.0 * double(base.n) * double(base.d) * double(query.n) / outcome.seconds / 1e9;
     row.counters = {{"items_per_second", qps}, {"nq", double(query.n)}, {"k", double(o.k)}};
     if (recall) row.counters["recall"] = *recall;
+    if (recall_f32) row.counters["recall_vs_f32"] = *recall_f32;
     try {
       ResultWriter writer(o.out, to_json(read_environment("/", {"armperf", "knn"})));
       writer.append(row);
@@ -233,7 +258,7 @@ void run_knn(const KnnOptions& o, int& exit_code) {
 
   if (o.json) {
     nlohmann::json j = {{"op", "knn_search"},
-                        {"variant", variant.name},
+                        {"variant", variant_name},
                         {"impl", variant.impl},
                         {"isa", isa},
                         {"dtype", o.dtype},
@@ -250,14 +275,16 @@ void run_knn(const KnnOptions& o, int& exit_code) {
                         {"gbps", gbps},
                         {"source", source}};
     if (recall) j["recall"] = *recall;
+    if (recall_f32) j["recall_vs_f32"] = *recall_f32;
     std::cout << j.dump(2) << "\n";
   } else {
-    fmt::print("knn {} x {} ({}), {} queries, k={}, metric {}, {} ({}), {} thread(s), {} path\n", base.n,
-               base.d, source, query.n, o.k, o.metric, variant.name, isa, o.threads,
+    fmt::print("knn {} x {} ({}), {} queries, k={}, metric {}, dtype {}, {} ({}), {} thread(s), {} path\n",
+               base.n, base.d, source, query.n, o.k, o.metric, o.dtype, variant_name, isa, o.threads,
                kernels::path_name(outcome.result.path));
     fmt::print("search {:.4f} s: {:.1f} queries/s, {:.2f} GB/s (the {:.1f} MB database streamed once)\n",
                outcome.seconds, qps, gbps, database_bytes / 1e6);
     if (recall) fmt::print("recall@{} {:.4f} (ground truth {})\n", o.k, *recall, o.groundtruth);
+    if (recall_f32) fmt::print("recall@{} {:.4f} vs the exact f32 search\n", o.k, *recall_f32);
     if (!o.write_groundtruth.empty())
       fmt::print("wrote ground truth ({} x {}) to {}\n", query.n, o.k, o.write_groundtruth);
     if (!o.out.empty()) fmt::print("wrote 1 row to {}\n", o.out);
@@ -278,7 +305,10 @@ void add_knn_command(CLI::App& app, int& exit_code) {
                   "A uniform random data set instead: nb=N,d=N,nq=N[,seed=N]");
   cmd->add_option("--k", options.k, "Neighbours per query");
   cmd->add_option("--metric", options.metric, "l2, ip or cosine");
-  cmd->add_option("--dtype", options.dtype, "Database type: f32 (f16, bf16, int8 not implemented yet)");
+  cmd->add_option("--dtype", options.dtype,
+                  "Stored type of database and queries: f32, f16, bf16 or int8 (converted from f32: f16/bf16 "
+                  "round to nearest even, int8 one symmetric scale max|base|/127). Not f32: the direct path "
+                  "only (GEMM is f32-only); recall@k against the exact f32 search is printed");
   cmd->add_option("--threads", options.threads, "Threads of the search");
   cmd->add_option(
       "--path", options.path,

@@ -95,6 +95,9 @@ KnnResult knn_search(const KnnArgs& args, const KnnKernels& kernels);
 // Per-thread query count from which the GEMM formulation beats direct distances (knn_search.cpp).
 std::int64_t knn_gemm_min_queries();
 
+// Unit-length copies of rows x d vectors (what cosine searches); a zero vector stays zero.
+std::vector<float> normalised_copy(const float* x, std::int64_t rows, std::int64_t d);
+
 // Exact reference: every distance in double, full sort; for tests and recall.
 KnnResult knn_search_reference(const KnnArgs& args);
 

@@ -18,6 +18,7 @@
 #include "kernels/benchmarks.hpp"
 #include "kernels/knn/knn.hpp"
 #include "kernels/knn/knn_family.hpp"
+#include "kernels/knn/lowp.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -52,8 +53,50 @@ std::vector<BenchShape> distance_shapes(const BenchPlan& plan) {
   return shapes;
 }
 
+// A low-precision kernel (dtype f16, bf16, int8) on the same nb x d as the f32 rows, so the rows
+// compare distances/s for one problem; gbps counts the bytes of the stored type.
+void lowp_distance_bench(benchmark::State& state, const KernelVariant& variant, std::int64_t nb, std::int64_t d) {
+  const Dtype dtype = parse_dtype(variant.dtype).value();
+  const std::vector<float> base_f32 = uniform_vectors(nb * d, 1), query_f32 = uniform_vectors(d, 2);
+  const float scale = dtype == Dtype::int8 ? int8_scale(base_f32.data(), nb * d) : 1.0f;
+  const LowpVectors base = quantise(dtype, base_f32.data(), nb, d, scale);
+  const LowpVectors query = quantise(dtype, query_f32.data(), 1, d, scale);
+  std::vector<float> out(static_cast<std::size_t>(nb));
+  std::vector<std::int32_t> exact(static_cast<std::size_t>(nb));
+  double last = 0;
+  if (dtype == Dtype::int8) {
+    const auto fn = variant.as<DistanceI8Fn>();
+    for (auto _ : state) {
+      fn(query.i8.data(), base.i8.data(), nb, d, exact.data());
+      benchmark::DoNotOptimize(exact.data());
+      benchmark::ClobberMemory();
+    }
+    last = exact.back();
+  } else {
+    const auto fn = variant.as<DistanceHalfFn>();
+    for (auto _ : state) {
+      fn(query.half.data(), base.half.data(), nb, d, out.data());
+      benchmark::DoNotOptimize(out.data());
+      benchmark::ClobberMemory();
+    }
+    last = out.back();
+  }
+  // The last row recomputed in double on the converted values: int8 is exact.
+  const Metric metric = variant.op == kL2Op ? Metric::l2 : Metric::ip;
+  const double ref = lowp_distance_reference(metric, query, 0, base, nb - 1);
+  const double tolerance = dtype == Dtype::int8 ? 0.0 : 1e-5 * double(d) * (1 + std::abs(ref));
+  if (!(std::abs(last - ref) <= tolerance)) state.SkipWithError("distance result check failed");
+}
+
 void distance_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t nb = shape.dims.at(0), d = shape.dims.at(1);
+  if (variant.dtype != "f32") {
+    lowp_distance_bench(state, variant, nb, d);
+    set_elementwise_rates(state, variant, nb * d);
+    state.counters["nb"] = double(nb);
+    state.counters["d"] = double(d);
+    return;
+  }
   // Page-aligned, like every family's measurement memory: a malloc'd block is only 16-byte aligned,
   // and then at d = 128 every 64-byte load of a row spans two cache lines, which on Zen 5 cost the
   // L1 point about a third of its rate.
@@ -163,13 +206,29 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
                .d = d,
                .k = k,
                .threads = shape.threads};
-  const auto fn = variant.as<KnnSearchFn>();
   KnnResult result;
-  for (auto _ : state) {
-    result = fn(args);
-    benchmark::DoNotOptimize(result.ids.data());
+  std::int64_t element_bytes = 4;
+  if (variant.dtype != "f32") {
+    // Low precision: the database and queries converted once, outside the timed loop (as a stored
+    // database would be), searched on this row's ISA's kernels of the type (direct path).
+    const Dtype dtype = parse_dtype(variant.dtype).value();
+    element_bytes = dtype_bytes(dtype);
+    const LowpKernels kernels = lowp_kernels(dtype, variant.isa);
+    const LowpProblem problem = prepare_lowp(args, dtype);
+    const auto fn = variant.as<KnnSearchLowpFn>();
+    for (auto _ : state) {
+      result = fn(problem, k, shape.threads, kernels);
+      benchmark::DoNotOptimize(result.ids.data());
+    }
+  } else {
+    const auto fn = variant.as<KnnSearchFn>();
+    for (auto _ : state) {
+      result = fn(args);
+      benchmark::DoNotOptimize(result.ids.data());
+    }
   }
-  // Recall against the exact double-precision search, on the first queries (the reference is slow).
+  // Recall against the exact double-precision search on the f32 data, on the first queries (the
+  // reference is slow): for f16/bf16/int8 rows, the conversion's cost in recall.
   KnnArgs sample = args;
   sample.nq = std::min(nq, kRecallQueries);
   const KnnResult truth = knn_search_reference(sample);
@@ -180,8 +239,9 @@ void search_bench(benchmark::State& state, const KernelVariant& variant, const B
   const double iterations = double(state.iterations());
   using benchmark::Counter;
   state.SetItemsProcessed(static_cast<std::int64_t>(iterations * double(nq)));  // queries/s
-  // The database is streamed once per search; the work is 2 nb d FLOPs per query (a GEMM's count).
-  state.counters["gbps"] = Counter(iterations * double(nb * d) * 4 / 1e9, Counter::kIsRate);
+  // The database is streamed once per search, in its stored type; the work is 2 nb d FLOPs per query
+  // (a GEMM's count).
+  state.counters["gbps"] = Counter(iterations * double(nb * d * element_bytes) / 1e9, Counter::kIsRate);
   state.counters["gflops"] =
       Counter(iterations * 2.0 * double(nb) * double(d) * double(nq) / 1e9, Counter::kIsRate);
   state.counters["recall"] = recall;
@@ -218,7 +278,7 @@ KernelVariant search_variant(std::string name, Isa isa, KnnSearchFn fn) {
 
 ARMPERF_REGISTER_KERNEL(KernelFamily{
     .name = "knn",
-    .description = "k-NN distances: one query against nb x d vectors (L2, IP)",
+    .description = "k-NN distances: one query against nb x d vectors (L2, IP; f32, f16, bf16, int8)",
     .shapes = distance_shapes,
     .run = distance_bench});
 ARMPERF_REGISTER_KERNEL(KernelFamily{.name = "knn_search",

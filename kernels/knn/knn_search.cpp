@@ -128,6 +128,10 @@ std::vector<float> normalised(const float* x, std::int64_t rows, std::int64_t d)
 
 }  // namespace
 
+std::vector<float> normalised_copy(const float* x, std::int64_t rows, std::int64_t d) {
+  return normalised(x, rows, d);
+}
+
 std::string_view metric_name(Metric metric) {
   switch (metric) {
     case Metric::l2:

@@ -91,7 +91,15 @@ TEST_P(KnnDistanceTest, RandomInputsWithinRoundingOfTheReference) {
   }
 }
 
-ARMPERF_INSTANTIATE_VARIANT_TESTS(KnnDistanceTest, "knn");
+// The f32 kernels; the f16/bf16/int8 rows of the family have their own signatures (knn_lowp_test.cpp).
+std::vector<const KernelVariant*> f32_distance_variants() {
+  std::vector<const KernelVariant*> out;
+  for (const KernelVariant* v : KernelRegistry::instance().variants("knn")) {
+    if (v->dtype == "f32") out.push_back(v);
+  }
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Registry, KnnDistanceTest, ::testing::ValuesIn(f32_distance_variants()), variant_test_name);
 
 // ---------------------------------------------------------------------------------------------------
 // Search
@@ -270,7 +278,15 @@ TEST_P(KnnSearchTest, RejectsBadArgumentsWithAClearMessage) {
                                       ::testing::HasSubstr("query 1 component 1 is NaN")));
 }
 
-ARMPERF_INSTANTIATE_VARIANT_TESTS(KnnSearchTest, "knn_search");
+// The f32 searches (KnnSearchFn); the f16/bf16/int8 rows are knn_lowp_test.cpp's.
+std::vector<const KernelVariant*> f32_search_variants() {
+  std::vector<const KernelVariant*> out;
+  for (const KernelVariant* v : KernelRegistry::instance().variants("knn_search")) {
+    if (v->dtype == "f32") out.push_back(v);
+  }
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Registry, KnnSearchTest, ::testing::ValuesIn(f32_search_variants()), variant_test_name);
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers without a registry row
