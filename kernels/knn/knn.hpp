@@ -30,6 +30,9 @@ using DistanceFn = void (*)(const float* query, const float* base, std::int64_t 
 inline constexpr std::string_view kL2Op = "l2sq_distance";
 inline constexpr std::string_view kIpOp = "ip_distance";
 
+// count floats uniform in [-1, 1) from std::mt19937(seed): the data of the family's benchmarks and tests.
+std::vector<float> uniform_vectors(std::int64_t count, unsigned seed);
+
 // Double-precision reference of one distance (tests, benchmark checks).
 double distance_reference(Metric metric, const float* x, const float* y, std::int64_t d);
 

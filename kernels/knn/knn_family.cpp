@@ -26,14 +26,6 @@ namespace {
 
 constexpr std::int64_t kRecallQueries = 16;  // queries checked against the double reference per search row
 
-std::vector<float> uniform_vectors(std::int64_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> out(static_cast<std::size_t>(count));
-  for (float& x : out) x = dist(rng);
-  return out;
-}
-
 // Distance kernels: d = 128 (SIFT) and 960 (GIST), the database block in half of L1, of L2, and
 // spanning DRAM. quick: the L1 point at d = 128 and the DRAM point.
 std::vector<BenchShape> distance_shapes(const BenchPlan& plan) {

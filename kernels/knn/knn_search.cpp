@@ -15,6 +15,7 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -189,6 +190,14 @@ void check_knn_args(const KnnArgs& args) {
                          ": expected a finite value");
     }
   }
+}
+
+std::vector<float> uniform_vectors(std::int64_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> out(static_cast<std::size_t>(count));
+  for (float& x : out) x = dist(rng);
+  return out;
 }
 
 DistanceFn f32_distance_kernel(Isa isa, std::string_view op) {

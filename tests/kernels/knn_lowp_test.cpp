@@ -26,14 +26,7 @@ using kernels::KnnArgs;
 using kernels::KnnResult;
 using kernels::LowpVectors;
 using kernels::Metric;
-
-std::vector<float> uniform_vectors(std::int64_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<std::size_t>(count));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using kernels::uniform_vectors;
 
 std::vector<const KernelVariant*> lowp_distance_variants() {
   std::vector<const KernelVariant*> out;

@@ -24,6 +24,7 @@ using kernels::KnnPath;
 using kernels::KnnResult;
 using kernels::KnnSearchFn;
 using kernels::Metric;
+using kernels::uniform_vectors;
 
 const std::vector<std::int64_t> kDims = {1, 3, 17, 100, 128, 960};
 
@@ -32,14 +33,6 @@ std::vector<float> integer_vectors(std::int64_t count, unsigned seed, int range 
   std::uniform_int_distribution<int> dist(-range, range);
   std::vector<float> v(static_cast<std::size_t>(count));
   for (float& x : v) x = static_cast<float>(dist(rng));
-  return v;
-}
-
-std::vector<float> uniform_vectors(std::int64_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<std::size_t>(count));
-  for (float& x : v) x = dist(rng);
   return v;
 }
 
