@@ -37,7 +37,7 @@ struct RunArgs {
   bool dry_run = false, quiet = false, json = false;
 };
 
-std::vector<std::string> split_list(const std::string& text) {
+std::vector<std::string> split_nonempty(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
@@ -75,10 +75,10 @@ run::RunOptions plan_options(const RunArgs& a, CLI::App& cmd, const nlohmann::js
   const auto given = [&](const char* name) { return stored == nullptr || cmd.get_option(name)->count() > 0; };
   if (given("--profile")) o.profile = *parse_profile(a.profile);
   if (given("--filter")) o.filter = a.filter;
-  if (given("--threads")) o.threads = split_list(a.threads);
-  if (given("--placement")) o.placements = split_list(a.placement);
-  if (given("--membind")) o.membinds = split_list(a.membind);
-  if (given("--pmu")) o.pmu_events = split_list(a.pmu);
+  if (given("--threads")) o.threads = split_nonempty(a.threads);
+  if (given("--placement")) o.placements = split_nonempty(a.placement);
+  if (given("--membind")) o.membinds = split_nonempty(a.membind);
+  if (given("--pmu")) o.pmu_events = split_nonempty(a.pmu);
   if (cmd.get_option("--repetitions")->count() > 0) o.repetitions = a.repetitions;
   if (cmd.get_option("--min-time")->count() > 0) o.min_time = a.min_time;
   return o;

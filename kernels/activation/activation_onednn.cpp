@@ -1,6 +1,6 @@
 // The oneDNN peer (impl "onednn"): eltwise_forward primitives for the nine ops oneDNN has.
-// prepare() creates the primitive for a shape outside the timed loop; each call then only points
-// the memory objects at x and y and executes. Without prepare (accuracy sweeps), the primitive is
+// onednn_prepare() creates the primitive for a shape outside the timed loop; each call then only points
+// the memory objects at x and y and executes. Without onednn_prepare (accuracy sweeps), the primitive is
 // created per call.
 #include <omp.h>
 
@@ -41,7 +41,7 @@ struct OnednnEltwise {
 
 // A: oneDNN's algorithm; Alpha: its alpha (elu: alpha, swish: x sigma(alpha x), others unused).
 template <dnnl::algorithm A, float Alpha>
-std::shared_ptr<void> prepare(const KernelVariant&, const std::vector<std::int64_t>& dims) {
+std::shared_ptr<void> onednn_prepare(const KernelVariant&, const std::vector<std::int64_t>& dims) {
   // The rows are 1-thread rows like ours: Debian's oneDNN runs on OpenMP, whose team would
   // otherwise take every core.
   omp_set_num_threads(1);
@@ -64,29 +64,29 @@ void eltwise(const float* x, float* y, std::size_t rows, std::size_t cols, const
 }
 
 template <dnnl::algorithm A, float Alpha>
-void add(std::string_view op) {
+void onednn_add(std::string_view op) {
   KernelRegistry::instance().add(KernelVariant{
       .name = activation_variant_name(op, "onednn"), .family = "activation", .op = std::string(op), .dtype = "f32",
       .isa = Isa::scalar, .impl = "onednn", .tile = 16,
       .bytes_per_element = find_activation_op(op)->bytes_per_element,
-      .fn = reinterpret_cast<KernelFn>(&eltwise<A, Alpha>), .prepare = &prepare<A, Alpha>});
+      .fn = reinterpret_cast<KernelFn>(&eltwise<A, Alpha>), .prepare = &onednn_prepare<A, Alpha>});
 }
 
 bool register_onednn() {
   using dnnl::algorithm;
-  add<algorithm::eltwise_relu, 0.0f>("relu");
-  add<algorithm::eltwise_elu, 1.0f>("elu");
-  add<algorithm::eltwise_gelu_tanh, 0.0f>("gelu_tanh");
-  add<algorithm::eltwise_gelu_erf, 0.0f>("gelu_erf");
-  add<algorithm::eltwise_swish, 1.0f>("silu");
-  add<algorithm::eltwise_logistic, 0.0f>("sigmoid");
-  add<algorithm::eltwise_tanh, 0.0f>("tanh");
-  add<algorithm::eltwise_soft_relu, 0.0f>("softplus");
-  add<algorithm::eltwise_mish, 0.0f>("mish");
+  onednn_add<algorithm::eltwise_relu, 0.0f>("relu");
+  onednn_add<algorithm::eltwise_elu, 1.0f>("elu");
+  onednn_add<algorithm::eltwise_gelu_tanh, 0.0f>("gelu_tanh");
+  onednn_add<algorithm::eltwise_gelu_erf, 0.0f>("gelu_erf");
+  onednn_add<algorithm::eltwise_swish, 1.0f>("silu");
+  onednn_add<algorithm::eltwise_logistic, 0.0f>("sigmoid");
+  onednn_add<algorithm::eltwise_tanh, 0.0f>("tanh");
+  onednn_add<algorithm::eltwise_soft_relu, 0.0f>("softplus");
+  onednn_add<algorithm::eltwise_mish, 0.0f>("mish");
   return true;
 }
 
-[[maybe_unused]] const bool registered = register_onednn();
+[[maybe_unused]] const bool onednn_registered = register_onednn();
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -1,7 +1,7 @@
 // The XNNPACK peer (impl "xnnpack"): its NC operators for the six ops it has (relu as clamp to
-// [0, inf)). prepare() returns a holder; the operator is created on the first call with the call's
+// [0, inf)). xnnpack_prepare() returns a holder; the operator is created on the first call with the call's
 // parameters (prelu packs its slopes at creation) and set up again only when x or y move, so the
-// benchmark's warm-up call keeps creation and set-up out of the timed loop. Without prepare
+// benchmark's warm-up call keeps creation and set-up out of the timed loop. Without xnnpack_prepare
 // (accuracy sweeps) each call creates its own operator.
 #include <xnnpack.h>
 
@@ -104,30 +104,30 @@ void xnnpack_fn(const float* x, float* y, std::size_t rows, std::size_t cols, co
   run<S>(fresh, x, y, rows, cols, p);
 }
 
-std::shared_ptr<void> prepare(const KernelVariant&, const std::vector<std::int64_t>&) {
+std::shared_ptr<void> xnnpack_prepare(const KernelVariant&, const std::vector<std::int64_t>&) {
   return std::make_shared<XnnpackOp>();
 }
 
 template <class S>
-void add(std::string_view op) {
+void xnnpack_add(std::string_view op) {
   KernelRegistry::instance().add(KernelVariant{
       .name = activation_variant_name(op, "xnnpack"), .family = "activation", .op = std::string(op), .dtype = "f32",
       .isa = Isa::scalar, .impl = "xnnpack", .tile = 16,
       .bytes_per_element = find_activation_op(op)->bytes_per_element,
-      .fn = reinterpret_cast<KernelFn>(&xnnpack_fn<S>), .prepare = &prepare});
+      .fn = reinterpret_cast<KernelFn>(&xnnpack_fn<S>), .prepare = &xnnpack_prepare});
 }
 
 bool register_xnnpack() {
-  add<XnnRelu>("relu");
-  add<XnnLeakyRelu>("leaky_relu");
-  add<XnnPrelu>("prelu");
-  add<XnnElu>("elu");
-  add<XnnSigmoid>("sigmoid");
-  add<XnnSoftmax>("softmax");
+  xnnpack_add<XnnRelu>("relu");
+  xnnpack_add<XnnLeakyRelu>("leaky_relu");
+  xnnpack_add<XnnPrelu>("prelu");
+  xnnpack_add<XnnElu>("elu");
+  xnnpack_add<XnnSigmoid>("sigmoid");
+  xnnpack_add<XnnSoftmax>("softmax");
   return true;
 }
 
-[[maybe_unused]] const bool registered = register_xnnpack();
+[[maybe_unused]] const bool xnnpack_registered = register_xnnpack();
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -196,7 +196,7 @@ std::vector<int> team_nodes(int threads) {
   return nodes;
 }
 
-void require(bool ok, const std::string& what) {
+void gemm_require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("gemm: " + what);
 }
 
@@ -311,18 +311,18 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
 
 template <class T>
 void check_gemm_args(const GemmArgs<T>& args) {
-  require(args.m >= 0 && args.n >= 0 && args.k >= 0, "negative dimension m=" + std::to_string(args.m) +
+  gemm_require(args.m >= 0 && args.n >= 0 && args.k >= 0, "negative dimension m=" + std::to_string(args.m) +
                                                          " n=" + std::to_string(args.n) +
                                                          " k=" + std::to_string(args.k));
   const std::int64_t a_cols = args.trans_a == Trans::no ? args.k : args.m;
   const std::int64_t b_cols = args.trans_b == Trans::no ? args.n : args.k;
-  require(args.lda >= std::max<std::int64_t>(1, a_cols),
+  gemm_require(args.lda >= std::max<std::int64_t>(1, a_cols),
           "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
-  require(args.ldb >= std::max<std::int64_t>(1, b_cols),
+  gemm_require(args.ldb >= std::max<std::int64_t>(1, b_cols),
           "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
-  require(args.ldc >= std::max<std::int64_t>(1, args.n),
+  gemm_require(args.ldc >= std::max<std::int64_t>(1, args.n),
           "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
-  require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
+  gemm_require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
 }
 
 template <class T>

@@ -25,7 +25,7 @@ using SgemmF77 = int (*)(const char*, const char*, const int*, const int*, const
                          const int*);
 
 // The library OpenBLAS was loaded from (found through a symbol only OpenBLAS has) and its sgemm_.
-std::string openblas_library() {
+std::string faiss_openblas_library() {
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&openblas_get_corename), &info) == 0 || info.dli_fname == nullptr) {
     throw std::runtime_error("faiss: dladdr cannot locate the OpenBLAS library");
@@ -34,7 +34,7 @@ std::string openblas_library() {
 }
 
 SgemmF77 openblas_sgemm() {
-  const std::string file = openblas_library();
+  const std::string file = faiss_openblas_library();
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
   void* symbol = handle == nullptr ? nullptr : dlsym(handle, "sgemm_");
   if (symbol == nullptr) throw std::runtime_error("faiss: no sgemm_ in " + file);
@@ -42,7 +42,7 @@ SgemmF77 openblas_sgemm() {
 }
 
 [[maybe_unused]] const bool faiss_context_recorded = [] {
-  benchmark::AddCustomContext("faiss_sgemm_library", openblas_library());
+  benchmark::AddCustomContext("faiss_sgemm_library", faiss_openblas_library());
   benchmark::AddCustomContext("faiss_version", std::to_string(FAISS_VERSION_MAJOR) + "." +
                                                    std::to_string(FAISS_VERSION_MINOR) + "." +
                                                    std::to_string(FAISS_VERSION_PATCH));

@@ -37,7 +37,7 @@ namespace {
 // 187 ms, and beyond that it stays flat.
 constexpr std::int64_t kQueryBlock = 512;
 
-void require(bool ok, const std::string& what) {
+void knn_require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("knn: " + what);
 }
 
@@ -178,14 +178,14 @@ double distance_reference(Metric metric, const float* x, const float* y, std::in
 std::int64_t knn_gemm_min_queries() { return 16; }
 
 void check_knn_args(const KnnArgs& args) {
-  require(args.k >= 1, "k=" + std::to_string(args.k) + ": expected k >= 1");
-  require(args.nb >= 1 && args.base != nullptr, "empty database (nb=" + std::to_string(args.nb) + ")");
-  require(args.nq >= 1 && args.query != nullptr, "no queries (nq=" + std::to_string(args.nq) + ")");
-  require(args.d >= 1, "dimension d=" + std::to_string(args.d) + ": expected d >= 1");
-  require(args.threads >= 1, "threads=" + std::to_string(args.threads) + ": expected threads >= 1");
+  knn_require(args.k >= 1, "k=" + std::to_string(args.k) + ": expected k >= 1");
+  knn_require(args.nb >= 1 && args.base != nullptr, "empty database (nb=" + std::to_string(args.nb) + ")");
+  knn_require(args.nq >= 1 && args.query != nullptr, "no queries (nq=" + std::to_string(args.nq) + ")");
+  knn_require(args.d >= 1, "dimension d=" + std::to_string(args.d) + ": expected d >= 1");
+  knn_require(args.threads >= 1, "threads=" + std::to_string(args.threads) + ": expected threads >= 1");
   for (std::int64_t i = 0; i < args.nq * args.d; ++i) {
     if (!std::isfinite(args.query[i])) {
-      require(false, "query " + std::to_string(i / args.d) + " component " + std::to_string(i % args.d) +
+      knn_require(false, "query " + std::to_string(i / args.d) + " component " + std::to_string(i % args.d) +
                          " is " + (std::isnan(args.query[i]) ? "NaN" : "infinite") +
                          ": expected a finite value");
     }
@@ -330,10 +330,10 @@ KnnResult knn_search_reference(const KnnArgs& args) {
 
 double knn_recall(const KnnResult& result, const std::vector<std::int64_t>& truth, std::int64_t truth_k,
                   std::int64_t k) {
-  require(k >= 1 && k <= result.k && k <= truth_k, "recall@" + std::to_string(k) + ": result has " +
+  knn_require(k >= 1 && k <= result.k && k <= truth_k, "recall@" + std::to_string(k) + ": result has " +
                                                        std::to_string(result.k) + " and ground truth " +
                                                        std::to_string(truth_k) + " neighbours per query");
-  require(static_cast<std::int64_t>(truth.size()) >= result.nq * truth_k,
+  knn_require(static_cast<std::int64_t>(truth.size()) >= result.nq * truth_k,
           "ground truth has " + std::to_string(truth.size() / static_cast<std::size_t>(truth_k)) +
               " queries, expected " + std::to_string(result.nq));
   std::int64_t hits = 0;

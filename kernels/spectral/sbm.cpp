@@ -56,16 +56,16 @@ struct Chunk {
   Index row_begin = 0, row_end = 0;  // local rows of block r
 };
 
-void require(bool ok, const std::string& what) {
+void sbm_require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("sbm: " + what);
 }
 
 std::vector<Index> block_boundaries(const SbmParams& params) {
   std::vector<double> w = params.block_fractions;
   if (w.empty()) w.assign(static_cast<std::size_t>(params.k), 1.0);
-  require(static_cast<int>(w.size()) == params.k,
+  sbm_require(static_cast<int>(w.size()) == params.k,
           std::to_string(w.size()) + " block sizes given for k = " + std::to_string(params.k));
-  for (double x : w) require(x > 0 && std::isfinite(x), "block sizes must be positive");
+  for (double x : w) sbm_require(x > 0 && std::isfinite(x), "block sizes must be positive");
   const double total = std::accumulate(w.begin(), w.end(), 0.0);
   std::vector<Index> begin(w.size() + 1, 0);
   double acc = 0;
@@ -75,7 +75,7 @@ std::vector<Index> block_boundaries(const SbmParams& params) {
   }
   begin.back() = params.n;
   for (std::size_t r = 0; r < w.size(); ++r) {
-    require(begin[r + 1] > begin[r],
+    sbm_require(begin[r + 1] > begin[r],
             "block " + std::to_string(r) + " is empty: n is too small for its share");
   }
   return begin;
@@ -145,14 +145,14 @@ double sbm_expected_degree(const SbmParams& params) {
 bool above_kesten_stigum(double a, double b, int k) { return (a - b) * (a - b) > k * (a + (k - 1) * b); }
 
 SbmGraph generate_sbm(const SbmParams& params) {
-  require(params.n >= 1, "n must be >= 1");
-  require(params.k >= 1 && params.k <= params.n, "k must be in [1, n]");
-  require(params.a >= 0 && params.b >= 0 && std::isfinite(params.a) && std::isfinite(params.b),
+  sbm_require(params.n >= 1, "n must be >= 1");
+  sbm_require(params.k >= 1 && params.k <= params.n, "k must be in [1, n]");
+  sbm_require(params.a >= 0 && params.b >= 0 && std::isfinite(params.a) && std::isfinite(params.b),
           "a and b must be finite and >= 0");
-  require(params.degree_exponent == 0 || params.degree_exponent > 2,
+  sbm_require(params.degree_exponent == 0 || params.degree_exponent > 2,
           "the degree exponent must be 0 (no correction) or > 2 (a finite mean)");
-  require(params.stages >= 1, "stages must be >= 1");
-  require(params.threads >= 1, "threads must be >= 1");
+  sbm_require(params.stages >= 1, "stages must be >= 1");
+  sbm_require(params.threads >= 1, "threads must be >= 1");
 
   SbmGraph g;
   g.n = params.n;
