@@ -62,6 +62,10 @@ struct Avx512 {
   static V lookup16(const float (&table)[16], V v) {
     return _mm512_permutexvar_ps(_mm512_castps_si512(v), _mm512_loadu_ps(table));
   }
+  // table[low 5 bits of v's pattern] per lane: one vpermt2ps over the table's two zmm.
+  static V lookup32(const float (&table)[32], V v) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(table), _mm512_castps_si512(v), _mm512_loadu_ps(table + 16));
+  }
   // 14-bit estimate, one Newton step: error about 2^-28 before the final rounding. Not used for
   // plain quotients: vdivps is the faster (measured on Zen 5, 1 thread: gelu_tanh 24.6 GB/s with it,
   // 20.4 with the estimate; sigmoid and silu the same way).
@@ -83,6 +87,8 @@ struct Avx512 {
 // Four zmm per step for the table variants, as the peer they are measured against (XNNPACK) does.
 [[maybe_unused]] const bool registered_lut =
     register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64, "armperf", kLutOps);
+[[maybe_unused]] const bool registered_lut32 =
+    register_activation_variants<WithLut32Exp<Avx512>, 4>("avx512_lut32_u64", Isa::avx512, 64, "armperf", kLut32Ops);
 
 }  // namespace
 }  // namespace armperf::kernels
