@@ -46,6 +46,11 @@ struct Avx512 {
   // Elu's selection the same way: x itself (1) for NaN, +-0, 1, +inf and positive x, em1 (0) for
   // negative x, and -1 (9) for -inf.
   static V pos_or(V x, V em1) { return _mm512_fixupimm_ps(em1, x, _mm512_set1_epi32(0x10191122), 0); }
+  // The *_lut16r sigmoid's clamp: x with its magnitude limited to hi and its sign kept (imm 0010:
+  // the smaller magnitude, the sign of the first operand). A NaN x becomes +-hi on Zen 5 and stays
+  // NaN per the SDM; the caller keeps NaN through another path either way.
+  static V clamp_mag(V x, float hi) { return _mm512_range_ps(x, set1(hi), 0x2); }
+  static V fnmsub(V a, V b, V c) { return _mm512_fnmsub_ps(a, b, c); }  // -(a b) - c, one rounding
   static V max(V a, V b) { return _mm512_max_ps(a, b); }
   static V min(V a, V b) { return _mm512_min_ps(a, b); }
   static M lt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
@@ -87,6 +92,9 @@ struct Avx512 {
 // Four zmm per step for the table variants, as the peer they are measured against (XNNPACK) does.
 [[maybe_unused]] const bool registered_lut =
     register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64, "armperf", kLutOps);
+[[maybe_unused]] const bool registered_lut16r =
+    register_activation_variants<WithLutRecipSigmoid<Avx512>, 4>("avx512_lut16r_u64", Isa::avx512, 64, "armperf",
+                                                                kLut16rOps);
 [[maybe_unused]] const bool registered_lut32 =
     register_activation_variants<WithLut32Exp<Avx512>, 4>("avx512_lut32_u64", Isa::avx512, 64, "armperf", kLut32Ops);
 

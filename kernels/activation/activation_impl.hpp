@@ -250,12 +250,14 @@ inline typename T::V neg_or_one(typename T::V x, typename T::V e) {
 // sigma(x) from e = e^-|x| <= 1: 1/(1+e) for x >= 0, e/(1+e) below; neither overflows nor cancels.
 // The numerator is selected before the one division, so each branch rounds once after 1 + e.
 // Below -104 e^-|x| is 0 in f32 (and sigma rounds to 0), so clamping there changes no result
-// and keeps sigma(-inf) = 0 on every exp.
+// and keeps sigma(-inf) = 0 on every exp. Traits with their own T::sigmoid (the *_lut16r variant)
+// replace the whole formulation.
 template <class T>
 struct Sigmoid {
   using V = typename T::V;
   explicit Sigmoid(const ActivationParams&) {}
   V operator()(V x) const {
+    if constexpr (requires { T::sigmoid(x); }) return T::sigmoid(x);
     const V e = exp_nonpos<T>(nabs_min<T>(x, 104.0f));
     return quotient<T>(neg_or_one<T>(x, e), T::add(T::set1(1.0f), e));
   }
@@ -641,6 +643,54 @@ struct WithLut32Exp : WithOwnPoly<T> {
 };
 
 inline constexpr std::string_view kLut32Ops[] = {"elu"};
+
+// The *_lut16r variant (AVX-512 only: it needs T::clamp_mag and T::fnmsub, one instruction each
+// there, and a T::scale2_floor that is one instruction): sigmoid(x) = C / (C + C e^-x) with
+// C = 2^-64, one formula for both signs of x, without Sigmoid's selection of the numerator (the
+// vfixupimmps that selection takes is among the costliest instructions of the loop on Zen 5).
+// e^-x is exp_lut16's (same table, correction and polynomial) with the table entries scaled by C,
+// so C e^-x stays finite up to x = -104 (2^86) and C / (C + C e^-x) rounds once into the
+// subnormals there; for x > 43, where C e^-x is subnormal, the quotient is 1 anyway. The loop is
+// latency-bound as much as instruction-bound (measured: the same instructions with the scale and
+// ln2's low part on the critical path ran 10% slower), so 2^k is applied to the table entry and
+// ln2's low part joins the correction, both beside the polynomial's chain, and the denominator is
+// one fma: s u + (s + C). x is clamped to [-104, 104] for n (beyond, e^-x is 0 or over 2^150 and
+// the quotient 1 or 0); t takes min(x, 104) instead, which keeps NaN, and for x < -104 makes t
+// large (the quotient still 0, +inf included). Measured: 2.49 ulp (all inputs in [-128, -0.25],
+// bound 3), about 5% above XNNPACK's sigmoid on Zen 5, where the select form trails it by 17%.
+struct Exp2SixteenthsScaled {
+  float v[16];
+};
+inline constexpr Exp2SixteenthsScaled kExp2SixteenthsTiny = [] {
+  Exp2SixteenthsScaled r{};
+  for (int j = 0; j < 16; ++j) r.v[j] = kExp2Sixteenths[j] * 0x1p-64f;  // exact: a power of 2
+  return r;
+}();
+
+template <class T>
+inline typename T::V sigmoid_lut16r(typename T::V x) {
+  using V = typename T::V;
+  constexpr float kC = 0x1p-64f;
+  const V xn = T::clamp_mag(x, 104.0f);
+  const V xt = clamp_above<T>(x, 104.0f);
+  const V magic = T::set1(0x1.8p19f);
+  const V biased = T::fmadd(xn, T::set1(-1.44269504088896341f), magic);
+  const V n = T::sub(biased, magic);
+  const V s = T::scale2_floor(T::lookup16(kExp2SixteenthsTiny.v, biased), n);
+  const V s_c = T::add(s, T::set1(kC));
+  const V c = T::fmadd(n, T::set1(0x1.05c61p-29f), T::lookup16(kExp2SixteenthsLog, biased));
+  const V t = T::fnmsub(n, T::set1(0x1.62e43p-1f), xt);  // -x - n ln2_hi, exact
+  V q = T::fmadd(T::set1(0x1.55561cp-3f), t, T::set1(0x1.000222p-1f));
+  q = T::fmadd(q, t, T::set1(1.0f));
+  return T::div(T::set1(kC), T::fmadd(s, T::fmadd(t, q, c), s_c));
+}
+
+template <class T>
+struct WithLutRecipSigmoid : WithLutExp<T> {
+  static typename T::V sigmoid(typename T::V x) { return sigmoid_lut16r<T>(x); }
+};
+
+inline constexpr std::string_view kLut16rOps[] = {"sigmoid"};
 
 template <class T, unsigned U, template <class> class Op>
 void elementwise(const float* x, float* y, std::size_t rows, std::size_t cols, const ActivationParams& p) {
