@@ -531,10 +531,11 @@ inline constexpr std::string_view kOwnPolyOps[] = {"elu",  "selu",      "delu", 
 // to sixteenths inside the fma and leaves k*16 + j in the low mantissa bits: the lookup reads j
 // there (T::lookup16), and T::scale2_floor applies 2^k from n = k + j/16 (floor(n) = k), rounding
 // once into the subnormals. t is exact from the first fma (|z - n ln2_hi| < 2^-5 needs no more
-// bits than z has) and corrected by ln2's low part. e^t = 1 + t q(t), q = 1 + c2 t + c3 t^2 with
-// near-minimax f32 coefficients (relative error 0.03 ulp), and with the table's rounding c_j
-// (kExp2SixteenthsLog) 2^(j/16) e^t = l e^(t + c_j) ~ l + l (t q + c_j): two fmas, c_j riding in
-// the first (c_j t is under 2^-29, far below the rounding). e is about 0.6 ulp from e^z.
+// bits than z has). e^t = 1 + t q(t), q = 1 + c2 t + c3 t^2 with near-minimax f32 coefficients
+// (relative error 0.03 ulp), and with the table's rounding c_j (kExp2SixteenthsLog) and ln2's low
+// part, c = c_j + n ln2_lo, 2^(j/16) e^(t + c) ~ l + l (t q + c): two fmas, c riding in the first
+// (c t and c's effect on q are under 2^-28). c is computed beside the polynomial, off the critical
+// chain (measured on Zen 5: 5% faster than correcting t first). e is about 0.6 ulp from e^z.
 inline constexpr float kExp2Sixteenths[16] = {
     0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
     0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
@@ -554,12 +555,11 @@ inline typename T::V exp_lut16(typename T::V z) {
   const V biased = T::fmadd(z, T::set1(1.44269504088896341f), magic);
   const V l = T::lookup16(kExp2Sixteenths, biased);
   const V n = T::sub(biased, magic);
-  V t = T::fmadd(n, T::set1(-0x1.62e43p-1f), z);
-  t = T::fmadd(n, T::set1(0x1.05c61p-29f), t);
+  const V t = T::fmadd(n, T::set1(-0x1.62e43p-1f), z);
+  const V c = T::fmadd(n, T::set1(0x1.05c61p-29f), T::lookup16(kExp2SixteenthsLog, biased));
   V q = T::fmadd(T::set1(0x1.55561cp-3f), t, T::set1(0x1.000222p-1f));
   q = T::fmadd(q, t, T::set1(1.0f));
-  const V u = T::fmadd(t, q, T::lookup16(kExp2SixteenthsLog, biased));
-  return T::scale2_floor(T::fmadd(l, u, l), n);
+  return T::scale2_floor(T::fmadd(l, T::fmadd(t, q, c), l), n);
 }
 
 // e^x - 1 for x <= 0 as in expm1_p6 (same polynomial and reduction), with n and 2^n taken from
@@ -633,8 +633,9 @@ inline typename T::V expm1_lut32_nonpos(typename T::V x) {
   const V s = T::scale2_floor(T::lookup32(kExp2ThirtySeconds, biased), n);
   const V t = T::fmadd(n, T::set1(-0x1.62e43p-1f), x);
   const V u = T::add(t, T::lookup32(kExp2ThirtySecondsLog, biased));
+  // u + t^2 q rather than u + (q t) t: t^2 beside q, one step less on the critical chain.
   const V q = T::fmadd(T::set1(0x1.555596p-3f), t, T::set1(0x1.000052p-1f));
-  return T::fmadd(s, T::fmadd(T::mul(q, t), t, u), T::sub(s, T::set1(1.0f)));
+  return T::fmadd(s, T::fmadd(q, T::mul(t, t), u), T::sub(s, T::set1(1.0f)));
 }
 
 template <class T>
