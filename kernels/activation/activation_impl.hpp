@@ -600,14 +600,14 @@ inline constexpr std::string_view kLutOps[] = {"elu", "sigmoid", "silu"};
 // e^x - 1 for x <= 0 from 32 entries of 2^(j/32), which leaves |t| <= ln2/64 and a degree-3
 // polynomial where expm1_p6_nonpos needs degree 6: as many instructions, but three multiply-adds
 // fewer (two lookups and a scale instead) in a shorter chain. Measured on Zen 5, 1 thread,
-// L2-resident: about 6% above XNNPACK's elu, where expm1_p6_nonpos trails it by 3%.
+// L2-resident: about 7% above XNNPACK's elu, where expm1_p6_nonpos trails it by 2 to 5%.
 // x = n ln2 + t with n = k + j/32 rounded inside the fma as in exp_lut16 (1.5 * 2^18 has ulp 1/32);
 // s = 2^k 2^(j/32) is the table entry scaled exactly (x >= -17.5 keeps it normal), and
 // e^x - 1 = s (e^(t + c_j) - 1) + (s - 1), where c_j = ln(2^(j/32) / table[j]) takes out the
 // table's rounding: near 0, s - 1 cancels and a rounding of 2^(j/32) alone would be 8 ulp of
 // e^x - 1. s - 1 is exact (s in [1/2, 2] where it matters) and e^u - 1 = u + u^2 (c2 + c3 u) with
 // f32 Chebyshev coefficients (0.45 ulp), u = t + c_j. ln2 is one f32 (as in expm1_p6): n <= 26
-// keeps its error under 0.05 ulp. Measured: 1.45 ulp over all of [-18, -2^-7].
+// keeps its error under 0.05 ulp. Measured: 1.44 ulp at most over all 2^32 inputs.
 inline constexpr float kExp2ThirtySeconds[32] = {
     0x1.000000p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f, 0x1.172b84p+0f, 0x1.1d4874p+0f,
     0x1.2387a6p+0f, 0x1.29e9e0p+0f, 0x1.306fe0p+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
@@ -657,8 +657,9 @@ inline constexpr std::string_view kLut32Ops[] = {"elu"};
 // ln2's low part joins the correction, both beside the polynomial's chain, and the denominator is
 // one fma: s u + (s + C). x is clamped to [-104, 104] for n (beyond, e^-x is 0 or over 2^150 and
 // the quotient 1 or 0); t takes min(x, 104) instead, which keeps NaN, and for x < -104 makes t
-// large (the quotient still 0, +inf included). Measured: 2.49 ulp (all inputs in [-128, -0.25],
-// bound 3), about 5% above XNNPACK's sigmoid on Zen 5, where the select form trails it by 17%.
+// large (the quotient still 0, +inf included). Measured: 2.49 ulp at most over all 2^32 inputs
+// (bound 3); on Zen 5, 1 thread, L2-resident, about 3% above XNNPACK's sigmoid, where the select
+// form (lut16) trails it by 11%.
 struct Exp2SixteenthsScaled {
   float v[16];
 };
