@@ -389,7 +389,7 @@ TEST(GemmDriver, RejectsAMicroKernelWithoutItsPacking) {
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
-  EXPECT_EQ(blk.kc, 512);  // 2 KiB per packed row
+  EXPECT_EQ(blk.kc, 512);  // k steps per slice
   EXPECT_EQ(blk.mc % 14, 0);
   EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
   EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
@@ -398,6 +398,15 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(fixed.mc, 98);
   EXPECT_EQ(fixed.kc, 64);
   EXPECT_EQ(fixed.nc, 96);
+  // f64: the same 512 k steps per slice (the C tile's cost is per k step, not per byte), and a B
+  // panel of the same bytes as f32's.
+  const GemmBlocking f64 = kernels::gemm_blocking({}, 6, 32, 8, caches);
+  EXPECT_EQ(f64.kc, 512);
+  EXPECT_LE(f64.mc * f64.kc * 8, (1 << 20) * 2 / 5);
+  EXPECT_EQ(f64.nc * f64.kc * 8, blk.nc * blk.kc * 4);
+  // A reported LLC of a whole host (hundreds of MB) does not make the panel grow past 8 MiB.
+  const GemmBlocking huge = kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = 1 << 20, .llc = 508 << 20});
+  EXPECT_EQ(huge.nc * huge.kc * 4, 8 << 20);
 }
 
 }  // namespace
