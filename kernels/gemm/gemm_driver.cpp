@@ -310,7 +310,7 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // and 512x4096x1024, f32 KC 512 still beat 256 and 1024 (by 3-7 %). f64 had half of it (2 KiB per
   // row, KC 256) until the profile of dgemm 1024^3 showed the C-tile epilogue at 11 % of the
   // micro-kernel's samples (its loads of C miss: between two slices of one tile the whole 8 MiB C is
-  // swept); KC 512 halves that and gained 2-5 % over 256 in three interleaved runs (6x32, Zen 5),
+  // swept); KC 512 halves that and gained 2-6 % over 256 in four interleaved runs (6x32, Zen 5),
   // while a late prefetch of the C tile (32 k steps before the end) gained nothing.
   if (blk.kc <= 0) blk.kc = 512;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
