@@ -114,9 +114,11 @@ struct GemmTeamPlan {
   std::vector<int> group_rank;     // per thread: its place in that group
   std::vector<int> group_size;     // per group: threads in it
 };
-// node_of_thread[t]: the NUMA node of team thread t. B is shared when every thread of the largest
+// node_of_thread[t]: the NUMA node of team thread t. B is shared when gemm_partition() would split
+// the rows of C (threads would otherwise pack the same columns of B), every thread of the largest
 // group gets at least one row tile and C has more than `min_rows` rows (GEMV-like shapes read B in
-// place instead, split by columns); otherwise the plan is gemm_partition()'s, unshared.
+// place instead, split by columns); otherwise the plan is gemm_partition()'s, unshared: a column
+// split packs each column of B once anyway, without barriers.
 GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, const std::vector<int>& node_of_thread,
                             std::int64_t min_rows);
 

@@ -248,9 +248,19 @@ GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, cons
   }
   const std::int64_t row_tiles = (m + mr - 1) / mr, col_tiles = (n + nr - 1) / nr;
   const int largest = plan.group_size.empty() ? 0 : *std::max_element(plan.group_size.begin(), plan.group_size.end());
-  plan.shared_b = threads > 1 && m > min_rows && row_tiles >= largest;
+  // Sharing pays only where the 2-D partition would split the rows of C, so that threads would pack
+  // the same columns of B. Where it splits only the columns (N at least about M x threads, e.g.
+  // 512x4096x1024 or 1024^3 at 2 threads), every thread packs a disjoint band of B anyway: B is
+  // packed once, into a buffer the thread itself first touches (on its node), with no barrier, and
+  // each thread's MC blocks cover all M rows (512 = 3 x 174) instead of half of them in blocks
+  // of the same width (256 = 2 x 132), so it streams less of B through L2. Measured on Zen 5 at 2
+  // threads (6x64 f32, interleaved runs, best of 6): 512x4096x1024 336 -> 386 GFLOP/s (medians
+  // 286 -> 361), 1024^3 370 -> 394.
+  const std::vector<GemmRange> grid = gemm_partition(m, n, mr, nr, threads);
+  const bool splits_rows = std::any_of(grid.begin(), grid.end(), [](const GemmRange& r) { return r.i0 > 0; });
+  plan.shared_b = threads > 1 && m > min_rows && row_tiles >= largest && splits_rows;
   if (!plan.shared_b) {
-    plan.ranges = gemm_partition(m, n, mr, nr, threads);
+    plan.ranges = grid;
     return plan;
   }
   // Column bands: group g gets col_tiles * (threads before it) / threads .. onwards.
@@ -291,19 +301,26 @@ GemmCaches gemm_caches() {
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
                            const GemmCaches& caches) {
   GemmBlocking blk = requested;
-  // KC: 2 KiB of each packed row of A and B (512 f32, 256 f64). The C tile is loaded and stored once
-  // per KC slice, so a long slice amortises it; the KC x NR sliver of B then outgrows L1 and streams
-  // from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the ~20 the
-  // micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 tiles): 512 beat the
-  // L1-resident choice (96-192) and 256/384 by 5-10 %. Rechecked with the per-ISA packing at 1024^3 and
-  // 512x4096x1024: f32 KC 512 still beat 256 and 1024 (by 3-7 %), f64 KC 256, 384 and 512 were within
-  // the noise of each other.
-  if (blk.kc <= 0) blk.kc = 2048 / element_bytes;
+  // KC: 512 k steps for every element type. The C tile is loaded and stored once per KC slice, and
+  // what amortises it is the number of FMA steps per slice, not their bytes: a 6 x 64 f32 tile and a
+  // 6 x 32 f64 tile both do 24 vector FMAs per k step. The KC x NR sliver of B then outgrows L1 and
+  // streams from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the
+  // ~20 the micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 f32 tiles): 512 beat the
+  // L1-resident choice (96-192) and 256/384 by 5-10 %; rechecked with the per-ISA packing at 1024^3
+  // and 512x4096x1024, f32 KC 512 still beat 256 and 1024 (by 3-7 %). f64 had half of it (2 KiB per
+  // row, KC 256) until the profile of dgemm 1024^3 showed the C-tile epilogue at 11 % of the
+  // micro-kernel's samples (its loads of C miss: between two slices of one tile the whole 8 MiB C is
+  // swept); KC 512 halves that and gained 2-6 % over 256 in four interleaved runs (6x32, Zen 5),
+  // while a late prefetch of the C tile (32 k steps before the end) gained nothing.
+  if (blk.kc <= 0) blk.kc = 512;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
   if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
-  // NC: the KC x NC panel of B in a share of the LLC; capped because a VM's reported LLC can be the
-  // whole host's, and beyond a few thousand columns a bigger panel buys nothing.
-  if (blk.nc <= 0) blk.nc = std::min<std::int64_t>(caches.llc / 4 / (blk.kc * element_bytes), 4096);
+  // NC: the KC x NC panel of B in a share of the LLC, at most 8 MiB: a VM's reported LLC can be the
+  // whole host's (508 MB on the Zen 5 VM), and beyond a few thousand columns a bigger panel buys
+  // nothing. A cap in bytes, not columns, so that f64's longer KC keeps f64's panel at 8 MiB
+  // (2048 columns) rather than doubling it; f32 keeps 4096 columns.
+  constexpr std::int64_t kMaxPanelBytes = std::int64_t{8} << 20;
+  if (blk.nc <= 0) blk.nc = std::min(caches.llc / 4, kMaxPanelBytes) / (blk.kc * element_bytes);
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
   return blk;

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kernels/gemm/gemm.hpp"
@@ -228,21 +229,31 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
   std::vector<Case> cases;
   for (int threads : {2, 3, 4}) {
     if (!ours() && threads > std::max(2, cores)) continue;
-    // Ours: the threads share each packed B panel (gemm_team_plan); small blocks make several NC and
-    // KC panels, so every thread packs a share and passes the group's barriers many times, with a
-    // partial last tile, sliver and block everywhere.
+    // Ours, with small blocks that make several NC and KC panels and a partial last tile, sliver and
+    // block everywhere: a wide C is split by columns, each thread packing its own band of B; a tall
+    // one by rows, the threads sharing each packed B panel (gemm_team_plan: every thread packs a
+    // share and passes the group's barriers many times).
     if (ours()) {
       for (Trans tb : {Trans::no, Trans::yes}) {
-        cases.push_back({.ta = Trans::no,
-                         .tb = tb,
-                         .m = 5 * mr() + 3,
-                         .n = 5 * nr() + 1,
-                         .k = 3 * 16 + 5,
-                         .alpha = 0.75,
-                         .beta = -1,
-                         .blocking = {.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()},
-                         .threads = threads});
+        for (const auto& [m, n] :
+             {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1}}) {
+          cases.push_back({.ta = Trans::no,
+                           .tb = tb,
+                           .m = m,
+                           .n = n,
+                           .k = 3 * 16 + 5,
+                           .alpha = 0.75,
+                           .beta = -1,
+                           .blocking = {.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()},
+                           .threads = threads});
+        }
       }
+      // The tall shape really takes the shared path (one node: the test machine's, or any).
+      const std::vector<int> one_node(static_cast<std::size_t>(threads), 0);
+      EXPECT_TRUE(kernels::gemm_team_plan(4 * nr() + 3, 2 * nr() + 1, static_cast<int>(mr()),
+                                          static_cast<int>(nr()), one_node, 2 * mr())
+                      .shared_b)
+          << "threads=" << threads;
     }
     for (Trans ta : {Trans::no, Trans::yes}) {
       cases.push_back({.ta = ta,
@@ -349,8 +360,9 @@ TEST(GemmPartition, CoversCOnceOnWholeTiles) {
   EXPECT_EQ(gemv[1], (kernels::GemmRange{0, 1, 2048, 4096}));
 }
 
-// One NUMA node: every thread shares one B panel and gets a row range over all columns; two nodes:
-// a column band per node; GEMV-like or too few row tiles: the unshared 2-D partition.
+// Rows split (M large against N): on one NUMA node every thread shares one B panel and gets a row
+// range over all columns; two nodes: a column band per node. Columns split only, GEMV-like or too
+// few row tiles: the unshared 2-D partition.
 TEST(GemmTeamPlan, SharesBPerNodeAndSplitsRowsWithinIt) {
   const int mr = 6, nr = 64;
   const auto one = kernels::gemm_team_plan(1024, 1000, mr, nr, {0, 0}, 2 * mr);
@@ -360,14 +372,21 @@ TEST(GemmTeamPlan, SharesBPerNodeAndSplitsRowsWithinIt) {
   EXPECT_EQ(one.ranges[0], (kernels::GemmRange{0, 510, 0, 1000}));  // 171 row tiles: 85 + 86
   EXPECT_EQ(one.ranges[1], (kernels::GemmRange{510, 1024, 0, 1000}));
 
-  const auto two = kernels::gemm_team_plan(100, 640, mr, nr, {3, 3, 1, 1}, 2 * mr);
+  const auto two = kernels::gemm_team_plan(400, 640, mr, nr, {3, 3, 1, 1}, 2 * mr);
   ASSERT_TRUE(two.shared_b);
   EXPECT_EQ(two.group, (std::vector<int>{0, 0, 1, 1}));
   EXPECT_EQ(two.group_rank, (std::vector<int>{0, 1, 0, 1}));
-  EXPECT_EQ(two.ranges[0], (kernels::GemmRange{0, 48, 0, 320}));  // 17 row tiles: 8 + 9
-  EXPECT_EQ(two.ranges[1], (kernels::GemmRange{48, 100, 0, 320}));
-  EXPECT_EQ(two.ranges[2], (kernels::GemmRange{0, 48, 320, 640}));
-  EXPECT_EQ(two.ranges[3], (kernels::GemmRange{48, 100, 320, 640}));
+  EXPECT_EQ(two.ranges[0], (kernels::GemmRange{0, 198, 0, 320}));  // 67 row tiles: 33 + 34
+  EXPECT_EQ(two.ranges[1], (kernels::GemmRange{198, 400, 0, 320}));
+  EXPECT_EQ(two.ranges[2], (kernels::GemmRange{0, 198, 320, 640}));
+  EXPECT_EQ(two.ranges[3], (kernels::GemmRange{198, 400, 320, 640}));
+
+  // Where the 2-D partition splits only the columns, each thread packs its own, disjoint band of B:
+  // nothing to share, so no barriers (and the same on two nodes).
+  const auto wide = kernels::gemm_team_plan(512, 4096, mr, nr, {0, 0}, 2 * mr);
+  EXPECT_FALSE(wide.shared_b);
+  EXPECT_EQ(wide.ranges, (std::vector<kernels::GemmRange>{{0, 512, 0, 2048}, {0, 512, 2048, 4096}}));
+  EXPECT_FALSE(kernels::gemm_team_plan(100, 640, mr, nr, {3, 3, 1, 1}, 2 * mr).shared_b);
 
   EXPECT_FALSE(kernels::gemm_team_plan(8, 4096, mr, nr, {0, 0}, 2 * mr).shared_b);  // GEMV-like
   EXPECT_FALSE(kernels::gemm_team_plan(20, 4096, mr, nr, {0, 0, 0, 0, 0}, 2 * mr).shared_b);  // 4 row tiles
@@ -389,7 +408,7 @@ TEST(GemmDriver, RejectsAMicroKernelWithoutItsPacking) {
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
-  EXPECT_EQ(blk.kc, 512);  // 2 KiB per packed row
+  EXPECT_EQ(blk.kc, 512);  // k steps per slice
   EXPECT_EQ(blk.mc % 14, 0);
   EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
   EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
@@ -398,6 +417,16 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(fixed.mc, 98);
   EXPECT_EQ(fixed.kc, 64);
   EXPECT_EQ(fixed.nc, 96);
+  // f64: the same 512 k steps per slice (the C tile's cost is per k step, not per byte), and a B
+  // panel of the same bytes as f32's.
+  const GemmBlocking f64 = kernels::gemm_blocking({}, 6, 32, 8, caches);
+  EXPECT_EQ(f64.kc, 512);
+  EXPECT_LE(f64.mc * f64.kc * 8, (1 << 20) * 2 / 5);
+  EXPECT_EQ(f64.nc * f64.kc * 8, blk.nc * blk.kc * 4);
+  // A reported LLC of a whole host (hundreds of MB) does not make the panel grow past 8 MiB.
+  const GemmBlocking huge =
+      kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = 1 << 20, .llc = 508 << 20});
+  EXPECT_EQ(huge.nc * huge.kc * 4, 8 << 20);
 }
 
 }  // namespace
