@@ -53,8 +53,8 @@ inline __mmask16 first_lanes(unsigned count) { return static_cast<__mmask16>((1u
 // degree 20) is exactly two masked 16-lane gathers, and each row issues the same non-temporal
 // prefetches (two lines per stream, kPrefetchAhead entries past the row's start: consecutive rows
 // start ~80 B apart, so every line gets one): the only data-dependent branch is the rare long row.
-// Measured (Zen 5 VM, n = 2*10^5, best of 80 interleaved calls): 1 thread 10.4 GB/s vs 9.2 for the
-// spmv_rows.hpp loop, 2 threads 20.4 vs 16.1.
+// Measured (Zen 5 VM, n = 2*10^5, best of 80 interleaved calls): 1 thread 10.5-10.7 GB/s vs 9.2 for
+// the spmv_rows.hpp loop, 2 threads 18.4-18.6 vs 16.1-16.5.
 template <bool kValues>
 void spmv_rows_gather(const SpmvArgs& args, Index begin, Index end) {
   const CsrRef& a = args.a;
