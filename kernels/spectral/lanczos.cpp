@@ -69,12 +69,14 @@ void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std
 
 namespace {
 
-// Dense vector kernels over the columns of the basis, split by rows over the team; per-thread
-// partial sums are added in thread order, so results do not depend on timing.
+// Dense vector kernels over the columns of the basis, split by rows into pieces over the team;
+// per-piece partial sums are added in piece order, so results do not depend on timing.
 // sum x[i] y[i] over [begin, end): eight float partial sums per block of 512 elements (vectorisable
 // without reassociating a single float sum), each block added in double, so the error grows with
 // the block, not with n.
 constexpr Index kDotBlock = 512;
+// Pieces per thread of the basis's vector work (Basis::on_pieces).
+constexpr int kBasisPieces = 8;
 double dot(const float* __restrict x, const float* __restrict y, Index begin, Index end) {
   constexpr Index kBlock = kDotBlock;
   double total = 0;
@@ -95,8 +97,8 @@ double dot(const float* __restrict x, const float* __restrict y, Index begin, In
 
 class Basis {
  public:
-  // The columns are left uninitialised: each is first written by scale_into or copy_into, slice by
-  // slice on the team, so its pages are first-touched by the thread that streams them and no serial
+  // The columns are left uninitialised: each is first written by scale_into or copy_into, piece by
+  // piece on the team, so its pages are first-touched by the thread that streams them and no serial
   // zeroing pass precedes the solve. Fresh mapped memory on huge pages: a solve's page faults are then
   // a few (17 MB at n = 2*10^5 is 9 huge pages, ~1.5 ms on the Zen 5 VM) and the same whatever malloc
   // did before; on 4 KiB pages the same 17 MB took 160-220 ms of faults there, paid or not depending on
@@ -124,13 +126,13 @@ class Basis {
   // order as one dot over the slice, so the result does not depend on this blocking.
   Orthogonalized orthogonalize(int count, float* w) {
     const auto c = static_cast<std::size_t>(count);
-    std::vector<double> first(static_cast<std::size_t>(threads_) * c, 0.0), second(first.size(), 0.0);
-    std::vector<double> squares(static_cast<std::size_t>(threads_), 0.0);
-    on_slices([&](Index begin, Index end, int t) {
+    std::vector<double> first(static_cast<std::size_t>(parts()) * c, 0.0), second(first.size(), 0.0);
+    std::vector<double> squares(static_cast<std::size_t>(parts()), 0.0);
+    on_pieces([&](Index begin, Index end, int t) {
       for (int j = 0; j < count; ++j) first[std::size_t(t) * c + std::size_t(j)] = dot(col(j), w, begin, end);
     });
-    const std::vector<double> h1 = thread_sums(first, count);
-    on_slices([&](Index begin, Index end, int t) {
+    const std::vector<double> h1 = piece_sums(first, count);
+    on_pieces([&](Index begin, Index end, int t) {
       double* h2 = second.data() + std::size_t(t) * c;
       for (Index b = begin; b < end; b += kDotBlock) {
         const Index stop = std::min<Index>(end, b + kDotBlock);
@@ -138,8 +140,8 @@ class Basis {
         for (int j = 0; j < count; ++j) h2[j] += dot(col(j), w, b, stop);
       }
     });
-    Orthogonalized out{thread_sums(second, count), 0.0};
-    on_slices([&](Index begin, Index end, int t) {
+    Orthogonalized out{piece_sums(second, count), 0.0};
+    on_pieces([&](Index begin, Index end, int t) {
       for (Index b = begin; b < end; b += kDotBlock) {
         const Index stop = std::min<Index>(end, b + kDotBlock);
         subtract(count, out.h, w, b, stop);
@@ -152,20 +154,20 @@ class Basis {
   }
 
   double norm(const float* w) {
-    std::vector<double> partial(static_cast<std::size_t>(threads_), 0.0);
-    on_slices(
+    std::vector<double> partial(static_cast<std::size_t>(parts()), 0.0);
+    on_pieces(
         [&](Index begin, Index end, int t) { partial[static_cast<std::size_t>(t)] = dot(w, w, begin, end); });
     return std::sqrt(std::accumulate(partial.begin(), partial.end(), 0.0));
   }
 
   void scale_into(const float* w, double factor, float* out) {
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (Index i = begin; i < end; ++i) out[i] = static_cast<float>(double(w[i]) * factor);
     });
   }
 
   void copy_into(const float* from, std::size_t count, float* out) {
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (std::size_t c = 0; c < count; ++c) {
         const std::size_t at = c * std::size_t(n_);
         std::copy(from + at + std::size_t(begin), from + at + std::size_t(end), out + at + std::size_t(begin));
@@ -177,7 +179,7 @@ class Basis {
   // GEMM, done in row chunks whose out_count output columns stay in L1 while V streams through once.
   void combine(int count, const std::vector<double>& s, int stride, int out_count, float* out) {
     constexpr Index kChunk = 256;
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (Index b = begin; b < end; b += kChunk) {
         const Index stop = std::min<Index>(end, b + kChunk);
         for (int c = 0; c < out_count; ++c) {
@@ -215,24 +217,31 @@ class Basis {
     }
   }
 
-  // Per-thread partial sums (threads_ x count, row-major) added in thread order: no timing dependence.
-  std::vector<double> thread_sums(const std::vector<double>& partial, int count) const {
+  // Per-piece partial sums (parts() x count, row-major) added in piece order: whichever thread ran a
+  // piece, the result is the same.
+  std::vector<double> piece_sums(const std::vector<double>& partial, int count) const {
     std::vector<double> h(static_cast<std::size_t>(count), 0.0);
-    for (int t = 0; t < threads_; ++t) {
+    for (int t = 0; t < parts(); ++t) {
       for (int j = 0; j < count; ++j) h[std::size_t(j)] += partial[std::size_t(t) * std::size_t(count) + std::size_t(j)];
     }
     return h;
   }
 
+  // The pieces the vector work is split into: kBasisPieces per thread, run by run_pieces (a late
+  // thread's share is finished by the others), one range for a single thread.
+  int parts() const { return threads_ == 1 ? 1 : threads_ * kBasisPieces; }
+
+  // fn(begin, end, piece) over the pieces of [0, n_); a single thread runs on the caller.
   template <class F>
-  void on_slices(F&& fn) {
+  void on_pieces(F&& fn) {
     if (threads_ == 1) {
       fn(Index{0}, n_, 0);
       return;
     }
-    spectral_team(threads_).run([&](int t) {
-      const Slice s = block_slice(static_cast<std::size_t>(n_), threads_, t);
-      fn(static_cast<Index>(s.begin), static_cast<Index>(s.end), t);
+    const int count = parts();
+    run_pieces(threads_, kBasisPieces, [&](int piece) {
+      const Slice s = block_slice(static_cast<std::size_t>(n_), count, piece);
+      fn(static_cast<Index>(s.begin), static_cast<Index>(s.end), piece);
     });
   }
 

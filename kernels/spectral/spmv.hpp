@@ -29,7 +29,7 @@ using SpmvFn = void (*)(const SpmvArgs& args);
 using SpmvRowsFn = void (*)(const SpmvArgs& args, Index begin, Index end);
 
 // The shared driver: each thread of spectral_team(args.threads) runs the rows of its row_range share
-// in pieces, then helps with the pieces the others have not started (spmv_driver.cpp); a single
+// in pieces, then helps with the pieces the others have not started (run_pieces); a single
 // thread runs on the caller, no team hand-off.
 void spmv_parallel(const SpmvArgs& args, SpmvRowsFn rows);
 

@@ -1,4 +1,3 @@
-#include <atomic>
 #include <stdexcept>
 #include <vector>
 
@@ -13,11 +12,6 @@ namespace {
 // nothing next to the rows.
 constexpr int kSpmvPieces = 16;
 
-// The next unclaimed piece of one thread's share, on a cache line of its own.
-struct alignas(64) SpmvCursor {
-  std::atomic<int> next{0};
-};
-
 }  // namespace
 
 void spmv_parallel(const SpmvArgs& args, SpmvRowsFn rows) {
@@ -27,23 +21,12 @@ void spmv_parallel(const SpmvArgs& args, SpmvRowsFn rows) {
     rows(args, 0, args.a.n);
     return;
   }
-  // Each thread's share (row_range: the rows whose memory it first-touched) in kSpmvPieces pieces of
-  // near-equal work. A thread runs its own pieces first, then takes what is left of the others': a
-  // static split waits for its slowest thread, and on a shared machine (or a VM whose other vCPU is
-  // busy) one thread often runs late. Pieces are claimed from a counter per share; on a NUMA machine
-  // a thread only reads another node's rows once its own are done.
-  const int threads = args.threads, parts = threads * kSpmvPieces;
-  std::vector<SpmvCursor> cursors(static_cast<std::size_t>(threads));
-  spectral_team(threads).run([&](int t) {
-    for (int k = 0; k < threads; ++k) {
-      const int owner = (t + k) % threads;
-      std::atomic<int>& next = cursors[static_cast<std::size_t>(owner)].next;
-      for (int piece = next.fetch_add(1, std::memory_order_relaxed); piece < kSpmvPieces;
-           piece = next.fetch_add(1, std::memory_order_relaxed)) {
-        const RowRange mine = row_range(args.a, parts, owner * kSpmvPieces + piece);
-        if (mine.end > mine.begin) rows(args, mine.begin, mine.end);
-      }
-    }
+  // Each thread's row_range share (the rows whose memory it first-touched) in kSpmvPieces pieces of
+  // near-equal work, shared out by run_pieces.
+  const int parts = args.threads * kSpmvPieces;
+  run_pieces(args.threads, kSpmvPieces, [&](int piece) {
+    const RowRange mine = row_range(args.a, parts, piece);
+    if (mine.end > mine.begin) rows(args, mine.begin, mine.end);
   });
 }
 
