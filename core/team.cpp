@@ -35,9 +35,9 @@ inline void cpu_relax() {
 // (an idle vCPU is halted: the futex wake is an IPI through the hypervisor), 14 us with this spin,
 // 4 us for an OpenMP parallel region (its workers spin too). The spectral Lanczos makes five runs
 // per step (SpMV, three reorthogonalization sweeps, the scaling), ~0.4 ms of a ~4 ms step at
-// n = 2*10^5 when each woke sleeping workers. The worker's spin
-// covers the solver's serial gaps between runs (the small eigenproblem: ~0.1 ms); the caller's is
-// short, since it may share a CPU with a worker that is still computing.
+// n = 2*10^5 when each woke sleeping workers. The worker's spin covers the solver's serial gaps
+// between runs (the small eigenproblem: ~0.1 ms); the caller's is short, since it may share a CPU
+// with a worker that is still computing.
 constexpr auto kWorkerSpin = std::chrono::microseconds(300);
 constexpr auto kCallerSpin = std::chrono::microseconds(30);
 
