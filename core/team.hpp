@@ -1,6 +1,8 @@
 // The persistent, pinned thread team every parallel probe and kernel runs on (DESIGN §7): one thread
 // per PU, each pinned with hwloc before it touches memory, woken per run, with a barrier that starts
-// timed regions with little skew.
+// timed regions with little skew. Between runs a worker spins briefly before it sleeps, so kernels
+// that call run() back to back (an SpMV per Lanczos step, the solver's vector updates) do not pay a
+// sleeping thread's wake-up each time.
 #pragma once
 
 #include <atomic>
@@ -87,14 +89,16 @@ class Team {
   Barrier barrier_;
 
   std::mutex run_mutex_;          // one run() at a time
-  std::mutex mutex_;              // guards everything below
+  std::mutex mutex_;              // guards job_, ready_, error_ and every change of generation_/stopping_
   std::condition_variable wake_;  // workers: a new generation or stop
   std::condition_variable done_;  // caller: all ready / all finished
-  const std::function<void(int)>* job_ = nullptr;
-  std::uint64_t generation_ = 0;
+  const std::function<void(int)>* job_ = nullptr;  // published by the release of generation_
+  // Read without the lock by spinning workers (generation_, stopping_) and the spinning caller
+  // (pending_); written under mutex_ (pending_'s decrements excepted), so a sleeper cannot miss a change.
+  alignas(64) std::atomic<std::uint64_t> generation_{0};
+  std::atomic<bool> stopping_{false};
+  alignas(64) std::atomic<int> pending_{0};
   int ready_ = 0;
-  int pending_ = 0;
-  bool stopping_ = false;
   std::exception_ptr error_;
 };
 

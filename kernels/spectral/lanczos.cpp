@@ -69,13 +69,16 @@ void jacobi_eigen(std::vector<double> a, int m, std::vector<double>& values, std
 
 namespace {
 
-// Dense vector kernels over the columns of the basis, split by rows over the team; per-thread
-// partial sums are added in thread order, so results do not depend on timing.
+// Dense vector kernels over the columns of the basis, split by rows into pieces over the team;
+// per-piece partial sums are added in piece order, so results do not depend on timing.
 // sum x[i] y[i] over [begin, end): eight float partial sums per block of 512 elements (vectorisable
 // without reassociating a single float sum), each block added in double, so the error grows with
 // the block, not with n.
+constexpr Index kDotBlock = 512;
+// Pieces per thread of the basis's vector work (Basis::on_pieces).
+constexpr int kBasisPieces = 8;
 double dot(const float* __restrict x, const float* __restrict y, Index begin, Index end) {
-  constexpr Index kBlock = 512;
+  constexpr Index kBlock = kDotBlock;
   double total = 0;
   for (Index b = begin; b < end; b += kBlock) {
     const Index stop = std::min<Index>(end, b + kBlock);
@@ -94,8 +97,8 @@ double dot(const float* __restrict x, const float* __restrict y, Index begin, In
 
 class Basis {
  public:
-  // The columns are left uninitialised: each is first written by scale_into or copy_into, slice by
-  // slice on the team, so its pages are first-touched by the thread that streams them and no serial
+  // The columns are left uninitialised: each is first written by scale_into or copy_into, piece by
+  // piece on the team, so its pages are first-touched by the thread that streams them and no serial
   // zeroing pass precedes the solve. Fresh mapped memory on huge pages: a solve's page faults are then
   // a few (17 MB at n = 2*10^5 is 9 huge pages, ~1.5 ms on the Zen 5 VM) and the same whatever malloc
   // did before; on 4 KiB pages the same 17 MB took 160-220 ms of faults there, paid or not depending on
@@ -109,51 +112,62 @@ class Basis {
 
   float* col(int j) { return v_.as<float>() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n_); }
 
-  // h[0..count) = V[:, 0..count)^T w, then w -= V[:, 0..count) h; returns the h applied.
-  std::vector<double> project_out(int count, float* w) {
-    std::vector<double> partial(static_cast<std::size_t>(threads_) * static_cast<std::size_t>(count), 0.0);
-    on_slices([&](Index begin, Index end, int t) {
-      for (int j = 0; j < count; ++j) partial[std::size_t(t * count + j)] = dot(col(j), w, begin, end);
+  struct Orthogonalized {
+    std::vector<double> h;  // the coefficients removed: V^T w of both passes, summed
+    double norm = 0;        // ||w|| afterwards
+  };
+
+  // Full reorthogonalization by classical Gram-Schmidt twice (h = V^T w, w -= V h, then again with the
+  // new w), and ||w||, for V = V[:, 0..count): three sweeps over V, not the four of two separate
+  // projections and a fifth over w for the norm. The second projection's dots and the norm are taken
+  // block by block right after the block's update, while its rows of w and V are still in cache. At
+  // n = 2*10^5 the vector work is about a third of a Lanczos step (the 17 MB basis streams from L3 or
+  // DRAM), so a sweep saved is worth having. Sums run over the same 512-element blocks in the same
+  // order as one dot over the slice, so the result does not depend on this blocking.
+  Orthogonalized orthogonalize(int count, float* w) {
+    const auto c = static_cast<std::size_t>(count);
+    std::vector<double> first(static_cast<std::size_t>(parts()) * c, 0.0), second(first.size(), 0.0);
+    std::vector<double> squares(static_cast<std::size_t>(parts()), 0.0);
+    on_pieces([&](Index begin, Index end, int t) {
+      for (int j = 0; j < count; ++j) first[std::size_t(t) * c + std::size_t(j)] = dot(col(j), w, begin, end);
     });
-    std::vector<double> h(static_cast<std::size_t>(count), 0.0);
-    for (int t = 0; t < threads_; ++t) {
-      for (int j = 0; j < count; ++j) h[std::size_t(j)] += partial[std::size_t(t * count + j)];
-    }
-    on_slices([&](Index begin, Index end, int) {
-      // Four columns per pass over w: a quarter of the w traffic of column-by-column updates.
-      int j = 0;
-      for (; j + 4 <= count; j += 4) {
-        const float h0 = float(h[std::size_t(j)]), h1 = float(h[std::size_t(j) + 1]),
-                    h2 = float(h[std::size_t(j) + 2]), h3 = float(h[std::size_t(j) + 3]);
-        const float* __restrict v0 = col(j), * __restrict v1 = col(j + 1), * __restrict v2 = col(j + 2), * __restrict v3 = col(j + 3);
-        float* __restrict out = w;
-        for (Index i = begin; i < end; ++i) out[i] -= h0 * v0[i] + h1 * v1[i] + h2 * v2[i] + h3 * v3[i];
-      }
-      for (; j < count; ++j) {
-        const float hj = float(h[std::size_t(j)]);
-        const float* __restrict v = col(j);
-        float* __restrict out = w;
-        for (Index i = begin; i < end; ++i) out[i] -= hj * v[i];
+    const std::vector<double> h1 = piece_sums(first, count);
+    on_pieces([&](Index begin, Index end, int t) {
+      double* h2 = second.data() + std::size_t(t) * c;
+      for (Index b = begin; b < end; b += kDotBlock) {
+        const Index stop = std::min<Index>(end, b + kDotBlock);
+        subtract(count, h1, w, b, stop);
+        for (int j = 0; j < count; ++j) h2[j] += dot(col(j), w, b, stop);
       }
     });
-    return h;
+    Orthogonalized out{piece_sums(second, count), 0.0};
+    on_pieces([&](Index begin, Index end, int t) {
+      for (Index b = begin; b < end; b += kDotBlock) {
+        const Index stop = std::min<Index>(end, b + kDotBlock);
+        subtract(count, out.h, w, b, stop);
+        squares[std::size_t(t)] += dot(w, w, b, stop);
+      }
+    });
+    for (int j = 0; j < count; ++j) out.h[std::size_t(j)] += h1[std::size_t(j)];
+    out.norm = std::sqrt(std::accumulate(squares.begin(), squares.end(), 0.0));
+    return out;
   }
 
   double norm(const float* w) {
-    std::vector<double> partial(static_cast<std::size_t>(threads_), 0.0);
-    on_slices(
+    std::vector<double> partial(static_cast<std::size_t>(parts()), 0.0);
+    on_pieces(
         [&](Index begin, Index end, int t) { partial[static_cast<std::size_t>(t)] = dot(w, w, begin, end); });
     return std::sqrt(std::accumulate(partial.begin(), partial.end(), 0.0));
   }
 
   void scale_into(const float* w, double factor, float* out) {
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (Index i = begin; i < end; ++i) out[i] = static_cast<float>(double(w[i]) * factor);
     });
   }
 
   void copy_into(const float* from, std::size_t count, float* out) {
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (std::size_t c = 0; c < count; ++c) {
         const std::size_t at = c * std::size_t(n_);
         std::copy(from + at + std::size_t(begin), from + at + std::size_t(end), out + at + std::size_t(begin));
@@ -165,7 +179,7 @@ class Basis {
   // GEMM, done in row chunks whose out_count output columns stay in L1 while V streams through once.
   void combine(int count, const std::vector<double>& s, int stride, int out_count, float* out) {
     constexpr Index kChunk = 256;
-    on_slices([&](Index begin, Index end, int) {
+    on_pieces([&](Index begin, Index end, int) {
       for (Index b = begin; b < end; b += kChunk) {
         const Index stop = std::min<Index>(end, b + kChunk);
         for (int c = 0; c < out_count; ++c) {
@@ -185,15 +199,49 @@ class Basis {
   }
 
  private:
+  // w[begin, end) -= V[:, 0..count) h over rows [begin, end); four columns per pass over w.
+  void subtract(int count, const std::vector<double>& h, float* w, Index begin, Index end) {
+    int j = 0;
+    for (; j + 4 <= count; j += 4) {
+      const float h0 = float(h[std::size_t(j)]), h1 = float(h[std::size_t(j) + 1]), h2 = float(h[std::size_t(j) + 2]),
+                  h3 = float(h[std::size_t(j) + 3]);
+      const float* __restrict v0 = col(j), * __restrict v1 = col(j + 1), * __restrict v2 = col(j + 2), * __restrict v3 = col(j + 3);
+      float* __restrict out = w;
+      for (Index i = begin; i < end; ++i) out[i] -= h0 * v0[i] + h1 * v1[i] + h2 * v2[i] + h3 * v3[i];
+    }
+    for (; j < count; ++j) {
+      const float hj = float(h[std::size_t(j)]);
+      const float* __restrict v = col(j);
+      float* __restrict out = w;
+      for (Index i = begin; i < end; ++i) out[i] -= hj * v[i];
+    }
+  }
+
+  // Per-piece partial sums (parts() x count, row-major) added in piece order: whichever thread ran a
+  // piece, the result is the same.
+  std::vector<double> piece_sums(const std::vector<double>& partial, int count) const {
+    std::vector<double> h(static_cast<std::size_t>(count), 0.0);
+    for (int t = 0; t < parts(); ++t) {
+      for (int j = 0; j < count; ++j) h[std::size_t(j)] += partial[std::size_t(t) * std::size_t(count) + std::size_t(j)];
+    }
+    return h;
+  }
+
+  // The pieces the vector work is split into: kBasisPieces per thread, run by run_pieces (a late
+  // thread's share is finished by the others), one range for a single thread.
+  int parts() const { return threads_ == 1 ? 1 : threads_ * kBasisPieces; }
+
+  // fn(begin, end, piece) over the pieces of [0, n_); a single thread runs on the caller.
   template <class F>
-  void on_slices(F&& fn) {
+  void on_pieces(F&& fn) {
     if (threads_ == 1) {
       fn(Index{0}, n_, 0);
       return;
     }
-    spectral_team(threads_).run([&](int t) {
-      const Slice s = block_slice(static_cast<std::size_t>(n_), threads_, t);
-      fn(static_cast<Index>(s.begin), static_cast<Index>(s.end), t);
+    const int count = parts();
+    run_pieces(threads_, kBasisPieces, [&](int piece) {
+      const Slice s = block_slice(static_cast<std::size_t>(n_), count, piece);
+      fn(static_cast<Index>(s.begin), static_cast<Index>(s.end), piece);
     });
   }
 
@@ -288,25 +336,21 @@ EigsResult lanczos_eigs(const LinearOperator& op, Index n, const EigsOptions& op
     for (int j = start; j < m && !done; ++j) {
       op(basis.col(j), w.data());
       ++result.matvecs;
-      std::vector<double> coeff = basis.project_out(j + 1, w.data());
-      const std::vector<double> again = basis.project_out(j + 1, w.data());
+      const Basis::Orthogonalized o = basis.orthogonalize(j + 1, w.data());
       double projected = 0;
       for (int i = 0; i <= j; ++i) {
-        coeff[std::size_t(i)] += again[std::size_t(i)];
-        H(i, j) = H(j, i) = coeff[std::size_t(i)];
-        projected += coeff[std::size_t(i)] * coeff[std::size_t(i)];
+        H(i, j) = H(j, i) = o.h[std::size_t(i)];
+        projected += o.h[std::size_t(i)] * o.h[std::size_t(i)];
       }
-      beta = basis.norm(w.data());
+      beta = o.norm;
       // Breakdown: the basis spans an invariant subspace. Continue from a random orthogonal vector;
       // the coupling to it is zero, so the relation A V = V H + beta v e^T still holds. With f32
       // vectors a residual below ~1e-6 of A v_j is rounding noise, not a direction.
       double coupling = beta;
       if (beta <= 1e-6 * std::sqrt(projected)) {
         random_start(w.data());
-        basis.project_out(j + 1, w.data());
-        basis.project_out(j + 1, w.data());
         coupling = 0;
-        beta = basis.norm(w.data());
+        beta = basis.orthogonalize(j + 1, w.data()).norm;
       }
       basis.scale_into(w.data(), 1.0 / beta, basis.col(j + 1));
       beta = coupling;

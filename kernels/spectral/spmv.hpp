@@ -28,8 +28,9 @@ using SpmvFn = void (*)(const SpmvArgs& args);
 // One ISA's kernel over rows [begin, end).
 using SpmvRowsFn = void (*)(const SpmvArgs& args, Index begin, Index end);
 
-// The shared driver: rows split by row_range over spectral_team(args.threads), one call of rows per
-// thread; a single thread runs on the caller, no team hand-off.
+// The shared driver: each thread of spectral_team(args.threads) runs the rows of its row_range share
+// in pieces, then helps with the pieces the others have not started (run_pieces); a single
+// thread runs on the caller, no team hand-off.
 void spmv_parallel(const SpmvArgs& args, SpmvRowsFn rows);
 
 // Bytes one product moves, as the benchmarks count them (the formula): every stored entry
