@@ -10,13 +10,9 @@
 namespace armperf::probes {
 namespace {
 
-struct Vpdpbusd {
-  static constexpr std::string_view dtype = "int8";
+struct Vpdpbusd : fma_loops::Int8DotOf<4> {
   static constexpr std::string_view instruction = "vpdpbusd";
   static constexpr std::string_view feature = "avx512vnni";
-  static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 4;
-  static constexpr int lane_bits = 32;
   using reg = __m512i;
   using in = __m512i;  // 64 int8: unsigned in a, signed in b
   static std::size_t lanes() { return 16; }

@@ -71,4 +71,14 @@ struct FmaOf {
   static constexpr int lane_bits = kBits;
 };
 
+// The metadata of an int8 dot-product chain into int32 lanes: kProducts int8 products per lane
+// (SDOT and VPDPBUSD 4, SMMLA 8); the trait adds its instruction and feature.
+template <int kProducts>
+struct Int8DotOf {
+  static constexpr std::string_view dtype = "int8";
+  static constexpr Chain chain = Chain::dot;
+  static constexpr int products_per_lane = kProducts;
+  static constexpr int lane_bits = 32;
+};
+
 }  // namespace armperf::probes::fma_loops

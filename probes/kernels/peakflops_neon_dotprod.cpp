@@ -10,13 +10,9 @@
 namespace armperf::probes {
 namespace {
 
-struct Sdot {
-  static constexpr std::string_view dtype = "int8";
+struct Sdot : fma_loops::Int8DotOf<4> {
   static constexpr std::string_view instruction = "sdot";
   static constexpr std::string_view feature = "dotprod";
-  static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 4;
-  static constexpr int lane_bits = 32;
   using reg = int32x4_t;
   using in = int8x16_t;
   static std::size_t lanes() { return 4; }

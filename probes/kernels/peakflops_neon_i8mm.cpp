@@ -10,13 +10,9 @@
 namespace armperf::probes {
 namespace {
 
-struct Smmla {
-  static constexpr std::string_view dtype = "int8";
+struct Smmla : fma_loops::Int8DotOf<8> {
   static constexpr std::string_view instruction = "smmla";
   static constexpr std::string_view feature = "i8mm";
-  static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 8;
-  static constexpr int lane_bits = 32;
   using reg = int32x4_t;
   using in = int8x16_t;
   static std::size_t lanes() { return 4; }

@@ -41,13 +41,9 @@ struct F16xVl : fma_loops::FmaOf<16> {
     return svaddv_f32(all, svcvt_f32_f16_x(all, v)) + svaddv_f32(all, svcvt_f32_f16_x(all, odd));
   }
 };
-struct SdotVl {
-  static constexpr std::string_view dtype = "int8";
+struct SdotVl : fma_loops::Int8DotOf<4> {
   static constexpr std::string_view instruction = "sdot";
   static constexpr std::string_view feature = "";
-  static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 4;
-  static constexpr int lane_bits = 32;
   using reg = svint32_t;
   using in = svint8_t;
   static std::size_t lanes() { return svcntw(); }

@@ -10,13 +10,9 @@
 namespace armperf::probes {
 namespace {
 
-struct SmmlaVl {
-  static constexpr std::string_view dtype = "int8";
+struct SmmlaVl : fma_loops::Int8DotOf<8> {
   static constexpr std::string_view instruction = "smmla";
   static constexpr std::string_view feature = "svei8mm";
-  static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 8;
-  static constexpr int lane_bits = 32;
   using reg = svint32_t;
   using in = svint8_t;
   static std::size_t lanes() { return svcntw(); }
