@@ -71,17 +71,19 @@ namespace {
 
 // Dense vector kernels over the columns of the basis, split by rows into pieces over the team;
 // per-piece partial sums are added in piece order, so results do not depend on timing.
-// sum x[i] y[i] over [begin, end): eight float partial sums per block of 512 elements (vectorisable
-// without reassociating a single float sum), each block added in double, so the error grows with
-// the block, not with n.
-constexpr Index kDotBlock = 512;
+
 // Pieces per thread of the basis's vector work (Basis::on_pieces).
 constexpr int kBasisPieces = 8;
+// The block of dot(); Basis::orthogonalize sweeps w in the same blocks.
+constexpr Index kDotBlock = 512;
+
+// sum x[i] y[i] over [begin, end): eight float partial sums per block of kDotBlock elements
+// (vectorisable without reassociating a single float sum), each block added in double, so the error
+// grows with the block, not with n.
 double dot(const float* __restrict x, const float* __restrict y, Index begin, Index end) {
-  constexpr Index kBlock = kDotBlock;
   double total = 0;
-  for (Index b = begin; b < end; b += kBlock) {
-    const Index stop = std::min<Index>(end, b + kBlock);
+  for (Index b = begin; b < end; b += kDotBlock) {
+    const Index stop = std::min<Index>(end, b + kDotBlock);
     float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     Index i = b;
     for (; i + 8 <= stop; i += 8) {
