@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/timer.hpp"
 #include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/registry.hpp"
@@ -132,6 +133,32 @@ void set_common(benchmark::State& state, const KernelVariant& v, const BenchShap
   state.SetLabel(label(v, shape));
 }
 
+// Entries per row of the row-free regrouping (spmv_row_free_seconds): long enough that per-row work
+// (row pointers, the reduction, the store of y) is a fraction of a percent of the row.
+constexpr Index kRowFreeLength = 1024;
+
+// Seconds for `iterations` products by `fn` over the nonzeros of `a` (same order, same x) regrouped
+// into rows of kRowFreeLength entries: what remains is streaming the matrix and reading x at random,
+// the part no row layout that reads x once per nonzero (CSR, SELL-C-sigma, ...) can avoid. Where it
+// is far from the read-bandwidth bound, the machine's random reads of x, not our row kernel, set the
+// limit (Zen 5: ~0.7 ns per read of an 800 KB x, against 0.2 ns per nonzero at the DRAM read rate).
+double spmv_row_free_seconds(SpmvFn fn, const CsrRef& a, const float* x, int threads, benchmark::IterationCount iterations) {
+  const Index rows = (a.nnz() + kRowFreeLength - 1) / kRowFreeLength;
+  std::vector<Index> row_ptr(static_cast<std::size_t>(rows) + 1);
+  for (Index r = 0; r <= rows; ++r) row_ptr[static_cast<std::size_t>(r)] = std::min(a.nnz(), r * kRowFreeLength);
+  std::vector<float> y(static_cast<std::size_t>(std::max<Index>(rows, 1)));
+  // Columns stay < a.n: x keeps its length, only y is shorter (the kernels index x by column).
+  const SpmvArgs args{.a = {rows, row_ptr.data(), a.col, a.val}, .x = x, .y = y.data(), .threads = threads};
+  fn(args);  // warm: pages of y, the team
+  const std::uint64_t start = now_ns();
+  for (benchmark::IterationCount i = 0; i < iterations; ++i) {
+    fn(args);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  return double(now_ns() - start) * 1e-9;
+}
+
 void spmv_bench(benchmark::State& state, const KernelVariant& v, const BenchShape& shape) {
   const BenchGraph& g = bench_graph(static_cast<Index>(shape.dims.at(0)));
   const bool pattern = v.name.ends_with("_pattern");
@@ -158,6 +185,13 @@ void spmv_bench(benchmark::State& state, const KernelVariant& v, const BenchShap
   using benchmark::Counter;
   state.counters["gbps"] = Counter(spmv_bytes(a) * iters / 1e9, Counter::kIsRate);
   state.counters["gflops"] = Counter(spmv_flops(a) * iters / 1e9, Counter::kIsRate);
+  if (v.impl == "armperf") {
+    // The same bytes (this matrix's) over the row-free time: gbps / row_free_gbps is how much of
+    // what this machine's reads of x allow the row kernel reaches. Ours only: a peer's row layout is
+    // its own.
+    const double row_free = spmv_row_free_seconds(fn, a, args.x, shape.threads, state.iterations());
+    if (row_free > 0) state.counters["row_free_gbps"] = spmv_bytes(a) * iters / row_free / 1e9;
+  }
   set_common(state, v, shape, a);
 }
 
