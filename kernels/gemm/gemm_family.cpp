@@ -130,6 +130,11 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
     return;
   }
   const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
+  // One untimed call: it faults in C's fresh pages and lets each implementation set up what every
+  // later call finds ready (oneDNN JIT-compiles its kernels and allocates its packing buffers; ours
+  // grow their workspaces). At the standard profile's few iterations per repetition that first call
+  // made oneDNN's 1024^3 rate swing between 75 and 200 GFLOP/s from run to run (Zen 5 VM).
+  fn(args);
   const std::uint64_t start = now_ns();
   for (auto _ : state) {
     fn(args);
