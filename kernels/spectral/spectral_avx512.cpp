@@ -46,29 +46,21 @@ float sum_gather(const CsrRef& a, const float* xs, Index p, Index p1) {
 // The first `count` (<= 16) lanes.
 inline __mmask16 first_lanes(unsigned count) { return static_cast<__mmask16>((1u << count) - 1); }
 
-// The rows the solvers use. Even with all data in L2 (n = 5000) the row loop of spmv_rows.hpp ran at
-// only ~12 GB/s on Zen 5: its trip counts depend on the row (a 16-entry step or not, one prefetched
-// line or two), and on the SBM graphs' Poisson degrees each such branch mispredicts often, so the
-// core cannot run ahead into the next rows. Here a row of up to 32 entries (all but ~0.3% at mean
-// degree 20) is exactly two masked 16-lane gathers, and each row issues the same non-temporal
-// prefetches (two lines per stream, kPrefetchAhead entries past the row's start: consecutive rows
-// start ~80 B apart, so every line gets one): the only data-dependent branch is the rare long row.
-// Measured (Zen 5 VM, n = 2*10^5, best of 80 interleaved calls): 1 thread 10.5-10.7 GB/s vs 9.2 for
-// the spmv_rows.hpp loop, 2 threads 18.4-18.6 vs 16.1-16.5.
+// The rows the solvers use. Even with all data in L2 (n = 5000) the row loop of spmv_rows.hpp over
+// sum_gather ran at only ~12 GB/s on Zen 5: its trip counts depend on the row (a 16-entry step or
+// not; then also one prefetched line or two), and on the SBM graphs' Poisson degrees each such
+// branch mispredicts often, so the core cannot run ahead into the next rows. Here a row of up to 32
+// entries (all but ~0.3% at mean degree 20) is exactly two masked 16-lane gathers after the fixed
+// prefetch_row: the only data-dependent branch is the rare long row. Measured (Zen 5 VM, n = 2*10^5,
+// best of 80 interleaved calls): 1 thread 10.5-10.7 GB/s vs 9.2 for that loop (with its former
+// prefetch loop), 2 threads 18.4-18.6 vs 16.1-16.5.
 template <bool kValues>
 void spmv_rows_gather(const SpmvArgs& args, Index begin, Index end) {
   const CsrRef& a = args.a;
   const Index nnz = a.nnz();
   for (Index i = begin; i < end; ++i) {
     const Index p0 = a.row_ptr[i], p1 = a.row_ptr[i + 1];
-    const Index ahead = std::min(p0 + spmv_rows::kPrefetchAhead, nnz);
-    const Index further = std::min(ahead + spmv_rows::kLineEntries, nnz);
-    __builtin_prefetch(a.col + ahead, 0, 0);
-    __builtin_prefetch(a.col + further, 0, 0);
-    if constexpr (kValues) {
-      __builtin_prefetch(a.val + ahead, 0, 0);
-      __builtin_prefetch(a.val + further, 0, 0);
-    }
+    spmv_rows::prefetch_row<kValues>(a, p0, nnz);
     const auto len = static_cast<unsigned>(p1 - p0);
     float sum;
     if (__builtin_expect(len <= 32, 1)) {
