@@ -142,10 +142,13 @@ constexpr Index kRowFreeLength = 1024;
 // the part no row layout that reads x once per nonzero (CSR, SELL-C-sigma, ...) can avoid. Where it
 // is far from the read-bandwidth bound, the machine's random reads of x, not our row kernel, set the
 // limit (Zen 5: ~0.7 ns per read of an 800 KB x, against 0.2 ns per nonzero at the DRAM read rate).
-double spmv_row_free_seconds(SpmvFn fn, const CsrRef& a, const float* x, int threads, benchmark::IterationCount iterations) {
+double spmv_row_free_seconds(SpmvFn fn, const CsrRef& a, const float* x, int threads,
+                             benchmark::IterationCount iterations) {
   const Index rows = (a.nnz() + kRowFreeLength - 1) / kRowFreeLength;
   std::vector<Index> row_ptr(static_cast<std::size_t>(rows) + 1);
-  for (Index r = 0; r <= rows; ++r) row_ptr[static_cast<std::size_t>(r)] = std::min(a.nnz(), r * kRowFreeLength);
+  for (Index r = 0; r <= rows; ++r) {
+    row_ptr[static_cast<std::size_t>(r)] = std::min(a.nnz(), r * kRowFreeLength);
+  }
   std::vector<float> y(static_cast<std::size_t>(std::max<Index>(rows, 1)));
   // Columns stay < a.n: x keeps its length, only y is shorter (the kernels index x by column).
   const SpmvArgs args{.a = {rows, row_ptr.data(), a.col, a.val}, .x = x, .y = y.data(), .threads = threads};

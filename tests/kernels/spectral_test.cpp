@@ -306,7 +306,8 @@ TEST_P(SpmvTest, FewLongRowsReadAnXLongerThanTheRows) {
   g.n = 5;
   const Index columns = 3000;
   for (Index i = 0; i < g.n; ++i) {
-    for (Index t = 0; t < (i == g.n - 1 ? 517 : 1024); ++t) g.col.push_back(Index(rng() % std::uint32_t(columns)));
+    const Index length = i == g.n - 1 ? 517 : 1024;  // the last row shorter: a partial tail
+    for (Index t = 0; t < length; ++t) g.col.push_back(Index(rng() % std::uint32_t(columns)));
     g.row_ptr.push_back(static_cast<Index>(g.col.size()));
   }
   for (int threads : {1, 2}) check(g, threads, 1.0f, false, columns);
