@@ -216,13 +216,9 @@ void Team::run(const std::function<void(int thread_index)>& fn) {
   }
   wake_.notify_all();
   auto finished = [&] { return pending_.load(std::memory_order_acquire) == 0; };
-  std::unique_lock lock(mutex_, std::defer_lock);
-  if (!spin_until(finished, kCallerSpin)) {
-    lock.lock();
-    done_.wait(lock, finished);
-  } else {
-    lock.lock();
-  }
+  const bool done_spinning = spin_until(finished, kCallerSpin);  // true: finished while spinning
+  std::unique_lock lock(mutex_);
+  if (!done_spinning) done_.wait(lock, finished);
   job_ = nullptr;
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
