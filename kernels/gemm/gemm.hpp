@@ -49,6 +49,13 @@ template <class T>
 using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
                                std::int64_t ldc, T alpha, T beta);
 
+// The same tile with A read in place: a[i * lda + p], a row-major, untransposed A (rows i0.. of
+// the MR-row panel, columns from the KC slice's first). Optional: micro-kernels that broadcast A one
+// element at a time provide it; those that load MR elements of A as a vector need the packed panel.
+template <class T>
+using DirectAFn = void (*)(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T* c,
+                           std::int64_t ldc, T alpha, T beta);
+
 // op(A) or op(B) as stored: the matrix, its leading dimension and whether op transposes it.
 template <class T>
 struct GemmOperand {
@@ -77,6 +84,7 @@ struct MicroKernel {
   MicroKernelFn<T> fn = nullptr;
   PackAFn<T> pack_a = nullptr;
   PackBFn<T> pack_b = nullptr;
+  DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
 };
 
 // Cache sizes in bytes the blocking is derived from.
@@ -108,19 +116,19 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
 // each, then meet at that node's group barrier (two panels in turn, so one barrier per panel), so B is
 // packed once per node and read from memory local to it; each thread packs only its own rows of A.
 struct GemmTeamPlan {
-  bool shared_b = false;           // false: gemm_partition(), every thread packs its own B
-  std::vector<GemmRange> ranges;   // per thread: its rows x its group's column band
-  std::vector<int> group;          // per thread: index of its node group (shared_b only)
-  std::vector<int> group_rank;     // per thread: its place in that group
-  std::vector<int> group_size;     // per group: threads in it
+  bool shared_b = false;          // false: gemm_partition(), every thread packs its own B
+  std::vector<GemmRange> ranges;  // per thread: its rows x its group's column band
+  std::vector<int> group;         // per thread: index of its node group (shared_b only)
+  std::vector<int> group_rank;    // per thread: its place in that group
+  std::vector<int> group_size;    // per group: threads in it
 };
 // node_of_thread[t]: the NUMA node of team thread t. B is shared when gemm_partition() would split
 // the rows of C (threads would otherwise pack the same columns of B), every thread of the largest
 // group gets at least one row tile and C has more than `min_rows` rows (GEMV-like shapes read B in
 // place instead, split by columns); otherwise the plan is gemm_partition()'s, unshared: a column
 // split packs each column of B once anyway, without barriers.
-GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, const std::vector<int>& node_of_thread,
-                            std::int64_t min_rows);
+GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr,
+                            const std::vector<int>& node_of_thread, std::int64_t min_rows);
 
 // The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
 // alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a

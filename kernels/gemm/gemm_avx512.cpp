@@ -3,9 +3,9 @@
 #endif
 #include <immintrin.h>
 
+#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
-#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -40,20 +40,24 @@ struct Zmm<double> {
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
 // Per k step: NV loads of B, MR broadcast loads of A (vbroadcastss/sd, each shared by NV FMAs; an
 // embedded {1toN} operand would repeat the load NV times).
-template <class T, int MR, int NV>
+// kDirectA: the 6-row tiles read an untransposed A in place (full panels are not packed). Measured
+// on Zen 5 in interleaved runs at 1024^3 and 512x4096x1024: 6x64 f32 and 6x32 f64 gained 0-4 % at
+// 1 thread and up to 10 % at 2; 14x32 (14 row streams) gained nothing, the AVX2 tiles lost 2-8 %.
+template <class T, int MR, int NV, bool kDirectA>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>));
+  gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>,
+                                      kDirectA ? &broadcast_ukernel_direct_a<Zmm<T>, T, MR, NV> : nullptr));
 }
 
 }  // namespace
 
-void f32_sgemm__avx512_14x32(const GemmArgs<float>& args) { gemm_avx512<float, 14, 2>(args); }
-void f32_sgemm__avx512_6x64(const GemmArgs<float>& args) { gemm_avx512<float, 6, 4>(args); }
+void f32_sgemm__avx512_14x32(const GemmArgs<float>& args) { gemm_avx512<float, 14, 2, false>(args); }
+void f32_sgemm__avx512_6x64(const GemmArgs<float>& args) { gemm_avx512<float, 6, 4, true>(args); }
 // f64: 6 x 32 beat 14 x 16 (and 8 x 24) by 15-25 % at 1024^3 on Zen 5, and 12 x 16 and 8 x 24 by
 // 4-10 % again with the per-ISA packing (1024^3 and 512x4096x1024). f32: 6 x 64 beat 12 x 32 by
 // 5-9 % at both shapes (not registered); both f32 shapes here stay registered because their ranking
 // changes with the shape (see the gemm benchmarks).
-void f64_dgemm__avx512_6x32(const GemmArgs<double>& args) { gemm_avx512<double, 6, 4>(args); }
+void f64_dgemm__avx512_6x32(const GemmArgs<double>& args) { gemm_avx512<double, 6, 4, true>(args); }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__avx512_14x32",
                                       .family = "gemm",

@@ -1,6 +1,7 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
-// of the inner dimension, pack B once; for each MC row block of A, pack A; then sweep MR x NR tiles
-// with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the
+// of the inner dimension, pack B once; for each MC row block of A, pack A (unless the micro-kernel
+// reads an untransposed A in place: MicroKernel::direct_a); then sweep MR x NR tiles with the ISA's
+// micro-kernel. Built at the baseline ISA; the packing routines come with the
 // micro-kernel (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that
 // they are vectorised like it. Threads of one NUMA node share one packed B
 // panel and split its rows of C (gemm_team_plan); GEMV-like shapes split C into a 2-D grid of
@@ -73,15 +74,15 @@ void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T bet
   }
 }
 
-// A tile cut by the edge of C: the micro-kernel writes a full scratch tile, then the valid part is
-// merged with alpha and beta here.
-template <class T>
-void edge_tile(const MicroKernel<T>& kernel, std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
-               std::int64_t ldc, std::int64_t rows, std::int64_t cols, T alpha, T beta, T* scratch) {
-  kernel.fn(kc, a, b, ldb, scratch, kernel.nr, T(1), T(0));
+// A tile cut by the edge of C: `tile(out, ldo, alpha, beta)` (the micro-kernel on this tile's
+// operands) writes a full scratch tile, then the valid part is merged with alpha and beta here.
+template <class T, class Tile>
+void edge_tile(const Tile& tile, int nr, T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols,
+               T alpha, T beta, T* scratch) {
+  tile(scratch, nr, T(1), T(0));
   for (std::int64_t i = 0; i < rows; ++i) {
     T* row = c + i * ldc;
-    const T* t = scratch + i * kernel.nr;
+    const T* t = scratch + i * nr;
     for (std::int64_t j = 0; j < cols; ++j) row[j] = alpha * t[j] + (beta == T(0) ? T(0) : beta * row[j]);
   }
 }
@@ -128,6 +129,9 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
   // saves. Full-width tiles then read an untransposed B in place; only the edge panel is packed.
   const bool direct_b = group == nullptr && !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
+  // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
+  // untransposed A; the last panel of fewer rows is packed (zero-padded) as before.
+  const bool direct_a = kernel.direct_a != nullptr && !a.transposed;
   int step = 0;  // KC x NC panels so far: the group's panels alternate
   // Row blocks of even height (at most MC): every block streams the whole B panel through L2, so a
   // last block of a few rows (1024 = 5 x 204 + 4) would cost a full pass for almost no work.
@@ -158,6 +162,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
+          if (direct_a && rows == mr) continue;  // read in place: nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
           kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc);
         }
@@ -166,14 +171,22 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
           for (std::int64_t ir = 0; ir < mc; ir += mr) {
             const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
             T* c = args.c + (ic + ir) * args.ldc + jc + jr;
-            const T* ap = a_pack + ir * kc;
-            const bool in_place = direct_b && cols == nr;
-            const T* bp = in_place ? b.data + pc * b.ld + jc + jr : b_pack + jr * kc;
-            const std::int64_t ldb = in_place ? b.ld : nr;
+            const bool b_in_place = direct_b && cols == nr;
+            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : b_pack + jr * kc;
+            const std::int64_t ldb = b_in_place ? b.ld : nr;
+            const bool a_in_place = direct_a && rows == mr;
+            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc;
+            const auto tile = [&](T* out, std::int64_t ldo, T alpha, T tile_beta) {
+              if (a_in_place) {
+                kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, alpha, tile_beta);
+              } else {
+                kernel.fn(kc, ap, bp, ldb, out, ldo, alpha, tile_beta);
+              }
+            };
             if (rows == mr && cols == nr) {
-              kernel.fn(kc, ap, bp, ldb, c, args.ldc, args.alpha, beta);
+              tile(c, args.ldc, args.alpha, beta);
             } else {
-              edge_tile(kernel, kc, ap, bp, ldb, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+              edge_tile(tile, nr, c, args.ldc, rows, cols, args.alpha, beta, scratch);
             }
           }
         }
@@ -199,7 +212,6 @@ std::vector<int> team_nodes(int threads) {
 void gemm_require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("gemm: " + what);
 }
-
 
 }  // namespace
 
@@ -232,8 +244,8 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
   return ranges;
 }
 
-GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, const std::vector<int>& node_of_thread,
-                            std::int64_t min_rows) {
+GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr,
+                            const std::vector<int>& node_of_thread, std::int64_t min_rows) {
   const int threads = static_cast<int>(node_of_thread.size());
   GemmTeamPlan plan;
   std::vector<int> nodes;  // group g is the g-th distinct node, in thread order
@@ -247,7 +259,8 @@ GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, cons
     plan.group_rank.push_back(plan.group_size[static_cast<std::size_t>(plan.group.back())]++);
   }
   const std::int64_t row_tiles = (m + mr - 1) / mr, col_tiles = (n + nr - 1) / nr;
-  const int largest = plan.group_size.empty() ? 0 : *std::max_element(plan.group_size.begin(), plan.group_size.end());
+  const int largest =
+      plan.group_size.empty() ? 0 : *std::max_element(plan.group_size.begin(), plan.group_size.end());
   // Sharing pays only where the 2-D partition would split the rows of C, so that threads would pack
   // the same columns of B. Where it splits only the columns (N at least about M x threads, e.g.
   // 512x4096x1024 or 1024^3 at 2 threads), every thread packs a disjoint band of B anyway: B is
@@ -272,8 +285,9 @@ GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr, cons
   for (int t = 0; t < threads; ++t) {
     const auto g = static_cast<std::size_t>(plan.group[static_cast<std::size_t>(t)]);
     const std::int64_t r = plan.group_rank[static_cast<std::size_t>(t)], size = plan.group_size[g];
-    plan.ranges.push_back({std::min(m, row_tiles * r / size * mr), std::min(m, row_tiles * (r + 1) / size * mr),
-                           std::min(n, band[g] * nr), std::min(n, band[g + 1] * nr)});
+    plan.ranges.push_back({std::min(m, row_tiles * r / size * mr),
+                           std::min(m, row_tiles * (r + 1) / size * mr), std::min(n, band[g] * nr),
+                           std::min(n, band[g + 1] * nr)});
   }
   return plan;
 }
@@ -315,11 +329,14 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   if (blk.kc <= 0) blk.kc = 512;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
   if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
-  // NC: the KC x NC panel of B in a share of the LLC, at most 8 MiB: a VM's reported LLC can be the
-  // whole host's (508 MB on the Zen 5 VM), and beyond a few thousand columns a bigger panel buys
-  // nothing. A cap in bytes, not columns, so that f64's longer KC keeps f64's panel at 8 MiB
-  // (2048 columns) rather than doubling it; f32 keeps 4096 columns.
-  constexpr std::int64_t kMaxPanelBytes = std::int64_t{8} << 20;
+  // NC: the KC x NC panel of B in a share of the LLC, at most 2 MiB: a VM's reported LLC can be the
+  // whole host's (508 MB on the Zen 5 VM), and each MC block sweeps the whole panel, which must
+  // survive in an LLC shared with other cores (and tenants) between the sweeps. A cap in bytes, not
+  // columns, so that f32 and f64 panels are the same size (1024 and 512 columns at KC 512).
+  // Measured on Zen 5 at 512x4096x1024 (interleaved runs, 1 thread): 8 MiB panels (4096 f32 /
+  // 2048 f64 columns) ran 3-5 % (f32) and 4-7 % (f64) slower than 2 MiB ones, 4 MiB in between;
+  // 2 threads f32 +2-10 %; 1024^3 f32 unchanged (N = 1024), f64 within 1 % (A packed twice).
+  constexpr std::int64_t kMaxPanelBytes = std::int64_t{2} << 20;
   if (blk.nc <= 0) blk.nc = std::min(caches.llc / 4, kMaxPanelBytes) / (blk.kc * element_bytes);
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
@@ -329,16 +346,16 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
 template <class T>
 void check_gemm_args(const GemmArgs<T>& args) {
   gemm_require(args.m >= 0 && args.n >= 0 && args.k >= 0, "negative dimension m=" + std::to_string(args.m) +
-                                                         " n=" + std::to_string(args.n) +
-                                                         " k=" + std::to_string(args.k));
+                                                              " n=" + std::to_string(args.n) +
+                                                              " k=" + std::to_string(args.k));
   const std::int64_t a_cols = args.trans_a == Trans::no ? args.k : args.m;
   const std::int64_t b_cols = args.trans_b == Trans::no ? args.n : args.k;
   gemm_require(args.lda >= std::max<std::int64_t>(1, a_cols),
-          "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
+               "lda=" + std::to_string(args.lda) + " < " + std::to_string(a_cols));
   gemm_require(args.ldb >= std::max<std::int64_t>(1, b_cols),
-          "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
+               "ldb=" + std::to_string(args.ldb) + " < " + std::to_string(b_cols));
   gemm_require(args.ldc >= std::max<std::int64_t>(1, args.n),
-          "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
+               "ldc=" + std::to_string(args.ldc) + " < " + std::to_string(args.n));
   gemm_require(args.threads >= 1, "threads=" + std::to_string(args.threads) + " < 1");
 }
 
@@ -346,7 +363,8 @@ template <class T>
 void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   check_gemm_args(args);
   if (kernel.fn == nullptr || kernel.pack_a == nullptr || kernel.pack_b == nullptr) {
-    throw std::logic_error("gemm: micro-kernel without its packing routines (build it with gemm_micro_kernel())");
+    throw std::logic_error(
+        "gemm: micro-kernel without its packing routines (build it with gemm_micro_kernel())");
   }
   if (args.m == 0 || args.n == 0) return;
   if (args.k == 0 || args.alpha == T(0)) {
@@ -360,8 +378,8 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     gemm_block(args, kernel, blk, GemmRange{0, args.m, 0, args.n}, workspace<T>(per_thread));
     return;
   }
-  const GemmTeamPlan plan =
-      gemm_team_plan(args.m, args.n, kernel.mr, kernel.nr, team_nodes(args.threads), kDirectBRowPanels * kernel.mr);
+  const GemmTeamPlan plan = gemm_team_plan(args.m, args.n, kernel.mr, kernel.nr, team_nodes(args.threads),
+                                           kDirectBRowPanels * kernel.mr);
   if (!plan.shared_b) {
     // Each worker packs into its own buffer, first touched by that (pinned) worker.
     persistent_kernel_team(args.threads).run([&](int t) {
@@ -377,13 +395,17 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   for (int size : plan.group_size) barriers.push_back(std::make_unique<Barrier>(size));
   persistent_kernel_team(args.threads).run([&](int t) {
     const auto g = static_cast<std::size_t>(plan.group[static_cast<std::size_t>(t)]);
-    GroupB<T> group{{nullptr, nullptr}, barriers[g].get(), plan.group_rank[static_cast<std::size_t>(t)], plan.group_size[g]};
+    GroupB<T> group{{nullptr, nullptr},
+                    barriers[g].get(),
+                    plan.group_rank[static_cast<std::size_t>(t)],
+                    plan.group_size[g]};
     try {
       if (group.rank == 0) panel[g] = workspace<T, Use::group_b>(2 * static_cast<std::size_t>(panels.b_size));
       group.barrier->arrive_and_wait();
       group.panels[0] = panel[g];
       group.panels[1] = panel[g] + panels.b_size;
-      gemm_block(args, kernel, blk, plan.ranges[static_cast<std::size_t>(t)], workspace<T>(per_thread), &group);
+      gemm_block(args, kernel, blk, plan.ranges[static_cast<std::size_t>(t)], workspace<T>(per_thread),
+                 &group);
     } catch (...) {
       group.barrier->break_all();  // the group's other threads leave their barrier instead of waiting
       throw;
