@@ -138,8 +138,12 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   const std::int64_t row_blocks = std::max<std::int64_t>(1, (i1 - i0 + blk.mc - 1) / blk.mc);
   const std::int64_t mc_even = round_up((i1 - i0 + row_blocks - 1) / row_blocks, mr);
 
-  for (std::int64_t jc = j0; jc < j1; jc += blk.nc) {
-    const std::int64_t nc = std::min(blk.nc, j1 - jc);
+  // NC sizes a packed B panel for the LLC; B read in place has no panel, and splitting its rows into
+  // NC-wide pieces only restarts the hardware prefetcher more often (GEMV-like shapes, reading B from
+  // memory, lost 3-8 % with 2 MiB panels, Zen 5).
+  const std::int64_t nc_step = direct_b ? j1 - j0 : blk.nc;
+  for (std::int64_t jc = j0; jc < j1; jc += nc_step) {
+    const std::int64_t nc = std::min(nc_step, j1 - jc);
     for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
       const std::int64_t kc = std::min(blk.kc, args.k - pc);
       const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
@@ -154,9 +158,12 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         if (from < to) kernel.pack_b(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
         group->barrier->arrive_and_wait();
       } else {
-        // Direct B packs only the partial last sliver (if any), packed B all of them.
+        // Direct B packs only the partial last sliver (if any), at the start of the panel buffer;
+        // packed B all of them.
         const std::int64_t from = direct_b ? nc / nr * nr : 0;
-        if (from < nc) kernel.pack_b(b, pc, kc, jc + from, nc - from, nr, b_pack + from * kc);
+        if (from < nc) {
+          kernel.pack_b(b, pc, kc, jc + from, nc - from, nr, b_pack + (direct_b ? 0 : from * kc));
+        }
       }
       for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
         const std::int64_t mc = std::min(mc_even, i1 - ic);
@@ -172,7 +179,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
             T* c = args.c + (ic + ir) * args.ldc + jc + jr;
             const bool b_in_place = direct_b && cols == nr;
-            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : b_pack + jr * kc;
+            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : b_pack + (direct_b ? 0 : jr * kc);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
             const bool a_in_place = direct_a && rows == mr;
             const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc;

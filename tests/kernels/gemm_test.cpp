@@ -214,6 +214,16 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
                        .alpha = 0.75,
                        .beta = -1,
                        .blocking = small});
+      // GEMV-like (at most two MR-row panels): B is read in place across all NC blocks at once, its
+      // partial last sliver packed alone.
+      cases.push_back({.ta = ta,
+                       .tb = tb,
+                       .m = mr() + 1,
+                       .n = 5 * nr() + 1,
+                       .k = 3 * 16 + 5,
+                       .alpha = 0.75,
+                       .beta = -1,
+                       .blocking = small});
     }
   }
   // The default, cache-derived blocking with k above the largest KC the driver picks.
