@@ -1,7 +1,8 @@
 // GEMM: C = alpha * op(A) * op(B) + beta * C, row-major, f32 (sgemm) and f64 (dgemm).
 //
 // Our implementation follows the BLIS split (STYLE.md): a portable driver that blocks for the caches
-// and packs A and B into contiguous, zero-padded panels (gemm_driver.cpp), and one register-blocked
+// and packs A and B into contiguous, zero-padded panels (gemm_driver.cpp; B is read in place for
+// GEMV-like shapes, A by micro-kernels that provide direct_a), and one register-blocked
 // MR x NR micro-kernel per ISA (gemm_<isa>.cpp), the only ISA-specific code. Peer libraries (OpenBLAS,
 // BLIS, oneDNN) are registry rows with the same signature, so they get the same tests and benchmarks.
 #pragma once
@@ -50,8 +51,9 @@ using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int
                                std::int64_t ldc, T alpha, T beta);
 
 // The same tile with A read in place: a[i * lda + p], a row-major, untransposed A (rows i0.. of
-// the MR-row panel, columns from the KC slice's first). Optional: micro-kernels that broadcast A one
-// element at a time provide it; those that load MR elements of A as a vector need the packed panel.
+// the MR-row panel, columns from the KC slice's first). Optional: a micro-kernel that broadcasts A one
+// element at a time may provide it (gemm_avx512.cpp does where it measured faster); those that load
+// MR elements of A as a vector need the packed panel.
 template <class T>
 using DirectAFn = void (*)(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T* c,
                            std::int64_t ldc, T alpha, T beta);
@@ -114,7 +116,8 @@ std::vector<GemmRange> gemm_partition(std::int64_t m, std::int64_t n, int mr, in
 // (proportional to its threads, whole NR tiles), and a node's band into one row range per thread
 // (whole MR tiles). A node's threads pack each KC x NC panel of B together, a share of its slivers
 // each, then meet at that node's group barrier (two panels in turn, so one barrier per panel), so B is
-// packed once per node and read from memory local to it; each thread packs only its own rows of A.
+// packed once per node and read from memory local to it; each thread packs (or reads in place) only
+// its own rows of A.
 struct GemmTeamPlan {
   bool shared_b = false;          // false: gemm_partition(), every thread packs its own B
   std::vector<GemmRange> ranges;  // per thread: its rows x its group's column band

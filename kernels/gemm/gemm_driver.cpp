@@ -1,11 +1,11 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
-// of the inner dimension, pack B once; for each MC row block of A, pack A (unless the micro-kernel
-// reads an untransposed A in place: MicroKernel::direct_a); then sweep MR x NR tiles with the ISA's
-// micro-kernel. Built at the baseline ISA; the packing routines come with the
-// micro-kernel (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that
-// they are vectorised like it. Threads of one NUMA node share one packed B
-// panel and split its rows of C (gemm_team_plan); GEMV-like shapes split C into a 2-D grid of
-// rectangles instead (gemm_partition), each computed by one worker with its own panels.
+// of the inner dimension, pack B once (GEMV-like shapes read it in place); for each MC row block of A, pack A
+// (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a); then sweep MR x NR tiles
+// with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the micro-kernel
+// (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that they are vectorised
+// like it. Threads of one NUMA node share one packed B panel and split its rows of C (gemm_team_plan);
+// GEMV-like shapes split C into a 2-D grid of rectangles instead (gemm_partition), each computed by one
+// worker with its own panels.
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -127,11 +127,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
   // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
-  // saves. Full-width tiles then read an untransposed B in place; only the edge panel is packed.
+  // saves. Full-width tiles then read an untransposed B in place; only the partial last sliver is packed.
   const bool direct_b = group == nullptr && !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
   // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
-  // untransposed A; the last panel of fewer rows is packed (zero-padded) as before.
-  const bool direct_a = kernel.direct_a != nullptr && !a.transposed;
+  // untransposed A; a last panel of fewer rows is packed (zero-padded).
+  const bool read_a_in_place = kernel.direct_a != nullptr && !a.transposed;
   int step = 0;  // KC x NC panels so far: the group's panels alternate
   // Row blocks of even height (at most MC): every block streams the whole B panel through L2, so a
   // last block of a few rows (1024 = 5 x 204 + 4) would cost a full pass for almost no work.
@@ -169,7 +169,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
-          if (direct_a && rows == mr) continue;  // read in place: nothing to pack
+          if (read_a_in_place && rows == mr) continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
           kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc);
         }
@@ -181,13 +181,13 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const bool b_in_place = direct_b && cols == nr;
             const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : b_pack + (direct_b ? 0 : jr * kc);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
-            const bool a_in_place = direct_a && rows == mr;
+            const bool a_in_place = read_a_in_place && rows == mr;
             const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc;
-            const auto tile = [&](T* out, std::int64_t ldo, T alpha, T tile_beta) {
+            const auto tile = [&](T* out, std::int64_t ldo, T tile_alpha, T tile_beta) {
               if (a_in_place) {
-                kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, alpha, tile_beta);
+                kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
               } else {
-                kernel.fn(kc, ap, bp, ldb, out, ldo, alpha, tile_beta);
+                kernel.fn(kc, ap, bp, ldb, out, ldo, tile_alpha, tile_beta);
               }
             };
             if (rows == mr && cols == nr) {

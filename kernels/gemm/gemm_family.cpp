@@ -108,30 +108,11 @@ void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, int 
   state.counters["peak_gflops"] = peak->gflops();
 }
 
-// A, B and C of the row being measured, kept across Google Benchmark's entries into gemm_bench for
-// that row (it enters several times per row: to size the iteration count, then per repetition).
-// New matrices on every entry would move the heap under a peer that allocates per call (below).
-template <class T>
-struct RowOperands {
-  std::string row;  // variant/shape/threads
-  std::vector<T> a, b, c;
-};
-
 template <class T>
 void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
-  static RowOperands<T> ops;
-  const std::string row = variant.name + "/" + shape.size + "/" + std::to_string(shape.threads);
-  const bool first_entry = ops.row != row;
-  if (first_entry) {
-    ops = {};  // the previous row's matrices go first
-    ops.a = random_matrix<T>(m * k, 1);
-    ops.b = random_matrix<T>(k * n, 2);
-    ops.c.assign(static_cast<std::size_t>(m * n), T(0));
-    ops.row = row;
-  }
-  const std::vector<T>&a = ops.a, &b = ops.b;
-  std::vector<T>& c = ops.c;
+  std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2),
+                 c(static_cast<std::size_t>(m * n));
   GemmArgs<T> args{.m = m,
                    .n = n,
                    .k = k,
@@ -149,20 +130,16 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
     return;
   }
   const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
-  // Untimed calls first, for ours and the peers alike: they fault in C's fresh pages and let each
-  // implementation set up what every later call finds ready (oneDNN JIT-compiles its kernels; ours
-  // grow their workspaces). On a row's first entry, several: oneDNN allocates its packing buffers
-  // on every call, and its first calls in a process extend the heap (fresh pages, whose faults are
-  // expensive in a VM). Measured on the Zen 5 VM, 512x4096x1024 at 1 thread pinned to one CPU as
-  // oneDNN's first row: calls 1-8 at 50-95 GFLOP/s, then 180-195 (a single warm-up call left a
-  // 3-repetition median at 83). Even so, one or two later repetitions of such a row can extend the
-  // heap again (strace: brk inside the timed loop) and read ~100: use medians of >= 5 repetitions.
-  const int warm_up_calls = first_entry ? 10 : 1;
-  constexpr std::uint64_t kWarmUpNs = 500'000'000;  // large shapes: fewer calls, at most ~0.5 s
-  const std::uint64_t warm_up_start = now_ns();
-  for (int call = 0; call < warm_up_calls && (call == 0 || now_ns() - warm_up_start < kWarmUpNs); ++call) {
-    fn(args);
-  }
+  // One untimed call: it faults in C's fresh pages and lets each implementation set up what every
+  // later call finds ready (oneDNN JIT-compiles its kernels and allocates its packing buffers; ours
+  // grow their workspaces). At the standard profile's few iterations per repetition that first call
+  // made oneDNN's 1024^3 rate swing between 75 and 200 GFLOP/s from run to run (Zen 5 VM). One call
+  // per entry, the same in every entry, keeps `--pmu`'s set-up fit valid (tools/run/kernel_pmu.hpp).
+  // Known limit: oneDNN allocates its buffers on every call, and in a process where it has not run
+  // yet its first 10-20 calls extend the heap (strace: brk) and fault in fresh pages, which halves
+  // their rate in a VM (512x4096x1024, 1 thread: 50-95 GFLOP/s, then 180-195): the first one or two
+  // repetitions of oneDNN's first row in a run can read low. Medians of >= 5 repetitions absorb it.
+  fn(args);
   const std::uint64_t start = now_ns();
   for (auto _ : state) {
     fn(args);

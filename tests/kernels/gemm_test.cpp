@@ -226,6 +226,9 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
                        .blocking = small});
     }
   }
+  // Whole MR-row panels only: a micro-kernel that reads A in place packs none of it.
+  cases.push_back(
+      {.m = 2 * mr(), .n = 3 * nr() + 1, .k = 3 * 16 + 5, .alpha = 0.75, .beta = -1, .blocking = small});
   // The default, cache-derived blocking with k above the largest KC the driver picks.
   cases.push_back({.m = mr() + 2, .n = nr() + 2, .k = 1100, .alpha = 1, .beta = 1});
   run(cases);
@@ -245,8 +248,10 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
     // share and passes the group's barriers many times).
     if (ours()) {
       for (Trans tb : {Trans::no, Trans::yes}) {
+        // Third shape: GEMV-like, each thread reading its band of B in place across several NC blocks.
         for (const auto& [m, n] :
-             {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1}}) {
+             {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
+              std::pair{mr() + 1, 5 * nr() + 1}}) {
           cases.push_back({.ta = Trans::no,
                            .tb = tb,
                            .m = m,
