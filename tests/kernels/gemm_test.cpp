@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -14,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/registry.hpp"
 #include "tests/kernels/variant_param.hpp"
 
@@ -419,6 +422,60 @@ TEST(GemmDriver, RejectsAMicroKernelWithoutItsPacking) {
       +[](std::int64_t, const float*, const float*, std::int64_t, float*, std::int64_t, float, float) {}};
   EXPECT_THROW(kernels::gemm(args, bare), std::logic_error);
   EXPECT_EQ(c, 0.0f);
+}
+
+// The driver's in-place A path (MicroKernel::direct_a) with the broadcast micro-kernel on one-lane
+// "vectors", so that it runs on every host (the ISA files enable it on AVX-512 only): whole and partial
+// MR-row panels, several MC, KC and NC blocks, 1 and 2 threads; a transposed A must take the packed path.
+struct OneLane {
+  using V = float;
+  static constexpr int lanes = 1;
+  static V zero() { return 0.0f; }
+  static V set1(float x) { return x; }
+  static V loadu(const float* p) { return *p; }
+  static void storeu(float* p, V v) { *p = v; }
+  static V mul(V a, V b) { return a * b; }
+  static V fma(V a, V b, V c) { return std::fma(a, b, c); }
+};
+constexpr int kOneLaneMr = 3, kOneLaneNv = 4;
+std::atomic<int> one_lane_direct_calls{0};  // the team's threads call it too
+
+void one_lane_direct_a(std::int64_t kc, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
+                       float* c, std::int64_t ldc, float alpha, float beta) {
+  ++one_lane_direct_calls;
+  kernels::broadcast_ukernel_direct_a<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, lda, b, ldb, c, ldc,
+                                                                              alpha, beta);
+}
+
+void one_lane_gemm(const GemmArgs<float>& args) {
+  kernels::gemm(args, kernels::gemm_micro_kernel<float, kOneLaneMr>(
+                          kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>,
+                          &one_lane_direct_a));
+}
+
+TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
+  const GemmBlocking small{.mc = 2 * kOneLaneMr, .kc = 16, .nc = 2 * kOneLaneNv};
+  for (int threads : {1, 2}) {
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      for (std::int64_t m : {2 * kOneLaneMr, 5 * kOneLaneMr + 2}) {
+        const Case cs{.ta = ta,
+                      .m = m,
+                      .n = 5 * kOneLaneNv + 1,
+                      .k = 3 * 16 + 5,
+                      .alpha = 0.75,
+                      .beta = -1,
+                      .blocking = small,
+                      .threads = threads};
+        one_lane_direct_calls = 0;
+        EXPECT_EQ(check_case<float>(&one_lane_gemm, cs), "");
+        if (ta == Trans::no) {
+          EXPECT_GT(one_lane_direct_calls, 0) << describe(cs);
+        } else {
+          EXPECT_EQ(one_lane_direct_calls, 0) << describe(cs);
+        }
+      }
+    }
+  }
 }
 
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
