@@ -146,6 +146,9 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
     const std::int64_t nc = std::min(nc_step, j1 - jc);
     for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
       const std::int64_t kc = std::min(blk.kc, args.k - pc);
+      // Where the packed sliver of the panel's column j (a multiple of nr) lies: direct B packs only its
+      // partial last sliver, at the buffer's start (its band can be wider than the buffer's NC columns).
+      const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc); };
       const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
       if (group != nullptr) {
         // This thread's share of the slivers, then one barrier: after it every share is there, and
@@ -158,12 +161,9 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         if (from < to) kernel.pack_b(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
         group->barrier->arrive_and_wait();
       } else {
-        // Direct B packs only the partial last sliver (if any), at the start of the panel buffer;
-        // packed B all of them.
+        // Direct B packs only the partial last sliver (if any), packed B all of them.
         const std::int64_t from = direct_b ? nc / nr * nr : 0;
-        if (from < nc) {
-          kernel.pack_b(b, pc, kc, jc + from, nc - from, nr, b_pack + (direct_b ? 0 : from * kc));
-        }
+        if (from < nc) kernel.pack_b(b, pc, kc, jc + from, nc - from, nr, packed_sliver(from));
       }
       for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
         const std::int64_t mc = std::min(mc_even, i1 - ic);
@@ -179,7 +179,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
             T* c = args.c + (ic + ir) * args.ldc + jc + jr;
             const bool b_in_place = direct_b && cols == nr;
-            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : b_pack + (direct_b ? 0 : jr * kc);
+            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
             const bool a_in_place = read_a_in_place && rows == mr;
             const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc;
@@ -342,7 +342,8 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // columns, so that f32 and f64 panels are the same size (1024 and 512 columns at KC 512).
   // Measured on Zen 5 at 512x4096x1024 (interleaved runs, 1 thread): 8 MiB panels (4096 f32 /
   // 2048 f64 columns) ran 3-5 % (f32) and 4-7 % (f64) slower than 2 MiB ones, 4 MiB in between;
-  // 2 threads f32 +2-10 %; 1024^3 f32 unchanged (N = 1024), f64 within 1 % (A packed twice).
+  // 2 threads f32 +2-10 %; 1024^3 f32 unchanged (N = 1024), f64 within 1 % (then from packing A
+  // twice; the AVX-512 tiles now read A in place).
   constexpr std::int64_t kMaxPanelBytes = std::int64_t{2} << 20;
   if (blk.nc <= 0) blk.nc = std::min(caches.llc / 4, kMaxPanelBytes) / (blk.kc * element_bytes);
   blk.mc = round_down(blk.mc, mr);

@@ -104,7 +104,8 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
   }
 }
 
-// The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines.
+// The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines, and
+// optionally its entry that reads an untransposed A in place (MicroKernel::direct_a).
 template <class T, int MR>
 MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn, DirectAFn<T> direct_a = nullptr) {
   return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
