@@ -28,6 +28,8 @@ template <class Z, class T, int MR, int NV, bool kDirectA>
     });
   });
 #pragma GCC unroll 4
+  // No software prefetch of B: the packed sliver is one sequential stream, and prefetching it 8, 16
+  // or 32 k steps ahead changed nothing measurable on Zen 5 (6x64 f32, 6x32 f64).
   for (std::int64_t p = 0; p < kc; ++p) {
     V bv[NV];
     unroll<NV>([&](auto j) { bv[j] = Z::loadu(b + j * Z::lanes); });

@@ -71,7 +71,10 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
     // 1024^3 profile (perf, Zen 5). It is bound by memory, not instructions: standalone, a 1024 x 4096
     // f32 B packs at 0.29 ns per element from memory and 0.20 from the LLC; prefetching the next
     // block's rows during the previous step's tiles did not shorten it (4.9 -> 4.7 % of the
-    // 512x4096x1024 profile) and cost 1 % in the tile loop, so the driver does not.
+    // 512x4096x1024 profile) and cost 1 % in the tile loop, so the driver does not. Nor does it pack
+    // each sliver during the first row block's tiles of the sliver before (a piece per tile, so that the
+    // copy overlaps the FMAs): reading a sliver's NR columns row by row touches a page per row, and
+    // that ran 2-9 % slower at 1024^3 and 512x4096x1024, with or without a prefetch of the next piece.
     constexpr std::int64_t line = 64 / sizeof(T), ahead = 2;  // rows
     const std::int64_t full = cols / nr * nr;
     for (std::int64_t p = 0; p < kc; ++p) {
