@@ -7,12 +7,48 @@
 // BLIS, oneDNN) are registry rows with the same signature, so they get the same tests and benchmarks.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace armperf::kernels {
 
 enum class Trans : char { no = 'N', yes = 'T' };
+
+// bf16 (the upper half of an f32's bits) as a type of its own, so that templates tell it from f16 and
+// int16. sbgemm multiplies bf16 A and B into an f32 C, as OpenBLAS's cblas_sbgemm does.
+enum class Bfloat16 : std::uint16_t {};
+inline float bf16_value(Bfloat16 x) { return std::bit_cast<float>(std::uint32_t(x) << 16); }
+// f32 to bf16 by truncation (tests and benchmarks draw values; no kernel converts).
+inline Bfloat16 bf16_truncate(float x) { return Bfloat16(std::bit_cast<std::uint32_t>(x) >> 16); }
+
+// The type of C, alpha and beta for A and B of type T: T itself, f32 for bf16.
+template <class T>
+struct GemmAccumulator {
+  using type = T;
+};
+template <>
+struct GemmAccumulator<Bfloat16> {
+  using type = float;
+};
+template <class T>
+using GemmAcc = typename GemmAccumulator<T>::type;
+
+// An element of A or B in C's type (exact: every bf16 is an f32).
+template <class T>
+GemmAcc<T> gemm_acc_value(T x) {
+  if constexpr (std::is_same_v<T, Bfloat16>) {
+    return bf16_value(x);
+  } else {
+    return x;
+  }
+}
+// ... and as a double (the reference and the tests' checks).
+template <class T>
+double gemm_value(T x) {
+  return double(gemm_acc_value(x));
+}
 
 // Cache blocking (Goto/BLIS names): an MC x KC block of A stays in L2, a KC x NC panel of B in the
 // last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).
@@ -22,17 +58,19 @@ struct GemmBlocking {
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.
 // beta == 0 means C is write-only (NaN or garbage in C is overwritten, never propagated).
+// T is the type of A and B; C's is GemmAcc<T> (f32 for bf16).
 template <class T>
 struct GemmArgs {
+  using Acc = GemmAcc<T>;
   Trans trans_a = Trans::no, trans_b = Trans::no;
   std::int64_t m = 0, n = 0, k = 0;
-  T alpha = 1;
+  Acc alpha = 1;
   const T* a = nullptr;
   std::int64_t lda = 0;
   const T* b = nullptr;
   std::int64_t ldb = 0;
-  T beta = 0;
-  T* c = nullptr;
+  Acc beta = 0;
+  Acc* c = nullptr;
   std::int64_t ldc = 0;
   int threads = 1;          // ours: a persistent pinned core/team of this size; peers: their own pools
   GemmBlocking blocking{};  // ours only; peers choose their own
@@ -41,22 +79,25 @@ struct GemmArgs {
 // The family's signature: what KernelVariant::fn points to for ops "sgemm" and "dgemm".
 using SgemmFn = void (*)(const GemmArgs<float>&);
 using DgemmFn = void (*)(const GemmArgs<double>&);
+using SbgemmFn = void (*)(const GemmArgs<Bfloat16>&);
 
 // A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*ldb + j] + beta * C, where a is a
 // packed panel (zero-padded to MR rows, 64-byte aligned), b either a packed panel (ldb = NR) or,
 // for GEMV-like shapes, the rows of B itself (ldb = B's leading dimension), and C is row-major
-// with stride ldc. beta == 0: C is not read.
+// with stride ldc. beta == 0: C is not read. Kernels that take k in groups (MicroKernel::k_unit: bf16
+// pairs) read packed panels in groups: a[g * MR * u + i * u + e] and b[g * ldb * u + j * u + e] for
+// k = g * u + e, zero-padded to a whole group.
 template <class T>
-using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c,
-                               std::int64_t ldc, T alpha, T beta);
+using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c,
+                               std::int64_t ldc, GemmAcc<T> alpha, GemmAcc<T> beta);
 
 // The same tile with A read in place: a[i * lda + p], a row-major, untransposed A (rows i0.. of
 // the MR-row panel, columns from the KC slice's first). Optional: a micro-kernel that broadcasts A one
 // element at a time may provide it (gemm_avx512.cpp does where it measured faster); those that load
 // MR elements of A as a vector need the packed panel.
 template <class T>
-using DirectAFn = void (*)(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T* c,
-                           std::int64_t ldc, T alpha, T beta);
+using DirectAFn = void (*)(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb,
+                           GemmAcc<T>* c, std::int64_t ldc, GemmAcc<T> alpha, GemmAcc<T> beta);
 
 // op(A) or op(B) as stored: the matrix, its leading dimension and whether op transposes it.
 template <class T>
@@ -69,7 +110,9 @@ struct GemmOperand {
 // Packing (gemm_pack.hpp). A: rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into one MR-row
 // panel dst[p * mr + r], rows past `rows` zero; `next_rows` rows after them are prefetched. B: rows
 // [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into NR-column slivers, sliver s at dst + s * nr * kc
-// holding dst[p * nr + j], columns past `cols` zero.
+// holding dst[p * nr + j], columns past `cols` zero. With k in groups of u (MicroKernel::k_unit) the
+// layouts are the micro-kernel's of MicroKernelFn, kc rounded up to a whole group (zeros), and sliver s
+// at dst + s * nr * round_up(kc, u).
 template <class T>
 using PackAFn = void (*)(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
                          std::int64_t kc, int mr, std::int64_t next_rows, T* dst);
@@ -87,6 +130,7 @@ struct MicroKernel {
   PackAFn<T> pack_a = nullptr;
   PackBFn<T> pack_b = nullptr;
   DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
+  int k_unit = 1;                   // k steps per packed group (2: bf16 pairs); KC slices are whole groups
 };
 
 // Cache sizes in bytes the blocking is derived from.

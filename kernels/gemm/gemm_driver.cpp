@@ -66,38 +66,40 @@ T* workspace(std::size_t elements) {
 }
 
 // C = beta * C, with beta == 0 writing zeros (BLAS: C is then not read, so NaN does not survive).
-template <class T>
-void scale_c(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, T beta) {
+template <class C>
+void scale_c(C* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, C beta) {
   for (std::int64_t i = 0; i < rows; ++i) {
-    T* row = c + i * ldc;
-    for (std::int64_t j = 0; j < cols; ++j) row[j] = beta == T(0) ? T(0) : beta * row[j];
+    C* row = c + i * ldc;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = beta == C(0) ? C(0) : beta * row[j];
   }
 }
 
 // A tile cut by the edge of C: `tile(out, ldo, alpha, beta)` (the micro-kernel on this tile's
 // operands) writes a full scratch tile, then the valid part is merged with alpha and beta here.
-template <class T, class Tile>
-void edge_tile(const Tile& tile, int nr, T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols,
-               T alpha, T beta, T* scratch) {
-  tile(scratch, nr, T(1), T(0));
+template <class C, class Tile>
+void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols,
+               C alpha, C beta, C* scratch) {
+  tile(scratch, nr, C(1), C(0));
   for (std::int64_t i = 0; i < rows; ++i) {
-    T* row = c + i * ldc;
-    const T* t = scratch + i * nr;
-    for (std::int64_t j = 0; j < cols; ++j) row[j] = alpha * t[j] + (beta == T(0) ? T(0) : beta * row[j]);
+    C* row = c + i * ldc;
+    const C* t = scratch + i * nr;
+    for (std::int64_t j = 0; j < cols; ++j) row[j] = alpha * t[j] + (beta == C(0) ? C(0) : beta * row[j]);
   }
 }
 
-// Packing buffers of one thread: the MC x KC block of A, the KC x NC panel of B, one scratch tile.
-// Each part starts on a 64-byte boundary (mr * kc and nr * kc need not be multiples of a line).
+// Packing buffers of one thread: the MC x KC block of A, the KC x NC panel of B, one scratch tile
+// of C's type. Each part starts on a 64-byte boundary (mr * kc and nr * kc need not be multiples of a
+// line). Sizes in elements of T; blk.kc is a whole number of the micro-kernel's k groups.
 template <class T>
 struct Panels {
   std::int64_t a_size, b_size, scratch_size;
 
   Panels(const GemmBlocking& blk, int mr, int nr) {
     const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
+    constexpr auto acc_elements = static_cast<std::int64_t>(sizeof(GemmAcc<T>) / sizeof(T));
     a_size = round_up(round_up(blk.mc, mr) * blk.kc, align);
     b_size = round_up(round_up(blk.nc, nr) * blk.kc, align);
-    scratch_size = round_up(static_cast<std::int64_t>(mr) * nr, align);
+    scratch_size = round_up(static_cast<std::int64_t>(mr) * nr * acc_elements, align);
   }
   std::int64_t total() const { return a_size + b_size + scratch_size; }
 };
@@ -121,14 +123,17 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   const GemmOperand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
   const GemmOperand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
   const Panels<T> panels(blk, mr, nr);
+  using Acc = GemmAcc<T>;
   T* a_pack = work;
   T* b_pack = a_pack + panels.a_size;
-  T* scratch = b_pack + panels.b_size;
+  // C's type in T's buffer: the part is 64-byte aligned and only ever accessed as Acc.
+  Acc* scratch = reinterpret_cast<Acc*>(b_pack + panels.b_size);
   const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
   // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
   // saves. Full-width tiles then read an untransposed B in place; only the partial last sliver is packed.
-  const bool direct_b = group == nullptr && !b.transposed && i1 - i0 <= kDirectBRowPanels * mr;
+  const bool direct_b =
+      group == nullptr && !b.transposed && kernel.k_unit == 1 && i1 - i0 <= kDirectBRowPanels * mr;
   // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
   // untransposed A; a last panel of fewer rows is packed (zero-padded).
   const bool read_a_in_place = kernel.direct_a != nullptr && !a.transposed;
@@ -146,10 +151,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
     const std::int64_t nc = std::min(nc_step, j1 - jc);
     for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
       const std::int64_t kc = std::min(blk.kc, args.k - pc);
+      const std::int64_t kc_packed = round_up(kc, kernel.k_unit);  // a last slice's group is zero-padded
       // Where the packed sliver of the panel's column j (a multiple of nr) lies: direct B packs only its
       // partial last sliver, at the buffer's start (its band can be wider than the buffer's NC columns).
-      const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc); };
-      const T beta = pc == 0 ? args.beta : T(1);  // later K slices accumulate onto the first
+      const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc_packed); };
+      const Acc beta = pc == 0 ? args.beta : Acc(1);  // later K slices accumulate onto the first
       if (group != nullptr) {
         // This thread's share of the slivers, then one barrier: after it every share is there, and
         // every thread has finished the tiles of the step before the last, the one that read the
@@ -158,7 +164,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t slivers = (nc + nr - 1) / nr;
         const std::int64_t from = slivers * group->rank / group->size * nr;
         const std::int64_t to = std::min(nc, slivers * (group->rank + 1) / group->size * nr);
-        if (from < to) kernel.pack_b(b, pc, kc, jc + from, to - from, nr, b_pack + from * kc);
+        if (from < to) kernel.pack_b(b, pc, kc, jc + from, to - from, nr, packed_sliver(from));
         group->barrier->arrive_and_wait();
       } else {
         // Direct B packs only the partial last sliver (if any), packed B all of them.
@@ -171,19 +177,19 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           if (read_a_in_place && rows == mr) continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
-          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc);
+          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc_packed);
         }
         for (std::int64_t jr = 0; jr < nc; jr += nr) {
           const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
           for (std::int64_t ir = 0; ir < mc; ir += mr) {
             const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
-            T* c = args.c + (ic + ir) * args.ldc + jc + jr;
+            Acc* c = args.c + (ic + ir) * args.ldc + jc + jr;
             const bool b_in_place = direct_b && cols == nr;
             const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
             const bool a_in_place = read_a_in_place && rows == mr;
-            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc;
-            const auto tile = [&](T* out, std::int64_t ldo, T tile_alpha, T tile_beta) {
+            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc_packed;
+            const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
               if (a_in_place) {
                 kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
               } else {
@@ -375,11 +381,12 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
         "gemm: micro-kernel without its packing routines (build it with gemm_micro_kernel())");
   }
   if (args.m == 0 || args.n == 0) return;
-  if (args.k == 0 || args.alpha == T(0)) {
+  if (args.k == 0 || args.alpha == GemmAcc<T>(0)) {
     scale_c(args.c, args.ldc, args.m, args.n, args.beta);
     return;
   }
-  const GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
+  GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
+  blk.kc = round_up(blk.kc, kernel.k_unit);  // K slices start on a group
   const Panels<T> panels(blk, kernel.mr, kernel.nr);
   const auto per_thread = static_cast<std::size_t>(panels.total());
   if (args.threads == 1) {  // like the peers at one thread: on the caller, no hand-off
@@ -423,7 +430,9 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
 
 template void gemm<float>(const GemmArgs<float>&, const MicroKernel<float>&);
 template void gemm<double>(const GemmArgs<double>&, const MicroKernel<double>&);
+template void gemm<Bfloat16>(const GemmArgs<Bfloat16>&, const MicroKernel<Bfloat16>&);
 template void check_gemm_args<float>(const GemmArgs<float>&);
 template void check_gemm_args<double>(const GemmArgs<double>&);
+template void check_gemm_args<Bfloat16>(const GemmArgs<Bfloat16>&);
 
 }  // namespace armperf::kernels

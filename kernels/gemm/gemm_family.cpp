@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -65,9 +68,15 @@ bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
 template <class T>
 std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   std::mt19937 rng(seed);
-  std::uniform_real_distribution<T> dist(T(-1), T(1));
+  std::uniform_real_distribution<GemmAcc<T>> dist(-1, 1);
   std::vector<T> out(static_cast<std::size_t>(elements));
-  for (auto& x : out) x = dist(rng);
+  for (auto& x : out) {
+    if constexpr (std::is_same_v<T, Bfloat16>) {
+      x = bf16_truncate(dist(rng));
+    } else {
+      x = dist(rng);
+    }
+  }
   return out;
 }
 
@@ -97,12 +106,27 @@ int fma_register_bits(const KernelVariant& variant, int element_bits) {
 }
 
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
-// thread right after the timed loop.
-void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, int element_bits, double gflops,
-                     int threads) {
+// thread right after the timed loop. bf16 against the bf16 dot instruction's peak where the row ran one
+// (our SIMD variants; a peer on a CPU that has it), else against f32 FMAs (our scalar variant, and a peer
+// on a CPU without it).
+void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std::string_view dtype,
+                     double gflops, int threads) {
   const double ghz = measure_ghz(0.01);
-  const auto peak = theoretical_peak(this_cpu().microarchitecture, fma_register_bits(variant, element_bits),
-                                     element_bits, ghz, threads, "dependent add chain after the timed loop");
+  const std::string clock = "dependent add chain after the timed loop";
+  const std::string& uarch = this_cpu().microarchitecture;
+  const int element_bits = dtype == "f64" ? 64 : 32;  // bf16 accumulates in f32
+  const int bits = fma_register_bits(variant, element_bits);
+  std::optional<TheoreticalPeak> peak;
+  // The bf16 dot instructions: 2 products per 32-bit lane, 2 FLOP each.
+  const char* dot = bits == 512 && feature_skip_reason("avx512bf16").empty() ? "vdpbf16ps"
+                    : bits == 128 && feature_skip_reason("bf16").empty()     ? "bfdot"
+                                                                             : nullptr;
+  if (dtype == "bf16" && dot != nullptr && bits > 32) {
+    std::string unknown;  // why there is no peak: the row then has no pct_of_peak
+    peak = theoretical_instruction_peak(uarch, dot, bits, 4.0 * bits / 32, ghz, threads, clock, unknown);
+  } else {
+    peak = theoretical_peak(uarch, bits, element_bits, ghz, threads, clock);
+  }
   if (!peak || !(gflops > 0)) return;
   state.counters["pct_of_peak"] = 100.0 * gflops / peak->gflops();
   state.counters["peak_gflops"] = peak->gflops();
@@ -110,9 +134,10 @@ void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, int 
 
 template <class T>
 void gemm_bench(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
+  using Acc = GemmAcc<T>;
   const std::int64_t m = shape.dims.at(0), n = shape.dims.at(1), k = shape.dims.at(2);
-  std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2),
-                 c(static_cast<std::size_t>(m * n));
+  const std::vector<T> a = random_matrix<T>(m * k, 1), b = random_matrix<T>(k * n, 2);
+  std::vector<Acc> c(static_cast<std::size_t>(m * n));
   GemmArgs<T> args{.m = m,
                    .n = n,
                    .k = k,
@@ -149,8 +174,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   const double seconds = static_cast<double>(now_ns() - start) * 1e-9;
   // One element recomputed in double: a wrong or no-op kernel must not report a rate.
   double dot = 0;
-  for (std::int64_t p = 0; p < k; ++p) dot += double(a[(m - 1) * k + p]) * double(b[p * n + n - 1]);
-  const double tolerance = 4.0 * double(k) * std::numeric_limits<T>::epsilon();
+  for (std::int64_t p = 0; p < k; ++p) dot += gemm_value(a[(m - 1) * k + p]) * gemm_value(b[p * n + n - 1]);
+  const double tolerance = 4.0 * double(k) * std::numeric_limits<Acc>::epsilon();
   if (!(std::abs(double(c.back()) - dot) <= tolerance)) state.SkipWithError("gemm result check failed");
 
   const double flops = 2.0 * double(m) * double(n) * double(k);
@@ -158,11 +183,11 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
       benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   // Compulsory traffic only (A and B read once, C read and written once): what a roofline places GEMM by.
   const double bytes =
-      sizeof(T) * (double(m) * double(k) + double(k) * double(n) + 2.0 * double(m) * double(n));
+      sizeof(T) * (double(m) * double(k) + double(k) * double(n)) + sizeof(Acc) * 2.0 * double(m) * double(n);
   state.counters["gbps"] =
       benchmark::Counter(bytes * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
-  set_pct_of_peak(state, variant, 8 * sizeof(T), flops * double(state.iterations()) / seconds * 1e-9,
+  set_pct_of_peak(state, variant, variant.dtype, flops * double(state.iterations()) / seconds * 1e-9,
                   shape.threads);
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.reported_isa();
@@ -173,6 +198,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
 void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
   if (variant.dtype == "f64") {
     gemm_bench<double>(state, variant, shape);
+  } else if (variant.dtype == "bf16") {
+    gemm_bench<Bfloat16>(state, variant, shape);
   } else {
     gemm_bench<float>(state, variant, shape);
   }
@@ -182,7 +209,7 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 
 ARMPERF_REGISTER_KERNEL(KernelFamily{
     .name = "gemm",
-    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm)",
+    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm; sbgemm: bf16 A and B, f32 C)",
     .shapes = gemm_shapes,
     .run = gemm_bench_any});
 

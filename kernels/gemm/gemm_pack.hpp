@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/unroll.hpp"
@@ -107,11 +108,51 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
   }
 }
 
+// k in pairs, for micro-kernels whose instruction multiplies two k steps at once (bf16: vdpbf16ps,
+// BFDOT): A's panel holds element (r, p) at dst[p / 2 * 2 * MR + 2 * r + p % 2], B's sliver element
+// (p, j) at dst[p / 2 * 2 * nr + 2 * j + p % 2], so that one 32-bit lane carries a row's (or a column's)
+// pair. An odd kc is padded with a zero k step. Plain element loops: bf16 packing is not tuned.
+template <class T>
+T operand_element(const GemmOperand<T>& x, std::int64_t row, std::int64_t col) {
+  return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
+}
+
+template <class T, int MR>
+void pack_a_pairs(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
+                  std::int64_t kc, int /*mr*/, std::int64_t /*next_rows*/, T* dst) {
+  const std::int64_t kc_packed = (kc + 1) / 2 * 2;
+  for (std::int64_t r = 0; r < MR; ++r) {
+    for (std::int64_t p = 0; p < kc_packed; ++p) {
+      dst[p / 2 * 2 * MR + 2 * r + p % 2] = r < rows && p < kc ? operand_element(a, i0 + r, p0 + p) : T(0);
+    }
+  }
+}
+
+template <class T>
+void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                  std::int64_t cols, int nr, T* dst) {
+  const std::int64_t kc_packed = (kc + 1) / 2 * 2;
+  for (std::int64_t jr = 0; jr < cols; jr += nr) {
+    T* sliver = dst + jr * kc_packed;
+    for (std::int64_t p = 0; p < kc_packed; ++p) {
+      for (std::int64_t j = 0; j < nr; ++j) {
+        const bool inside = p < kc && jr + j < cols;
+        sliver[p / 2 * 2 * nr + 2 * j + p % 2] = inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0);
+      }
+    }
+  }
+}
+
 // The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines, and
-// optionally its entry that reads an untransposed A in place (MicroKernel::direct_a).
+// optionally its entry that reads an untransposed A in place (MicroKernel::direct_a). bf16 kernels
+// take k in pairs.
 template <class T, int MR>
 MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn, DirectAFn<T> direct_a = nullptr) {
-  return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
+  if constexpr (std::is_same_v<T, Bfloat16>) {
+    return MicroKernel<T>{MR, nr, fn, &pack_a_pairs<T, MR>, &pack_b_pairs<T>, direct_a, 2};
+  } else {
+    return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
+  }
 }
 
 }  // namespace

@@ -8,24 +8,26 @@ template <class T>
 void gemm_reference(const GemmArgs<T>& args) {
   check_gemm_args(args);
   auto a = [&](std::int64_t i, std::int64_t p) {
-    return double(args.trans_a == Trans::no ? args.a[i * args.lda + p] : args.a[p * args.lda + i]);
+    return gemm_value(args.trans_a == Trans::no ? args.a[i * args.lda + p] : args.a[p * args.lda + i]);
   };
   auto b = [&](std::int64_t p, std::int64_t j) {
-    return double(args.trans_b == Trans::no ? args.b[p * args.ldb + j] : args.b[j * args.ldb + p]);
+    return gemm_value(args.trans_b == Trans::no ? args.b[p * args.ldb + j] : args.b[j * args.ldb + p]);
   };
   for (std::int64_t i = 0; i < args.m; ++i) {
     for (std::int64_t j = 0; j < args.n; ++j) {
       double sum = 0;
       for (std::int64_t p = 0; p < args.k; ++p) sum += a(i, p) * b(p, j);
-      T& c = args.c[i * args.ldc + j];
+      using Acc = GemmAcc<T>;
+      Acc& c = args.c[i * args.ldc + j];
       // beta == 0: C is write-only (BLAS), so a NaN there must not reach the result.
-      const double old = args.beta == T(0) ? 0.0 : double(args.beta) * double(c);
-      c = static_cast<T>(double(args.alpha) * sum + old);
+      const double old = args.beta == Acc(0) ? 0.0 : double(args.beta) * double(c);
+      c = static_cast<Acc>(double(args.alpha) * sum + old);
     }
   }
 }
 
 template void gemm_reference<float>(const GemmArgs<float>&);
 template void gemm_reference<double>(const GemmArgs<double>&);
+template void gemm_reference<Bfloat16>(const GemmArgs<Bfloat16>&);
 
 }  // namespace armperf::kernels

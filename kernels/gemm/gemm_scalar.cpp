@@ -1,3 +1,5 @@
+#include <type_traits>
+
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/unroll.hpp"
@@ -11,19 +13,28 @@ namespace {
 // built with -fno-tree-vectorize so it stays scalar.
 constexpr int kMr = 4, kNr = 4;
 
+// bf16 (sbgemm) takes k in pairs (the packed layout of the bf16 SIMD kernels) and accumulates in f32:
+// each bf16 product is exact there.
 template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
-             T beta) {
-  T acc[kMr][kNr] = {};
-  for (std::int64_t p = 0; p < kc; ++p) {
-    unroll<kMr>([&](auto i) { unroll<kNr>([&](auto j) { acc[i][j] += a[i] * b[j]; }); });
-    a += kMr;
-    b += ldb;
+void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc,
+             GemmAcc<T> alpha, GemmAcc<T> beta) {
+  using Acc = GemmAcc<T>;
+  constexpr int u = std::is_same_v<T, Bfloat16> ? 2 : 1;  // k steps per packed group
+  Acc acc[kMr][kNr] = {};
+  for (std::int64_t g = 0; g < (kc + u - 1) / u; ++g) {
+    unroll<u>([&](auto e) {
+      unroll<kMr>([&](auto i) {
+        unroll<kNr>(
+            [&](auto j) { acc[i][j] += gemm_acc_value(a[i * u + e]) * gemm_acc_value(b[j * u + e]); });
+      });
+    });
+    a += kMr * u;
+    b += ldb * u;
   }
   unroll<kMr>([&](auto i) {
     unroll<kNr>([&](auto j) {
-      T& out = c[i * ldc + j];
-      out = beta == T(0) ? alpha * acc[i][j] : alpha * acc[i][j] + beta * out;
+      Acc& out = c[i * ldc + j];
+      out = beta == Acc(0) ? alpha * acc[i][j] : alpha * acc[i][j] + beta * out;
     });
   });
 }
@@ -35,6 +46,9 @@ void f32_sgemm__scalar_4x4(const GemmArgs<float>& args) {
 }
 void f64_dgemm__scalar_4x4(const GemmArgs<double>& args) {
   gemm(args, gemm_micro_kernel<double, kMr>(kNr, &ukernel<double>));
+}
+void bf16_sbgemm__scalar_4x4(const GemmArgs<Bfloat16>& args) {
+  gemm(args, gemm_micro_kernel<Bfloat16, kMr>(kNr, &ukernel<Bfloat16>));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__scalar_4x4",
@@ -53,5 +67,13 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__scalar_4x4",
                                       .tile = kMr,
                                       .tile_n = kNr,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__scalar_4x4)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__scalar_4x4",
+                                      .family = "gemm",
+                                      .op = "sbgemm",
+                                      .dtype = "bf16",
+                                      .isa = Isa::scalar,
+                                      .tile = kMr,
+                                      .tile_n = kNr,
+                                      .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__scalar_4x4)});
 
 }  // namespace armperf::kernels

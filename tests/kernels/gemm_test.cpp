@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,13 +54,22 @@ template <class T>
 std::vector<T> random_values(std::size_t count, std::mt19937& rng) {
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
   std::vector<T> v(count);
-  for (auto& x : v) x = static_cast<T>(dist(rng));
+  for (auto& x : v) {
+    if constexpr (std::is_same_v<T, kernels::Bfloat16>) {
+      x = kernels::bf16_truncate(static_cast<float>(dist(rng)));
+    } else {
+      x = static_cast<T>(dist(rng));
+    }
+  }
   return v;
 }
 
 // Runs one case through `fn` and the reference; returns the failure text, empty on success.
+// T: the type of A and B; C's is GemmAcc<T> (f32 for bf16). The bound's eps is C's: bf16 inputs are
+// exact values, their products exact in f32, so the error is f32 accumulation's.
 template <class T>
 std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
+  using Acc = kernels::GemmAcc<T>;
   std::mt19937 rng(static_cast<unsigned>(cs.m * 131 + cs.n * 17 + cs.k));
   const std::int64_t a_rows = cs.ta == Trans::no ? cs.m : cs.k, a_cols = cs.ta == Trans::no ? cs.k : cs.m;
   const std::int64_t b_rows = cs.tb == Trans::no ? cs.k : cs.n, b_cols = cs.tb == Trans::no ? cs.n : cs.k;
@@ -68,28 +78,28 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
   // (oneDNN rejects a null one).
   std::vector<T> a = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng);
   std::vector<T> b = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng);
-  std::vector<T> c = random_values<T>(static_cast<std::size_t>(cs.m * ldc), rng);
+  std::vector<Acc> c = random_values<Acc>(static_cast<std::size_t>(cs.m * ldc), rng);
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
-      T& x = c[i * ldc + j];
+      Acc& x = c[i * ldc + j];
       if (j >= cs.n)
-        x = T(kPadSentinel);
+        x = Acc(kPadSentinel);
       else if (cs.nan_in_c)
-        x = std::numeric_limits<T>::quiet_NaN();
+        x = std::numeric_limits<Acc>::quiet_NaN();
     }
   }
-  std::vector<T> ref = c;
+  std::vector<Acc> ref = c;
   GemmArgs<T> args{.trans_a = cs.ta,
                    .trans_b = cs.tb,
                    .m = cs.m,
                    .n = cs.n,
                    .k = cs.k,
-                   .alpha = T(cs.alpha),
+                   .alpha = Acc(cs.alpha),
                    .a = a.data(),
                    .lda = lda,
                    .b = b.data(),
                    .ldb = ldb,
-                   .beta = T(cs.beta),
+                   .beta = Acc(cs.beta),
                    .c = c.data(),
                    .ldc = ldc,
                    .threads = cs.threads,
@@ -100,7 +110,7 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
 
   auto max_abs = [](const std::vector<T>& v) {
     double m = 0;
-    for (T x : v) m = std::max(m, std::abs(double(x)));
+    for (T x : v) m = std::max(m, std::abs(kernels::gemm_value(x)));
     return m;
   };
   double max_c0 = 0, max_ref = 0;
@@ -110,7 +120,7 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
     }
     max_c0 = 1.0;  // C0 was drawn from [-1, 1]
   }
-  const double eps = std::numeric_limits<T>::epsilon();
+  const double eps = std::numeric_limits<Acc>::epsilon();
   const double bound =
       kResidualFactor * eps *
           (double(cs.k) * std::abs(cs.alpha) * max_abs(a) * max_abs(b) + std::abs(cs.beta) * max_c0) +
@@ -157,6 +167,8 @@ class GemmTest : public VariantTest {
   void run(const std::vector<Case>& cases) {
     if (variant().dtype == "f64") {
       run_cases<double>(cases);
+    } else if (variant().dtype == "bf16") {
+      run_cases<kernels::Bfloat16>(cases);
     } else {
       run_cases<float>(cases);
     }
@@ -306,7 +318,8 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
 
 template <class T>
 void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
-  std::vector<T> a(16), b(16), c(16);
+  std::vector<T> a(16), b(16);
+  std::vector<kernels::GemmAcc<T>> c(16);
   const GemmArgs<T> args{
       .m = 4, .n = 4, .k = 4, .a = a.data(), .lda = 4, .b = b.data(), .ldb = 4, .c = c.data(), .ldc = 4};
   auto expect_error = [&](GemmArgs<T> bad, const char* message) {
@@ -327,6 +340,8 @@ void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
 TEST_P(GemmTest, RejectsBadArgumentsWithTheirName) {
   if (variant().dtype == "f64") {
     expect_rejections(variant().as<kernels::DgemmFn>());
+  } else if (variant().dtype == "bf16") {
+    expect_rejections(variant().as<kernels::SbgemmFn>());
   } else {
     expect_rejections(variant().as<kernels::SgemmFn>());
   }
@@ -346,6 +361,17 @@ TEST(GemmResidual, DetectsOneMissingProductTerm) {
   const Case cs{.m = 5, .n = 6, .k = 40, .alpha = 1, .beta = 0};
   EXPECT_THAT(check_case<float>(+drop_last_term, cs), ::testing::HasSubstr("C(0,0)"));
   EXPECT_EQ(check_case<float>(&kernels::gemm_reference<float>, cs), "");
+  // bf16 inputs, f32 C: the bound is f32's, so a dropped term shows there too.
+  auto drop_last_bf16_term = [](const GemmArgs<kernels::Bfloat16>& args) {
+    kernels::gemm_reference(args);
+    const kernels::Bfloat16 a =
+        args.trans_a == Trans::no ? args.a[args.k - 1] : args.a[(args.k - 1) * args.lda];
+    const kernels::Bfloat16 b =
+        args.trans_b == Trans::no ? args.b[(args.k - 1) * args.ldb] : args.b[args.k - 1];
+    args.c[0] -= args.alpha * kernels::bf16_value(a) * kernels::bf16_value(b);
+  };
+  EXPECT_THAT(check_case<kernels::Bfloat16>(+drop_last_bf16_term, cs), ::testing::HasSubstr("C(0,0)"));
+  EXPECT_EQ(check_case<kernels::Bfloat16>(&kernels::gemm_reference<kernels::Bfloat16>, cs), "");
 }
 
 // Disjoint, covering, on whole tiles, and the cheaper grid: one output row is split by columns.
