@@ -5,7 +5,7 @@
 
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
-#include "kernels/gemm/unroll.hpp"
+#include "kernels/gemm/lane_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -16,7 +16,7 @@ struct Q;
 template <>
 struct Q<float> {
   using V = float32x4_t;
-  static constexpr int lanes = 4;
+  static constexpr int lanes = 4, k_unit = 1;
   static V zero() { return vdupq_n_f32(0.0f); }
   static V set1(float x) { return vdupq_n_f32(x); }
   static V load(const float* p) { return vld1q_f32(p); }
@@ -31,7 +31,7 @@ struct Q<float> {
 template <>
 struct Q<double> {
   using V = float64x2_t;
-  static constexpr int lanes = 2;
+  static constexpr int lanes = 2, k_unit = 1;
   static V zero() { return vdupq_n_f64(0.0); }
   static V set1(double x) { return vdupq_n_f64(x); }
   static V load(const double* p) { return vld1q_f64(p); }
@@ -51,41 +51,14 @@ struct Q<double> {
 // the loads.
 constexpr int kMr = 8, kNv = 3;
 
-template <class T>
-void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, T alpha,
-             T beta) {
-  using V = typename Q<T>::V;
-  constexpr int lanes = Q<T>::lanes;
-  V acc[kMr][kNv];
-  unroll<kMr>([&](auto i) { unroll<kNv>([&](auto j) { acc[i][j] = Q<T>::zero(); }); });
-  for (std::int64_t p = 0; p < kc; ++p) {
-    V av[kMr / lanes], bv[kNv];
-    unroll<kMr / lanes>([&](auto q) { av[q] = Q<T>::load(a + q * lanes); });
-    unroll<kNv>([&](auto j) { bv[j] = Q<T>::load(b + j * lanes); });
-    unroll<kMr>([&](auto i) {
-      unroll<kNv>(
-          [&](auto j) { acc[i][j] = Q<T>::template fma_lane<i % lanes>(acc[i][j], bv[j], av[i / lanes]); });
-    });
-    a += kMr;
-    b += ldb;
-  }
-  const V va = Q<T>::set1(alpha), vb = Q<T>::set1(beta);
-  unroll<kMr>([&](auto i) {
-    unroll<kNv>([&](auto j) {
-      T* out = c + i * ldc + j * lanes;
-      const V ab = Q<T>::mul(va, acc[i][j]);
-      Q<T>::store(out, beta == T(0) ? ab : Q<T>::fma(ab, vb, Q<T>::load(out)));
-    });
-  });
-}
-
 }  // namespace
 
 void f32_sgemm__neon_8x12(const GemmArgs<float>& args) {
-  gemm(args, gemm_micro_kernel<float, kMr>(kNv * Q<float>::lanes, &ukernel<float>));
+  gemm(args, gemm_micro_kernel<float, kMr>(kNv * Q<float>::lanes, &lane_ukernel<Q<float>, float, kMr, kNv>));
 }
 void f64_dgemm__neon_8x6(const GemmArgs<double>& args) {
-  gemm(args, gemm_micro_kernel<double, kMr>(kNv * Q<double>::lanes, &ukernel<double>));
+  gemm(args,
+       gemm_micro_kernel<double, kMr>(kNv * Q<double>::lanes, &lane_ukernel<Q<double>, double, kMr, kNv>));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12",

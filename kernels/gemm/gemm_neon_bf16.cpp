@@ -1,0 +1,55 @@
+// sbgemm with the Armv8.6 BF16 extension (Neoverse V1/V2/N2, AmpereOne, Graviton3/4, Grace; not Neoverse
+// N1 / Altra): the f32 NEON tile of lane_kernel.hpp over bf16 pairs. bfdot v.4s, v.8h, v.2h[lane]
+// multiplies four pairs of B by one pair of A (the lane picks the row) and adds both products to each
+// f32 lane, so an 8 x 12 tile takes, per two k steps, the f32 tile's loads and instruction count for
+// one. Runs only where the CPU reports bf16 (HWCAP2_BF16).
+#if !defined(__ARM_FEATURE_BF16_VECTOR_ARITHMETIC)
+#error "gemm_neon_bf16.cpp needs the BF16 extension: add it with armperf_add_kernel_family()"
+#endif
+#include <arm_neon.h>
+
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
+#include "kernels/gemm/lane_kernel.hpp"
+#include "kernels/registry.hpp"
+
+namespace armperf::kernels {
+namespace {
+
+struct QBf16 {
+  using V = float32x4_t;  // C's f32 lanes
+  static constexpr int lanes = 4, k_unit = 2;
+  static V zero() { return vdupq_n_f32(0.0f); }
+  static V set1(float x) { return vdupq_n_f32(x); }
+  // Four pairs: four columns of B, or four rows of A, at k steps 2g and 2g + 1.
+  static bfloat16x8_t load(const Bfloat16* p) { return vld1q_bf16(reinterpret_cast<const bfloat16_t*>(p)); }
+  static V load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, V v) { vst1q_f32(p, v); }
+  static V mul(V a, V b) { return vmulq_f32(a, b); }
+  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
+  template <int L>
+  static V fma_lane(V acc, bfloat16x8_t b, bfloat16x8_t a) {
+    return vbfdotq_laneq_f32(acc, b, a, L);
+  }
+};
+
+// The f32 NEON tile: 24 accumulators, 3 registers of B, 2 of A.
+constexpr int kMr = 8, kNv = 3;
+
+}  // namespace
+
+void bf16_sbgemm__neon_bf16_8x12(const GemmArgs<Bfloat16>& args) {
+  gemm(args, gemm_micro_kernel<Bfloat16, kMr>(kNv * QBf16::lanes, &lane_ukernel<QBf16, Bfloat16, kMr, kNv>));
+}
+
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__neon_bf16_8x12",
+                                      .family = "gemm",
+                                      .op = "sbgemm",
+                                      .dtype = "bf16",
+                                      .isa = Isa::neon,
+                                      .feature = "bf16",
+                                      .tile = kMr,
+                                      .tile_n = kNv * QBf16::lanes,
+                                      .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__neon_bf16_8x12)});
+
+}  // namespace armperf::kernels
