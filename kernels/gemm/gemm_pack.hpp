@@ -111,7 +111,8 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
 // k in pairs, for micro-kernels whose instruction multiplies two k steps at once (bf16: vdpbf16ps,
 // BFDOT): A's panel holds element (r, p) at dst[p / 2 * 2 * MR + 2 * r + p % 2], B's sliver element
 // (p, j) at dst[p / 2 * 2 * nr + 2 * j + p % 2], so that one 32-bit lane carries a row's (or a column's)
-// pair. An odd kc is padded with a zero k step. Plain element loops: bf16 packing is not tuned.
+// pair. An odd kc is padded with a zero k step. The untransposed operands (the benchmarks' layout) are
+// copied row by row, contiguous reads that the compiler vectorises; transposed ones element by element.
 template <class T>
 T operand_element(const GemmOperand<T>& x, std::int64_t row, std::int64_t col) {
   return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
@@ -120,10 +121,22 @@ T operand_element(const GemmOperand<T>& x, std::int64_t row, std::int64_t col) {
 template <class T, int MR>
 void pack_a_pairs(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
                   std::int64_t kc, int /*mr*/, std::int64_t /*next_rows*/, T* dst) {
-  const std::int64_t kc_packed = (kc + 1) / 2 * 2;
+  const std::int64_t pairs = (kc + 1) / 2, full = kc / 2;
   for (std::int64_t r = 0; r < MR; ++r) {
-    for (std::int64_t p = 0; p < kc_packed; ++p) {
-      dst[p / 2 * 2 * MR + 2 * r + p % 2] = r < rows && p < kc ? operand_element(a, i0 + r, p0 + p) : T(0);
+    T* out = dst + 2 * r;
+    if (r >= rows) {
+      for (std::int64_t g = 0; g < pairs; ++g) out[g * 2 * MR] = out[g * 2 * MR + 1] = T(0);
+    } else if (!a.transposed) {
+      const T* src = a.data + (i0 + r) * a.ld + p0;  // row r: its pairs are adjacent
+      for (std::int64_t g = 0; g < full; ++g) {
+        out[g * 2 * MR] = src[2 * g];
+        out[g * 2 * MR + 1] = src[2 * g + 1];
+      }
+      if (full < pairs) out[full * 2 * MR] = src[2 * full], out[full * 2 * MR + 1] = T(0);
+    } else {
+      for (std::int64_t p = 0; p < 2 * pairs; ++p) {
+        out[p / 2 * 2 * MR + p % 2] = p < kc ? operand_element(a, i0 + r, p0 + p) : T(0);
+      }
     }
   }
 }
@@ -131,10 +144,32 @@ void pack_a_pairs(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, s
 template <class T>
 void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
                   std::int64_t cols, int nr, T* dst) {
-  const std::int64_t kc_packed = (kc + 1) / 2 * 2;
+  const std::int64_t pairs = (kc + 1) / 2;
+  if (!b.transposed) {
+    for (std::int64_t g = 0; g < pairs; ++g) {
+      const T* even = b.data + (p0 + 2 * g) * b.ld + j0;
+      const T* odd = 2 * g + 1 < kc ? even + b.ld : nullptr;  // null: the zero step of an odd kc
+      for (std::int64_t jr = 0; jr < cols; jr += nr) {
+        T* out = dst + jr * 2 * pairs + g * 2 * nr;
+        const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
+        if (odd != nullptr && width == nr) {
+          for (std::int64_t j = 0; j < nr; ++j) {
+            out[2 * j] = even[jr + j];
+            out[2 * j + 1] = odd[jr + j];
+          }
+        } else {
+          for (std::int64_t j = 0; j < nr; ++j) {
+            out[2 * j] = j < width ? even[jr + j] : T(0);
+            out[2 * j + 1] = j < width && odd != nullptr ? odd[jr + j] : T(0);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
-    T* sliver = dst + jr * kc_packed;
-    for (std::int64_t p = 0; p < kc_packed; ++p) {
+    T* sliver = dst + jr * 2 * pairs;
+    for (std::int64_t p = 0; p < 2 * pairs; ++p) {
       for (std::int64_t j = 0; j < nr; ++j) {
         const bool inside = p < kc && jr + j < cols;
         sliver[p / 2 * 2 * nr + 2 * j + p % 2] = inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0);
