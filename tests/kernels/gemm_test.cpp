@@ -244,6 +244,16 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   // Whole MR-row panels only: a micro-kernel that reads A in place packs none of it.
   cases.push_back(
       {.m = 2 * mr(), .n = 3 * nr() + 1, .k = 3 * 16 + 5, .alpha = 0.75, .beta = -1, .blocking = small});
+  // An odd KC: micro-kernels that take k in pairs (bf16) round it up to a whole pair, the others keep
+  // it; slices then start on odd k for the latter.
+  cases.push_back({.ta = Trans::no,
+                   .tb = Trans::yes,
+                   .m = 2 * mr() + 1,
+                   .n = 2 * nr() + 1,
+                   .k = 3 * 15 + 4,
+                   .alpha = 1,
+                   .beta = 0.5,
+                   .blocking = {.mc = 2 * mr(), .kc = 15, .nc = 2 * nr()}});
   // The default, cache-derived blocking with k above the largest KC the driver picks.
   cases.push_back({.m = mr() + 2, .n = nr() + 2, .k = 1100, .alpha = 1, .beta = 1});
   run(cases);
