@@ -4,6 +4,7 @@
 // Kesten-Stigum bound, and the graph file readers' errors.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -574,7 +575,10 @@ SPECTRAL_INSTANTIATE(PipelineTest, kOpPipeline);
 class GraphFiles : public testing::Test {
  protected:
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = (std::filesystem::temp_directory_path() / ("armperf_spectral_" + name)).string();
+    // Per process: the same test may run at once in another build's test run on this machine.
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("armperf_spectral_" + std::to_string(::getpid()) + "_" + name))
+                                 .string();
     std::ofstream(path) << text;
     paths_.push_back(path);
     return path;
