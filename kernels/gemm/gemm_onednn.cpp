@@ -195,11 +195,16 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__onednn",
                                       .dtype = "f32",
                                       .impl = "onednn",
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__onednn)});
+// x86 only: Debian's oneDNN 2.6 for arm64 (built without the Arm Compute Library) has no bf16 matmul
+// (primitive creation returns dnnl_unimplemented, found by gemm_test under qemu), so sbgemm has no peer
+// there: neither Debian's OpenBLAS (built without cblas_sbgemm) nor BLIS provides one.
+#if defined(__x86_64__)
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__onednn",
                                       .family = "gemm",
                                       .op = "sbgemm",
                                       .dtype = "bf16",
                                       .impl = "onednn",
                                       .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__onednn)});
+#endif
 
 }  // namespace armperf::kernels
