@@ -76,7 +76,7 @@ struct GemmArgs {
   GemmBlocking blocking{};  // ours only; peers choose their own
 };
 
-// The family's signature: what KernelVariant::fn points to for ops "sgemm" and "dgemm".
+// The family's signature: what KernelVariant::fn points to for ops "sgemm", "dgemm" and "sbgemm".
 using SgemmFn = void (*)(const GemmArgs<float>&);
 using DgemmFn = void (*)(const GemmArgs<double>&);
 using SbgemmFn = void (*)(const GemmArgs<Bfloat16>&);
@@ -141,8 +141,9 @@ struct GemmCaches {
 GemmCaches gemm_caches();
 
 // Fills the zero fields of `requested` from the caches; nonzero fields are kept, rounded to the tile.
+// KC becomes a whole number of the micro-kernel's k groups (k_unit: 2 for bf16 pairs), rounded up.
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
-                           const GemmCaches& caches);
+                           const GemmCaches& caches, int k_unit = 1);
 
 // A rectangle C[i0:i1, j0:j1] one thread computes.
 struct GemmRange {

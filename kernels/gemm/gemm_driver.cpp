@@ -326,7 +326,7 @@ GemmCaches gemm_caches() {
 }
 
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
-                           const GemmCaches& caches) {
+                           const GemmCaches& caches, int k_unit) {
   GemmBlocking blk = requested;
   // KC: 512 k steps for every element type. The C tile is loaded and stored once per KC slice, and
   // what amortises it is the number of FMA steps per slice, not their bytes: a 6 x 64 f32 tile and a
@@ -354,6 +354,7 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   if (blk.nc <= 0) blk.nc = std::min(caches.llc / 4, kMaxPanelBytes) / (blk.kc * element_bytes);
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
+  blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group
   return blk;
 }
 
@@ -385,8 +386,8 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     scale_c(args.c, args.ldc, args.m, args.n, args.beta);
     return;
   }
-  GemmBlocking blk = gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches());
-  blk.kc = round_up(blk.kc, kernel.k_unit);  // K slices start on a group
+  const GemmBlocking blk =
+      gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches(), kernel.k_unit);
   const Panels<T> panels(blk, kernel.mr, kernel.nr);
   const auto per_thread = static_cast<std::size_t>(panels.total());
   if (args.threads == 1) {  // like the peers at one thread: on the caller, no hand-off

@@ -108,7 +108,8 @@ int fma_register_bits(const KernelVariant& variant, int element_bits) {
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
 // thread right after the timed loop. bf16 against the bf16 dot instruction's peak where the row ran one
 // (our SIMD variants; a peer on a CPU that has it), else against f32 FMAs (our scalar variant, and a peer
-// on a CPU without it).
+// on a CPU without it). core/peak.cpp has the dot rates of few cores (vdpbf16ps: Zen 5; bfdot: none
+// yet): a bf16 row on another core has no pct_of_peak, like any row on a core the table lacks.
 void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std::string_view dtype,
                      double gflops, int threads) {
   const double ghz = measure_ghz(0.01);
@@ -122,7 +123,7 @@ void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std:
                     : bits == 128 && feature_skip_reason("bf16").empty()     ? "bfdot"
                                                                              : nullptr;
   if (dtype == "bf16" && dot != nullptr && bits > 32) {
-    std::string unknown;  // why there is no peak: the row then has no pct_of_peak
+    std::string unknown;  // why there is no peak (the row then has none)
     peak = theoretical_instruction_peak(uarch, dot, bits, 4.0 * bits / 32, ghz, threads, clock, unknown);
   } else {
     peak = theoretical_peak(uarch, bits, element_bits, ghz, threads, clock);

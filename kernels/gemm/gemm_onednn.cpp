@@ -172,21 +172,23 @@ void bf16_sbgemm__onednn(const GemmArgs<Bfloat16>& args) {
   if (args.m == 0 || args.n == 0 || scale_only(args)) return;
   omp_set_num_threads(args.threads);
   const BfMatmul& mm = bf16_matmul(args);
-  dnnl_memory_t a = nullptr, b = nullptr, c = nullptr;
-  // The handles are the caller's matrices: no copies.
-  onednn_check(dnnl_memory_create(&a, &mm.a_md, cpu_engine(), const_cast<Bfloat16*>(args.a)), "memory A");
-  onednn_check(dnnl_memory_create(&b, &mm.b_md, cpu_engine(), const_cast<Bfloat16*>(args.b)), "memory B");
-  onednn_check(dnnl_memory_create(&c, &mm.c_md, cpu_engine(), args.c), "memory C");
-  dnnl_stream_t stream = nullptr;
-  onednn_check(dnnl_stream_create(&stream, cpu_engine(), dnnl_stream_default_flags), "dnnl_stream_create");
-  const dnnl_exec_arg_t exec_args[] = {{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, c}};
-  dnnl_status_t status = dnnl_primitive_execute(mm.primitive, stream, 3, exec_args);
-  if (status == dnnl_success) status = dnnl_stream_wait(stream);
-  dnnl_stream_destroy(stream);
-  dnnl_memory_destroy(a);
-  dnnl_memory_destroy(b);
-  dnnl_memory_destroy(c);
-  onednn_check(status, "bf16 matmul execute");
+  // The handles are the caller's matrices: no copies. Owned here, so an error on the way frees them.
+  using Memory = std::unique_ptr<dnnl_memory, decltype(&dnnl_memory_destroy)>;
+  auto memory = [&](const dnnl_memory_desc_t& md, const void* data, const char* what) {
+    dnnl_memory_t m = nullptr;
+    onednn_check(dnnl_memory_create(&m, &md, cpu_engine(), const_cast<void*>(data)), what);
+    return Memory(m, &dnnl_memory_destroy);
+  };
+  const Memory a = memory(mm.a_md, args.a, "memory A"), b = memory(mm.b_md, args.b, "memory B"),
+               c = memory(mm.c_md, args.c, "memory C");
+  dnnl_stream_t raw_stream = nullptr;
+  onednn_check(dnnl_stream_create(&raw_stream, cpu_engine(), dnnl_stream_default_flags),
+               "dnnl_stream_create");
+  const std::unique_ptr<dnnl_stream, decltype(&dnnl_stream_destroy)> stream(raw_stream, &dnnl_stream_destroy);
+  const dnnl_exec_arg_t exec_args[] = {
+      {DNNL_ARG_SRC, a.get()}, {DNNL_ARG_WEIGHTS, b.get()}, {DNNL_ARG_DST, c.get()}};
+  onednn_check(dnnl_primitive_execute(mm.primitive, stream.get(), 3, exec_args), "bf16 matmul execute");
+  onednn_check(dnnl_stream_wait(stream.get()), "dnnl_stream_wait");
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__onednn",
@@ -195,14 +197,16 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__onednn",
                                       .dtype = "f32",
                                       .impl = "onednn",
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__onednn)});
-// x86 only: Debian's oneDNN 2.6 for arm64 (built without the Arm Compute Library) has no bf16 matmul
-// (primitive creation returns dnnl_unimplemented, found by gemm_test under qemu), so sbgemm has no peer
-// there: neither Debian's OpenBLAS (built without cblas_sbgemm) nor BLIS provides one.
+// x86 with AVX-512 only: oneDNN 2.6 implements bf16 matmul from avx512_core up (primitive creation
+// returns dnnl_unimplemented below it), and Debian's build for arm64 (without the Arm Compute Library)
+// has none (found by gemm_test under qemu). So sbgemm has no peer on ARM: neither Debian's OpenBLAS
+// (built without cblas_sbgemm) nor BLIS provides one.
 #if defined(__x86_64__)
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__onednn",
                                       .family = "gemm",
                                       .op = "sbgemm",
                                       .dtype = "bf16",
+                                      .isa = Isa::avx512,
                                       .impl = "onednn",
                                       .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__onednn)});
 #endif

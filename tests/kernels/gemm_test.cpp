@@ -245,15 +245,17 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   cases.push_back(
       {.m = 2 * mr(), .n = 3 * nr() + 1, .k = 3 * 16 + 5, .alpha = 0.75, .beta = -1, .blocking = small});
   // An odd KC: micro-kernels that take k in pairs (bf16) round it up to a whole pair, the others keep
-  // it; slices then start on odd k for the latter.
+  // it; slices then start on odd k for the latter. NC of 32 slivers: a B panel without the 64-byte
+  // rounding's slack, so packing past a KC that was not rounded overruns it, and an edge column whose
+  // scratch tile then overwrites the overrun.
   cases.push_back({.ta = Trans::no,
                    .tb = Trans::yes,
                    .m = 2 * mr() + 1,
-                   .n = 2 * nr() + 1,
+                   .n = 32 * nr() + 5,
                    .k = 3 * 15 + 4,
                    .alpha = 1,
                    .beta = 0.5,
-                   .blocking = {.mc = 2 * mr(), .kc = 15, .nc = 2 * nr()}});
+                   .blocking = {.mc = 2 * mr(), .kc = 15, .nc = 32 * nr()}});
   // The default, cache-derived blocking with k above the largest KC the driver picks.
   cases.push_back({.m = mr() + 2, .n = nr() + 2, .k = 1100, .alpha = 1, .beta = 1});
   run(cases);
@@ -536,6 +538,10 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const GemmBlocking huge =
       kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = 1 << 20, .llc = 508 << 20});
   EXPECT_EQ(huge.nc * huge.kc * 4, 2 << 20);
+  // Pair kernels (bf16) slice K on whole pairs; the others keep an odd KC.
+  EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 2, caches, 2).kc, 16);
+  EXPECT_EQ(kernels::gemm_blocking({.kc = 16}, 6, 64, 2, caches, 2).kc, 16);
+  EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 4, caches).kc, 15);
 }
 
 }  // namespace
