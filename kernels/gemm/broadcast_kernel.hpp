@@ -38,6 +38,7 @@ template <class Z, class T, int MR, int NV, bool kDirectA>
   using V = typename Z::V;
   using Acc = GemmAcc<T>;
   using Step = TileStep<Z, T>;
+  static_assert(Step::k == kGemmKUnit<T>, "the traits read k in the packing's groups");
   static_assert(Step::k == 1 || !kDirectA, "A in place is read one k step at a time");
   const auto* a = reinterpret_cast<const typename Step::type*>(a_elements);
   const auto* b = reinterpret_cast<const typename Step::type*>(b_elements);

@@ -49,6 +49,19 @@ template <class T>
 double gemm_value(T x) {
   return double(gemm_acc_value(x));
 }
+// A value of C's type as an element of A or B (bf16: truncated): how tests and benchmarks draw operands.
+template <class T>
+T gemm_element(GemmAcc<T> x) {
+  if constexpr (std::is_same_v<T, Bfloat16>) {
+    return bf16_truncate(x);
+  } else {
+    return x;
+  }
+}
+// k steps per packed group of the micro-kernels for T: bf16 instructions (vdpbf16ps, BFDOT) multiply
+// pairs. The one rule gemm_micro_kernel() (MicroKernel::k_unit) and every kernel's traits follow.
+template <class T>
+inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16> ? 2 : 1;
 
 // Cache blocking (Goto/BLIS names): an MC x KC block of A stays in L2, a KC x NC panel of B in the
 // last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).

@@ -10,7 +10,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -70,13 +69,7 @@ std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<GemmAcc<T>> dist(-1, 1);
   std::vector<T> out(static_cast<std::size_t>(elements));
-  for (auto& x : out) {
-    if constexpr (std::is_same_v<T, Bfloat16>) {
-      x = bf16_truncate(dist(rng));
-    } else {
-      x = dist(rng);
-    }
-  }
+  for (auto& x : out) x = gemm_element<T>(dist(rng));
   return out;
 }
 

@@ -183,8 +183,9 @@ void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
 // take k in pairs.
 template <class T, int MR>
 MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn, DirectAFn<T> direct_a = nullptr) {
+  static_assert(kGemmKUnit<T> <= 2, "packing exists for single k steps and pairs");
   if constexpr (std::is_same_v<T, Bfloat16>) {
-    return MicroKernel<T>{MR, nr, fn, &pack_a_pairs<T, MR>, &pack_b_pairs<T>, direct_a, 2};
+    return MicroKernel<T>{MR, nr, fn, &pack_a_pairs<T, MR>, &pack_b_pairs<T>, direct_a, kGemmKUnit<T>};
   } else {
     return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
   }

@@ -1,5 +1,3 @@
-#include <type_traits>
-
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/unroll.hpp"
@@ -19,7 +17,7 @@ template <class T>
 void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc,
              GemmAcc<T> alpha, GemmAcc<T> beta) {
   using Acc = GemmAcc<T>;
-  constexpr int u = std::is_same_v<T, Bfloat16> ? 2 : 1;  // k steps per packed group
+  constexpr int u = kGemmKUnit<T>;  // k steps per packed group
   Acc acc[kMr][kNr] = {};
   for (std::int64_t g = 0; g < (kc + u - 1) / u; ++g) {
     unroll<u>([&](auto e) {

@@ -21,6 +21,7 @@ void lane_ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, Gem
   using Acc = GemmAcc<T>;
   constexpr int lanes = Q::lanes, u = Q::k_unit;
   static_assert(MR % lanes == 0, "A's rows fill whole registers");
+  static_assert(u == kGemmKUnit<T>, "the traits read k in the packing's groups");
   V acc[MR][NV];
   unroll<MR>([&](auto i) { unroll<NV>([&](auto j) { acc[i][j] = Q::zero(); }); });
   for (std::int64_t g = 0; g < (kc + u - 1) / u; ++g) {

@@ -12,7 +12,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,13 +53,7 @@ template <class T>
 std::vector<T> random_values(std::size_t count, std::mt19937& rng) {
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
   std::vector<T> v(count);
-  for (auto& x : v) {
-    if constexpr (std::is_same_v<T, kernels::Bfloat16>) {
-      x = kernels::bf16_truncate(static_cast<float>(dist(rng)));
-    } else {
-      x = static_cast<T>(dist(rng));
-    }
-  }
+  for (auto& x : v) x = kernels::gemm_element<T>(static_cast<kernels::GemmAcc<T>>(dist(rng)));
   return v;
 }
 
