@@ -13,6 +13,7 @@
 
 #include "core/isa.hpp"
 #include "core/profile.hpp"
+#include "core/startup.hpp"
 
 namespace benchmark {
 class State;
@@ -108,9 +109,7 @@ class KernelRegistry {
 
 }  // namespace armperf
 
-#define ARMPERF_CONCAT_INNER(a, b) a##b
-#define ARMPERF_CONCAT(a, b) ARMPERF_CONCAT_INNER(a, b)
-// Registers a KernelVariant or KernelFamily during static initialisation.
-#define ARMPERF_REGISTER_KERNEL(...)                                    \
-  [[maybe_unused]] static const bool ARMPERF_CONCAT(armperf_registered_, __LINE__) = \
-      ::armperf::KernelRegistry::instance().add(__VA_ARGS__)
+// Registers a KernelVariant or KernelFamily during static initialisation (compiled for the baseline
+// even in an ISA file: core/startup.hpp).
+#define ARMPERF_REGISTER_KERNEL(...) \
+  ARMPERF_AT_STARTUP(::armperf::KernelRegistry::instance().add(__VA_ARGS__))

@@ -86,13 +86,13 @@ struct Avx2 {
 };
 
 // Two ymm per step (16 elements).
-[[maybe_unused]] const bool registered = register_activation_variants<Avx2, 2>("avx2_u16", Isa::avx2, 16);
-[[maybe_unused]] const bool registered_own_exp =
-    register_activation_variants<WithOwnExp<Avx2>, 2>("avx2_t7_u16", Isa::avx2, 16, "armperf", kExpOnlyOps);
-[[maybe_unused]] const bool registered_own_poly =
-    register_activation_variants<WithOwnPoly<Avx2>, 2>("avx2_p6_u16", Isa::avx2, 16, "armperf", kOwnPolyOps);
-[[maybe_unused]] const bool registered_lut =
-    register_activation_variants<WithLutExp<Avx2>, 2>("avx2_lut16_u16", Isa::avx2, 16, "armperf", kLutOps);
+ARMPERF_AT_STARTUP(register_activation_variants<Avx2, 2>("avx2_u16", Isa::avx2, 16));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnExp<Avx2>, 2>("avx2_t7_u16", Isa::avx2, 16, "armperf",
+                                                                     kExpOnlyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnPoly<Avx2>, 2>("avx2_p6_u16", Isa::avx2, 16, "armperf",
+                                                                      kOwnPolyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutExp<Avx2>, 2>("avx2_lut16_u16", Isa::avx2, 16,
+                                                                     "armperf", kLutOps));
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -84,19 +84,19 @@ struct Avx512 {
 };
 
 // Two zmm per step (32 elements): enough independent work to cover Sleef's latency chains.
-[[maybe_unused]] const bool registered = register_activation_variants<Avx512, 2>("avx512_u32", Isa::avx512, 32);
-[[maybe_unused]] const bool registered_own_exp =
-    register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32, "armperf", kExpOnlyOps);
-[[maybe_unused]] const bool registered_own_poly =
-    register_activation_variants<WithOwnPoly<Avx512>, 2>("avx512_p6_u32", Isa::avx512, 32, "armperf", kOwnPolyOps);
+ARMPERF_AT_STARTUP(register_activation_variants<Avx512, 2>("avx512_u32", Isa::avx512, 32));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnExp<Avx512>, 2>("avx512_t7_u32", Isa::avx512, 32,
+                                                                       "armperf", kExpOnlyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnPoly<Avx512>, 2>("avx512_p6_u32", Isa::avx512, 32,
+                                                                        "armperf", kOwnPolyOps));
 // Four zmm per step for the table variants, as the peer they are measured against (XNNPACK) does.
-[[maybe_unused]] const bool registered_lut =
-    register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64, "armperf", kLutOps);
-[[maybe_unused]] const bool registered_lut16r =
-    register_activation_variants<WithLutRecipSigmoid<Avx512>, 4>("avx512_lut16r_u64", Isa::avx512, 64, "armperf",
-                                                                kLut16rOps);
-[[maybe_unused]] const bool registered_lut32 =
-    register_activation_variants<WithLut32Exp<Avx512>, 4>("avx512_lut32_u64", Isa::avx512, 64, "armperf", kLut32Ops);
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutExp<Avx512>, 4>("avx512_lut16_u64", Isa::avx512, 64,
+                                                                       "armperf", kLutOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutRecipSigmoid<Avx512>, 4>("avx512_lut16r_u64",
+                                                                                Isa::avx512, 64, "armperf",
+                                                                                kLut16rOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLut32Exp<Avx512>, 4>("avx512_lut32_u64", Isa::avx512, 64,
+                                                                         "armperf", kLut32Ops));
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -18,7 +18,7 @@ struct Libm : ScalarLane {
   static V erfc(V a) { return std::erfc(a); }
 };
 
-[[maybe_unused]] const bool registered = register_activation_variants<Libm, 1>("libm", Isa::scalar, 1, "libm");
+ARMPERF_AT_STARTUP(register_activation_variants<Libm, 1>("libm", Isa::scalar, 1, "libm"));
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -86,13 +86,13 @@ struct Neon {
 };
 
 // Two q registers per step (8 elements); Neoverse N1 has two 128-bit FP pipes.
-[[maybe_unused]] const bool registered = register_activation_variants<Neon, 2>("neon_u8", Isa::neon, 8);
-[[maybe_unused]] const bool registered_own_exp =
-    register_activation_variants<WithOwnExp<Neon>, 2>("neon_t7_u8", Isa::neon, 8, "armperf", kExpOnlyOps);
-[[maybe_unused]] const bool registered_own_poly =
-    register_activation_variants<WithOwnPoly<Neon>, 2>("neon_p6_u8", Isa::neon, 8, "armperf", kOwnPolyOps);
-[[maybe_unused]] const bool registered_lut =
-    register_activation_variants<WithLutExp<Neon>, 2>("neon_lut16_u8", Isa::neon, 8, "armperf", kLutOps);
+ARMPERF_AT_STARTUP(register_activation_variants<Neon, 2>("neon_u8", Isa::neon, 8));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnExp<Neon>, 2>("neon_t7_u8", Isa::neon, 8, "armperf",
+                                                                     kExpOnlyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnPoly<Neon>, 2>("neon_p6_u8", Isa::neon, 8, "armperf",
+                                                                      kOwnPolyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutExp<Neon>, 2>("neon_lut16_u8", Isa::neon, 8, "armperf",
+                                                                     kLutOps));
 
 }  // namespace
 }  // namespace armperf::kernels

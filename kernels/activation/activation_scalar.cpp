@@ -34,13 +34,13 @@ struct Scalar : ScalarLane {
   static V erfc(V a) { return Sleef_erfcf_u15(a); }
 };
 
-[[maybe_unused]] const bool registered = register_activation_variants<Scalar, 4>("scalar_u4", Isa::scalar, 4);
-[[maybe_unused]] const bool registered_own_exp =
-    register_activation_variants<WithOwnExp<Scalar>, 4>("scalar_t7_u4", Isa::scalar, 4, "armperf", kExpOnlyOps);
-[[maybe_unused]] const bool registered_own_poly =
-    register_activation_variants<WithOwnPoly<Scalar>, 4>("scalar_p6_u4", Isa::scalar, 4, "armperf", kOwnPolyOps);
-[[maybe_unused]] const bool registered_lut =
-    register_activation_variants<WithLutExp<Scalar>, 4>("scalar_lut16_u4", Isa::scalar, 4, "armperf", kLutOps);
+ARMPERF_AT_STARTUP(register_activation_variants<Scalar, 4>("scalar_u4", Isa::scalar, 4));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnExp<Scalar>, 4>("scalar_t7_u4", Isa::scalar, 4,
+                                                                       "armperf", kExpOnlyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnPoly<Scalar>, 4>("scalar_p6_u4", Isa::scalar, 4,
+                                                                        "armperf", kOwnPolyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutExp<Scalar>, 4>("scalar_lut16_u4", Isa::scalar, 4,
+                                                                       "armperf", kLutOps));
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -77,13 +77,13 @@ struct Sve {
 
 // Two vectors per step; tile = 2 vectors at the largest VL (2048 bits: 128 f32), so the tests'
 // 1..2*tile sweep covers full steps plus every tail at every VL from 128 to 2048.
-[[maybe_unused]] const bool registered = register_activation_variants<Sve, 2>("sve_u2", Isa::sve, 128);
-[[maybe_unused]] const bool registered_own_exp =
-    register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf", kExpOnlyOps);
-[[maybe_unused]] const bool registered_own_poly =
-    register_activation_variants<WithOwnPoly<Sve>, 2>("sve_p6_u2", Isa::sve, 128, "armperf", kOwnPolyOps);
-[[maybe_unused]] const bool registered_lut =
-    register_activation_variants<WithLutExp<Sve>, 2>("sve_lut16_u2", Isa::sve, 128, "armperf", kLutOps);
+ARMPERF_AT_STARTUP(register_activation_variants<Sve, 2>("sve_u2", Isa::sve, 128));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnExp<Sve>, 2>("sve_t7_u2", Isa::sve, 128, "armperf",
+                                                                    kExpOnlyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithOwnPoly<Sve>, 2>("sve_p6_u2", Isa::sve, 128, "armperf",
+                                                                     kOwnPolyOps));
+ARMPERF_AT_STARTUP(register_activation_variants<WithLutExp<Sve>, 2>("sve_lut16_u2", Isa::sve, 128, "armperf",
+                                                                    kLutOps));
 
 }  // namespace
 }  // namespace armperf::kernels

@@ -105,8 +105,10 @@ float query_norm(const typename Element<D>::T* q, std::int64_t n) {
   return scalar_distance<D, Metric::ip>(q, q, n);
 }
 
-inline bool register_distances(Dtype dtype, Isa isa, const std::string& suffix, unsigned tile,
-                               const std::string& feature, KernelFn l2, KernelFn ip) {
+// Runs at start-up from ISA files on every machine: baseline code (core/startup.hpp).
+ARMPERF_BASELINE_CODE inline bool register_distances(Dtype dtype, Isa isa, const std::string& suffix,
+                                                     unsigned tile, const std::string& feature, KernelFn l2,
+                                                     KernelFn ip) {
   const std::string prefix(dtype_name(dtype));
   KernelRegistry& registry = KernelRegistry::instance();
   registry.add(lowp_distance_variant(prefix + "_l2sq_distance__" + suffix, dtype, Metric::l2, isa, tile, feature, l2));
@@ -117,8 +119,7 @@ inline bool register_distances(Dtype dtype, Isa isa, const std::string& suffix, 
 
 // Registers the l2 and ip rows of one dtype, named <dtype>_l2sq_distance__<suffix> and
 // <dtype>_ip_distance__<suffix>; `feature` is the CpuFeatures flag they need beyond the ISA ("" none).
-#define ARMPERF_LOWP_DISTANCES(DTYPE, ISA, SUFFIX, TILE, FEATURE, L2, IP)                                 \
-  [[maybe_unused]] static const bool ARMPERF_CONCAT(armperf_lowp_registered_, __LINE__) =                \
-      ::armperf::kernels::lowp_impl::register_distances(::armperf::kernels::Dtype::DTYPE, ISA, SUFFIX, TILE, \
-                                                        FEATURE, reinterpret_cast<::armperf::KernelFn>(L2), \
-                                                        reinterpret_cast<::armperf::KernelFn>(IP))
+#define ARMPERF_LOWP_DISTANCES(DTYPE, ISA, SUFFIX, TILE, FEATURE, L2, IP) \
+  ARMPERF_AT_STARTUP(::armperf::kernels::lowp_impl::register_distances(   \
+      ::armperf::kernels::Dtype::DTYPE, ISA, SUFFIX, TILE, FEATURE,       \
+      reinterpret_cast<::armperf::KernelFn>(L2), reinterpret_cast<::armperf::KernelFn>(IP)))

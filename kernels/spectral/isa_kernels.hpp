@@ -40,8 +40,9 @@ bool register_spectral_isa(Isa isa, SpmvFn values, SpmvFn pattern, SpectralKerne
 // the ISA's k-NN distance kernel and registered. Returns true, for the file's static.
 // The distance kernel is looked up in the registry on first use (f32_distance_kernel throws when the build
 // has none for the ISA: a kernel never borrows another ISA's).
+// Runs at start-up on every machine: baseline code (core/startup.hpp); Set's kernels keep the file's flags.
 template <Isa kIsa, SpmvRowsFn kCsrRows, SpmvRowsFn kPatternRows>
-bool register_spectral_rows() {
+ARMPERF_BASELINE_CODE bool register_spectral_rows() {
   struct Set {
     static void values(const SpmvArgs& args) { spmv_parallel(args, kCsrRows); }
     static void pattern(const SpmvArgs& args) { spmv_parallel(args, kPatternRows); }
@@ -57,7 +58,7 @@ bool register_spectral_rows() {
 // f32_spmv__<isa>_<tag>_csr and f32_spmv__<isa>_<tag>_pattern (e.g. tag "gather").
 bool register_spmv_alternative(Isa isa, const std::string& tag, SpmvFn values, SpmvFn pattern);
 template <Isa kIsa, SpmvRowsFn kCsrRows, SpmvRowsFn kPatternRows>
-bool register_spmv_rows_alternative(const std::string& tag) {
+ARMPERF_BASELINE_CODE bool register_spmv_rows_alternative(const std::string& tag) {
   struct Fns {
     static void values(const SpmvArgs& args) { spmv_parallel(args, kCsrRows); }
     static void pattern(const SpmvArgs& args) { spmv_parallel(args, kPatternRows); }

@@ -56,9 +56,8 @@ void spmv_rows_gather(const SpmvArgs& args, Index begin, Index end) {
 
 }  // namespace
 
-[[maybe_unused]] static const bool registered =
-    register_spectral_rows<Isa::avx2, spmv_rows_gather<true>, spmv_rows_gather<false>>();
-[[maybe_unused]] static const bool registered_loads =
-    register_spmv_rows_alternative<Isa::avx2, spmv_rows_loads<true>, spmv_rows_loads<false>>("loads");
+ARMPERF_AT_STARTUP(register_spectral_rows<Isa::avx2, spmv_rows_gather<true>, spmv_rows_gather<false>>());
+ARMPERF_AT_STARTUP(
+    register_spmv_rows_alternative<Isa::avx2, spmv_rows_loads<true>, spmv_rows_loads<false>>("loads"));
 
 }  // namespace armperf::kernels::spectral

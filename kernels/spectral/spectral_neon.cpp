@@ -45,7 +45,6 @@ void spmv_rows(const SpmvArgs& args, Index begin, Index end) {
 
 }  // namespace
 
-[[maybe_unused]] static const bool registered =
-    register_spectral_rows<Isa::neon, spmv_rows<true>, spmv_rows<false>>();
+ARMPERF_AT_STARTUP(register_spectral_rows<Isa::neon, spmv_rows<true>, spmv_rows<false>>());
 
 }  // namespace armperf::kernels::spectral

@@ -25,8 +25,7 @@ struct Avx2 {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<Avx2, true>(Isa::avx2));
+ARMPERF_AT_STARTUP(register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<Avx2, true>(Isa::avx2)));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -28,8 +28,8 @@ struct Avx512 {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<Avx512, true>(Isa::avx512));
+ARMPERF_AT_STARTUP(
+    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<Avx512, true>(Isa::avx512)));
 
 }  // namespace
 }  // namespace armperf::probes

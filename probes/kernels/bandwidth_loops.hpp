@@ -95,21 +95,23 @@ double read(double*, const double* x, const double*, double, std::size_t n) {
   return sum;
 }
 
+// Runs at start-up (registration) on every machine: baseline code (core/startup.hpp), and no lambda
+// whose call operator would be compiled with the file's flags.
 template <class V, bool kWithNonTemporal>
-BandwidthKernels make_bandwidth_kernels(Isa isa) {
+ARMPERF_BASELINE_CODE BandwidthKernels make_bandwidth_kernels(Isa isa) {
   BandwidthKernels k;
   k.isa = isa;
-  auto set = [&](StreamOp op, StreamFn fn) { k.fn[static_cast<std::size_t>(op)] = fn; };
-  set(StreamOp::read, &read<V>);
-  set(StreamOp::write, &elementwise<V, Write, false>);
-  set(StreamOp::copy, &elementwise<V, Copy, false>);
-  set(StreamOp::scale, &elementwise<V, Scale, false>);
-  set(StreamOp::add, &elementwise<V, Add, false>);
-  set(StreamOp::triad, &elementwise<V, Triad, false>);
+  const auto at = [](StreamOp op) { return static_cast<std::size_t>(op); };  // constexpr: folded
+  k.fn[at(StreamOp::read)] = &read<V>;
+  k.fn[at(StreamOp::write)] = &elementwise<V, Write, false>;
+  k.fn[at(StreamOp::copy)] = &elementwise<V, Copy, false>;
+  k.fn[at(StreamOp::scale)] = &elementwise<V, Scale, false>;
+  k.fn[at(StreamOp::add)] = &elementwise<V, Add, false>;
+  k.fn[at(StreamOp::triad)] = &elementwise<V, Triad, false>;
   if constexpr (kWithNonTemporal) {
-    set(StreamOp::write_nt, &elementwise<V, Write, true>);
-    set(StreamOp::copy_nt, &elementwise<V, Copy, true>);
-    set(StreamOp::triad_nt, &elementwise<V, Triad, true>);
+    k.fn[at(StreamOp::write_nt)] = &elementwise<V, Write, true>;
+    k.fn[at(StreamOp::copy_nt)] = &elementwise<V, Copy, true>;
+    k.fn[at(StreamOp::triad_nt)] = &elementwise<V, Triad, true>;
   }
   return k;
 }

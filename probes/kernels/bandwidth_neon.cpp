@@ -31,8 +31,8 @@ struct NeonPair {
   static double reduce(reg v) { return vaddvq_f64(vaddq_f64(v.val[0], v.val[1])); }
 };
 
-[[maybe_unused]] const bool registered =
-    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<NeonPair, true>(Isa::neon));
+ARMPERF_AT_STARTUP(
+    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<NeonPair, true>(Isa::neon)));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -4,7 +4,7 @@
 
 namespace armperf::probes {
 namespace {
-[[maybe_unused]] const bool registered =
-    register_bandwidth_kernels(stream_loops::make_bandwidth_kernels<stream_loops::Scalar, false>(Isa::scalar));
+ARMPERF_AT_STARTUP(register_bandwidth_kernels(
+    stream_loops::make_bandwidth_kernels<stream_loops::Scalar, false>(Isa::scalar)));
 }  // namespace
 }  // namespace armperf::probes

@@ -68,23 +68,24 @@ double sve_triad(double* z, const double* x, const double* y, double s, std::siz
   });
 }
 
-BandwidthKernels sve_kernels() {
+// Runs at start-up on every machine: baseline code (core/startup.hpp), no lambda.
+ARMPERF_BASELINE_CODE BandwidthKernels sve_kernels() {
   BandwidthKernels k;
   k.isa = Isa::sve;
-  auto set = [&](StreamOp op, StreamFn fn) { k.fn[static_cast<std::size_t>(op)] = fn; };
-  set(StreamOp::read, &sve_read);
-  set(StreamOp::write, &sve_write<false>);
-  set(StreamOp::copy, &sve_copy<false>);
-  set(StreamOp::scale, &sve_scale);
-  set(StreamOp::add, &sve_add);
-  set(StreamOp::triad, &sve_triad<false>);
-  set(StreamOp::write_nt, &sve_write<true>);
-  set(StreamOp::copy_nt, &sve_copy<true>);
-  set(StreamOp::triad_nt, &sve_triad<true>);
+  const auto at = [](StreamOp op) { return static_cast<std::size_t>(op); };  // constexpr: folded
+  k.fn[at(StreamOp::read)] = &sve_read;
+  k.fn[at(StreamOp::write)] = &sve_write<false>;
+  k.fn[at(StreamOp::copy)] = &sve_copy<false>;
+  k.fn[at(StreamOp::scale)] = &sve_scale;
+  k.fn[at(StreamOp::add)] = &sve_add;
+  k.fn[at(StreamOp::triad)] = &sve_triad<false>;
+  k.fn[at(StreamOp::write_nt)] = &sve_write<true>;
+  k.fn[at(StreamOp::copy_nt)] = &sve_copy<true>;
+  k.fn[at(StreamOp::triad_nt)] = &sve_triad<true>;
   return k;
 }
 
-[[maybe_unused]] const bool registered = register_bandwidth_kernels(sve_kernels());
+ARMPERF_AT_STARTUP(register_bandwidth_kernels(sve_kernels()));
 
 }  // namespace
 }  // namespace armperf::probes

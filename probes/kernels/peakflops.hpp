@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/startup.hpp"
+
 #include "core/isa.hpp"
 
 namespace armperf::probes {

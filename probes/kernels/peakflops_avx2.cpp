@@ -41,7 +41,7 @@ constinit const FmaKernel kKernels[] = {
     fma_loops::make_fma_kernel<F64x4, kAccumulators>(Isa::avx2),
     fma_loops::make_fma_kernel<F32x8, kAccumulators>(Isa::avx2),
 };
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

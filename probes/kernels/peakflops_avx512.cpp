@@ -45,7 +45,7 @@ constinit const FmaKernel kKernels[] = {
     fma_loops::make_fma_kernel<F64x8, kAccumulators>(Isa::avx512),
     fma_loops::make_fma_kernel<F32x16, kAccumulators>(Isa::avx512),
 };
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

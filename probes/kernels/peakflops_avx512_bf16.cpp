@@ -40,7 +40,7 @@ struct Vdpbf16ps {
 
 constexpr int kAccumulators = 16;
 constinit const FmaKernel kKernels[] = {fma_loops::make_fma_kernel<Vdpbf16ps, kAccumulators>(Isa::avx512)};
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -28,7 +28,7 @@ struct F16x32 : fma_loops::FmaOf<16> {
 
 constexpr int kAccumulators = 16;
 constinit const FmaKernel kKernels[] = {fma_loops::make_fma_kernel<F16x32, kAccumulators>(Isa::avx512)};
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

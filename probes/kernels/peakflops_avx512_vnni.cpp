@@ -31,7 +31,7 @@ struct Vpdpbusd : fma_loops::Int8DotOf<4> {
 // As the f32 file: 16 of the 32 zmm registers.
 constexpr int kAccumulators = 16;
 constinit const FmaKernel kKernels[] = {fma_loops::make_fma_kernel<Vpdpbusd, kAccumulators>(Isa::avx512)};
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

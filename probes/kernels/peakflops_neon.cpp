@@ -31,7 +31,7 @@ constinit const FmaKernel kKernels[] = {
     fma_loops::make_fma_kernel<F64x2, kAccumulators>(Isa::neon),
     fma_loops::make_fma_kernel<F32x4, kAccumulators>(Isa::neon),
 };
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -24,7 +24,7 @@ struct Sdot : fma_loops::Int8DotOf<4> {
 
 constexpr int kAccumulators = 24;
 constinit const FmaKernel kKernels[] = {fma_loops::make_fma_kernel<Sdot, kAccumulators>(Isa::neon)};
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

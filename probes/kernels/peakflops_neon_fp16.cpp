@@ -26,7 +26,7 @@ struct F16x8 : fma_loops::FmaOf<16> {
 // As the f32 file: 24 of the 32 v registers.
 constexpr int kAccumulators = 24;
 constinit const FmaKernel kKernels[] = {fma_loops::make_fma_kernel<F16x8, kAccumulators>(Isa::neon)};
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

@@ -26,7 +26,7 @@ constinit const FmaKernel kKernels[] = {
     fma_loops::make_fma_kernel<Scalar<double>, kAccumulators>(Isa::scalar),
     fma_loops::make_fma_kernel<Scalar<float>, kAccumulators>(Isa::scalar),
 };
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes

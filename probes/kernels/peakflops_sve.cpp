@@ -61,7 +61,7 @@ constinit const FmaKernel kKernels[] = {
     fma_loops::make_fma_kernel<F16xVl, kAccumulators>(Isa::sve),
     fma_loops::make_fma_kernel<SdotVl, kAccumulators>(Isa::sve),
 };
-[[maybe_unused]] const bool registered = register_fma_kernels(kKernels);
+ARMPERF_AT_STARTUP(register_fma_kernels(kKernels));
 
 }  // namespace
 }  // namespace armperf::probes
