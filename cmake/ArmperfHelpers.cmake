@@ -10,6 +10,8 @@
 # <anything>_<isa>_<feature>.cpp: the ISA's flags plus the feature's, for that file only. The base ISA
 # file never gets the feature's flags, so none of its instructions reaches code that runs on a CPU
 # without it; the feature file's functions run only after core/isa found the feature (HWCAP / cpuid).
+# What an ISA file runs at start-up (its registration) runs on every CPU: it is compiled for the
+# baseline instead (ARMPERF_AT_STARTUP, ARMPERF_BASELINE_CODE in core/startup.hpp).
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   set(ARMPERF_ARCH aarch64)

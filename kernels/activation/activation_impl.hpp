@@ -765,8 +765,8 @@ void softmax(const float* x, float* y, std::size_t rows, std::size_t cols, const
 // Registers the 16 ops for one ISA (or, for the libm peer, one set of scalar functions):
 // f32_<op>__<suffix>; tile = elements per main-loop step at the widest vector length of the ISA.
 // only: register just these ops (empty: all 16).
-// Runs at start-up on every machine: baseline code (core/startup.hpp), and the row is added by a
-// function, not a lambda, whose call operator would be compiled with the file's flags.
+// Runs at start-up on every machine: baseline code (core/startup.hpp), and the rows are added by a
+// member function, not a lambda, whose call operator would be compiled with the file's flags.
 struct ActivationRows {
   std::string_view suffix;
   Isa isa;
@@ -774,7 +774,7 @@ struct ActivationRows {
   std::string_view impl;
   std::span<const std::string_view> only;
 
-  ARMPERF_BASELINE_CODE void add(std::string_view op, ActivationFn fn) const {
+  ARMPERF_BASELINE_CODE void operator()(std::string_view op, ActivationFn fn) const {
     if (only.size() > 0 && std::find(only.begin(), only.end(), op) == only.end()) return;
     const ActivationOp* info = find_activation_op(op);
     KernelRegistry::instance().add(KernelVariant{
@@ -787,8 +787,7 @@ template <class T, unsigned U>
 ARMPERF_BASELINE_CODE bool register_activation_variants(std::string_view suffix, Isa isa, unsigned tile,
                                                         std::string_view impl = "armperf",
                                                         std::span<const std::string_view> only = {}) {
-  const ActivationRows rows{suffix, isa, tile, impl, only};
-  const auto add = [&rows](std::string_view op, ActivationFn fn) { rows.add(op, fn); };
+  const ActivationRows add{suffix, isa, tile, impl, only};
   add("relu", &elementwise<T, U, Relu>);
   add("leaky_relu", &elementwise<T, U, LeakyRelu>);
   add("prelu", &prelu<T, U>);

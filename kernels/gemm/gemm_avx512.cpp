@@ -42,7 +42,8 @@ struct Zmm<double> {
 // embedded {1toN} operand would repeat the load NV times).
 // kDirectA: the 6-row tiles read an untransposed A in place (full panels are not packed). Measured
 // on Zen 5 in interleaved runs at 1024^3 and 512x4096x1024: 6x64 f32 and 6x32 f64 gained 0-4 % at
-// 1 thread and up to 10 % at 2; 14x32 (14 row streams) gained nothing, the AVX2 tiles lost 2-8 %.
+// 1 thread and up to 10 % at 2; 14x32 (14 row streams) gained nothing, the AVX2 tiles lost 2-8 %
+// (and 0-20 % on Zen 3, f32 and f64, 1 and 2 threads: three interleaved runs).
 template <class T, int MR, int NV, bool kDirectA>
 void gemm_avx512(const GemmArgs<T>& args) {
   gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>,

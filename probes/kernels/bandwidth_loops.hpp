@@ -101,7 +101,7 @@ template <class V, bool kWithNonTemporal>
 ARMPERF_BASELINE_CODE BandwidthKernels make_bandwidth_kernels(Isa isa) {
   BandwidthKernels k;
   k.isa = isa;
-  const auto at = [](StreamOp op) { return static_cast<std::size_t>(op); };  // constexpr: folded
+  const auto at = [](StreamOp op) consteval { return static_cast<std::size_t>(op); };  // no code
   k.fn[at(StreamOp::read)] = &read<V>;
   k.fn[at(StreamOp::write)] = &elementwise<V, Write, false>;
   k.fn[at(StreamOp::copy)] = &elementwise<V, Copy, false>;

@@ -72,7 +72,7 @@ double sve_triad(double* z, const double* x, const double* y, double s, std::siz
 ARMPERF_BASELINE_CODE BandwidthKernels sve_kernels() {
   BandwidthKernels k;
   k.isa = Isa::sve;
-  const auto at = [](StreamOp op) { return static_cast<std::size_t>(op); };  // constexpr: folded
+  const auto at = [](StreamOp op) consteval { return static_cast<std::size_t>(op); };  // no code
   k.fn[at(StreamOp::read)] = &sve_read;
   k.fn[at(StreamOp::write)] = &sve_write<false>;
   k.fn[at(StreamOp::copy)] = &sve_copy<false>;
