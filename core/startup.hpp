@@ -6,9 +6,15 @@
 // with an AVX-512 file died of SIGILL before main() on an AVX2-only CPU (Zen 3), instead of listing
 // the AVX-512 variants as skipped. Registration therefore goes through ARMPERF_AT_STARTUP, whose
 // function is compiled for the baseline whatever the file's flags, and registration helpers that
-// ISA files instantiate (templates in kernel headers) carry ARMPERF_BASELINE_CODE.
-// scripts/test.sh checks it: every binary starts, lists and skips under an emulated CPU that has
-// only the baseline (qemu-x86_64 -cpu Nehalem).
+// ISA files instantiate (templates in kernel headers) carry ARMPERF_BASELINE_CODE. What those call must
+// not be inline code of the file either: GCC does not inline a callee with more ISA into a baseline
+// caller, it emits the callee out of line with the file's flags, as a weak symbol the linker may also
+// give to baseline callers. So the helpers hand their work to out-of-line functions of baseline files
+// (add_activation_variant, lowp_impl::register_distances, KernelRegistry::add); what remains inline is
+// std::string's construction and KernelVariant's destructor around ARMPERF_REGISTER_KERNEL's row.
+// scripts/test.sh checks the binaries as linked: they start (and the registry tests pass) under an
+// emulated x86 CPU with the baseline only (qemu-x86_64 -cpu Nehalem); on aarch64, the SVE files'
+// start-up runs on neoverse-n1 (no SVE) in every aarch64 test run.
 #pragma once
 
 #define ARMPERF_CONCAT_INNER(a, b) a##b

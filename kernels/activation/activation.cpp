@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "kernels/registry.hpp"
+
 namespace armperf::kernels {
 
 // The accuracy contract of DESIGN §3 and issue 5, one row per op.
@@ -79,6 +81,25 @@ ActivationOp contract_for(std::string_view op, std::string_view impl) {
     if (b.max_abs_x > 0) c.max_abs_x = b.max_abs_x;
   }
   return c;
+}
+
+std::string activation_variant_name(std::string_view op, std::string_view suffix) {
+  return "f32_" + std::string(op) + "__" + std::string(suffix);
+}
+
+bool add_activation_variant(std::string_view op, ActivationFn fn, std::string_view suffix, Isa isa,
+                            unsigned tile, std::string_view impl, std::span<const std::string_view> only) {
+  if (!only.empty() && std::find(only.begin(), only.end(), op) == only.end()) return false;
+  const ActivationOp* info = find_activation_op(op);
+  return KernelRegistry::instance().add(KernelVariant{.name = activation_variant_name(op, suffix),
+                                                      .family = "activation",
+                                                      .op = std::string(op),
+                                                      .dtype = "f32",
+                                                      .isa = isa,
+                                                      .impl = std::string(impl),
+                                                      .tile = tile,
+                                                      .bytes_per_element = info->bytes_per_element,
+                                                      .fn = reinterpret_cast<KernelFn>(fn)});
 }
 
 }  // namespace armperf::kernels

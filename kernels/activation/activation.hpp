@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/isa.hpp"
 #include "kernels/parallel.hpp"
 
 namespace armperf::kernels {
@@ -84,8 +85,11 @@ void reference_softmax(const float* x, double* y, std::size_t cols);
 
 // XNNPACK-style registry name: f32_<op>__<suffix>, the suffix being the ISA or peer and the unroll,
 // e.g. f32_gelu_tanh__avx512_u32 (32 elements per step) or f32_relu__sve_u2 (2 vectors per step).
-inline std::string activation_variant_name(std::string_view op, std::string_view suffix) {
-  return "f32_" + std::string(op) + "__" + std::string(suffix);
-}
+std::string activation_variant_name(std::string_view op, std::string_view suffix);
+
+// Registers f32_<op>__<suffix> with fn, unless `only` is non-empty and does not name op. Out of line,
+// built at the baseline: activation_<isa>.cpp files call it at start-up on every machine.
+bool add_activation_variant(std::string_view op, ActivationFn fn, std::string_view suffix, Isa isa,
+                            unsigned tile, std::string_view impl, std::span<const std::string_view> only);
 
 }  // namespace armperf::kernels

@@ -765,8 +765,9 @@ void softmax(const float* x, float* y, std::size_t rows, std::size_t cols, const
 // Registers the 16 ops for one ISA (or, for the libm peer, one set of scalar functions):
 // f32_<op>__<suffix>; tile = elements per main-loop step at the widest vector length of the ISA.
 // only: register just these ops (empty: all 16).
-// Runs at start-up on every machine: baseline code (core/startup.hpp), and the rows are added by a
-// member function, not a lambda, whose call operator would be compiled with the file's flags.
+// Runs at start-up on every machine: baseline code (core/startup.hpp) that hands each row to
+// add_activation_variant (activation.cpp, built at the baseline), so that nothing compiled with this
+// file's flags runs before the ISA is known.
 struct ActivationRows {
   std::string_view suffix;
   Isa isa;
@@ -775,12 +776,7 @@ struct ActivationRows {
   std::span<const std::string_view> only;
 
   ARMPERF_BASELINE_CODE void operator()(std::string_view op, ActivationFn fn) const {
-    if (only.size() > 0 && std::find(only.begin(), only.end(), op) == only.end()) return;
-    const ActivationOp* info = find_activation_op(op);
-    KernelRegistry::instance().add(KernelVariant{
-        .name = activation_variant_name(op, suffix), .family = "activation", .op = std::string(op),
-        .dtype = "f32", .isa = isa, .impl = std::string(impl), .tile = tile,
-        .bytes_per_element = info->bytes_per_element, .fn = reinterpret_cast<KernelFn>(fn)});
+    add_activation_variant(op, fn, suffix, isa, tile, impl, only);
   }
 };
 template <class T, unsigned U>

@@ -12,12 +12,22 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <string_view>
 
 #include "kernels/gemm/unroll.hpp"
 #include "kernels/knn/lowp.hpp"
 
 namespace armperf::kernels::lowp_impl {
+
+// Registers the l2 and ip rows of one dtype (lowp.cpp, built at the baseline: it runs at start-up on
+// every machine, called from ISA files through ARMPERF_LOWP_DISTANCES).
+bool register_distances(Dtype dtype, Isa isa, std::string_view suffix, unsigned tile,
+                        std::string_view feature, KernelFn l2, KernelFn ip);
+
+// Everything below is instantiated by each distance_lowp_<isa>.cpp with its own flags: internal to
+// that file, so that the linker never hands one file's copy (say, scalar_distance with AVX2 code) to
+// another's callers.
+namespace {
 
 template <Dtype D>
 struct Element;
@@ -105,16 +115,7 @@ float query_norm(const typename Element<D>::T* q, std::int64_t n) {
   return scalar_distance<D, Metric::ip>(q, q, n);
 }
 
-// Runs at start-up from ISA files on every machine: baseline code (core/startup.hpp).
-ARMPERF_BASELINE_CODE inline bool register_distances(Dtype dtype, Isa isa, const std::string& suffix,
-                                                     unsigned tile, const std::string& feature, KernelFn l2,
-                                                     KernelFn ip) {
-  const std::string prefix(dtype_name(dtype));
-  KernelRegistry& registry = KernelRegistry::instance();
-  registry.add(lowp_distance_variant(prefix + "_l2sq_distance__" + suffix, dtype, Metric::l2, isa, tile, feature, l2));
-  return registry.add(lowp_distance_variant(prefix + "_ip_distance__" + suffix, dtype, Metric::ip, isa, tile, feature, ip));
-}
-
+}  // namespace
 }  // namespace armperf::kernels::lowp_impl
 
 // Registers the l2 and ip rows of one dtype, named <dtype>_l2sq_distance__<suffix> and

@@ -10,6 +10,7 @@
 
 #include "core/team.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/knn/distance_lowp_impl.hpp"
 #include "kernels/knn/topk.hpp"
 #include "kernels/parallel.hpp"
 
@@ -260,6 +261,16 @@ KnnResult knn_search_lowp(const LowpProblem& p, std::int64_t k, int threads, con
     }
   }
   return result;
+}
+
+bool lowp_impl::register_distances(Dtype dtype, Isa isa, std::string_view suffix, unsigned tile,
+                                   std::string_view feature, KernelFn l2, KernelFn ip) {
+  const std::string prefix(dtype_name(dtype));
+  KernelRegistry& registry = KernelRegistry::instance();
+  registry.add(lowp_distance_variant(prefix + "_l2sq_distance__" + std::string(suffix), dtype, Metric::l2,
+                                     isa, tile, std::string(feature), l2));
+  return registry.add(lowp_distance_variant(prefix + "_ip_distance__" + std::string(suffix), dtype,
+                                            Metric::ip, isa, tile, std::string(feature), ip));
 }
 
 }  // namespace armperf::kernels
