@@ -28,6 +28,9 @@ constexpr std::size_t kPanelAlignment = 64;  // one cache line; also the widest 
 constexpr std::size_t kHugePage = 2 << 20;
 // B is read in place, unpacked, when a thread's rows of C span at most this many MR-row panels.
 constexpr std::int64_t kDirectBRowPanels = 2;
+// A is packed once for all of a thread's rows and all of K, and reused by every NC panel of B, when
+// that copy is at most this large (kept_a_elements).
+constexpr std::int64_t kKeptAMaxBytes = std::int64_t{4} << 20;
 
 std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
   return std::max(multiple, x / multiple * multiple);
@@ -87,17 +90,33 @@ void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t ro
   }
 }
 
-// Packing buffers of one thread: the MC x KC block of A, the KC x NC panel of B, one scratch tile
-// of C's type. Each part starts on a 64-byte boundary (mr * kc and nr * kc need not be multiples of a
-// line). Sizes in elements of T; blk.kc is a whole number of the micro-kernel's k groups.
+// Elements of the copy of A packed once for `rows` rows of C and all of K, reused by each of the NC
+// panels of B that a thread's `cols` columns span; 0 where A is packed per panel instead. Per panel,
+// A would be packed N / NC times: at 512x4096x1024 (f32, NC 1024) four times, 2 % of the single-thread
+// profile on Zen 3 against OpenBLAS's 0.8 % (it packs that A once). The copy then comes back from the
+// LLC rather than being rebuilt from A there; above kKeptAMaxBytes (2048^3: 16 MiB) it would mostly
+// come from memory, so such A stays packed per panel.
+template <class T>
+std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
+                             std::int64_t rows, std::int64_t cols) {
+  const bool read_in_place = kernel.direct_a != nullptr && args.trans_a == Trans::no;
+  const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit);
+  if (read_in_place || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr) return 0;
+  return elements * static_cast<std::int64_t>(sizeof(T)) <= kKeptAMaxBytes ? elements : 0;
+}
+
+// Packing buffers of one thread: the MC x KC block of A (or all of a thread's A: `kept_a` elements,
+// kept_a_elements), the KC x NC panel of B, one scratch tile of C's type. Each part starts on a 64-byte
+// boundary (mr * kc and nr * kc need not be multiples of a line). Sizes in elements of T; blk.kc is a
+// whole number of the micro-kernel's k groups.
 template <class T>
 struct Panels {
   std::int64_t a_size, b_size, scratch_size;
 
-  Panels(const GemmBlocking& blk, int mr, int nr) {
+  Panels(const GemmBlocking& blk, int mr, int nr, std::int64_t kept_a = 0) {
     const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
     constexpr auto acc_elements = static_cast<std::int64_t>(sizeof(GemmAcc<T>) / sizeof(T));
-    a_size = round_up(round_up(blk.mc, mr) * blk.kc, align);
+    a_size = round_up(std::max(round_up(blk.mc, mr) * blk.kc, kept_a), align);
     b_size = round_up(round_up(blk.nc, nr) * blk.kc, align);
     scratch_size = round_up(static_cast<std::int64_t>(mr) * nr * acc_elements, align);
   }
@@ -113,16 +132,16 @@ struct GroupB {
   int rank = 0, size = 1;
 };
 
-// C[i0:i1, j0:j1] of the whole product, on one thread, packing into `work` (Panels<T>::total()).
-// With `group`, B comes from the group's panel: every thread of the group calls this with the same
-// column band (and so the same sequence of barriers), its own rows (possibly none).
+// C[i0:i1, j0:j1] of the whole product, on one thread, packing into `work` (panels.total()
+// elements, room for this range's kept_a_elements). With `group`, B comes from the group's panel:
+// every thread of the group calls this with the same column band (and so the same sequence of
+// barriers), its own rows (possibly none).
 template <class T>
 void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
-                const GemmRange& range, T* work, const GroupB<T>* group = nullptr) {
+                const Panels<T>& panels, const GemmRange& range, T* work, const GroupB<T>* group = nullptr) {
   const int mr = kernel.mr, nr = kernel.nr;
   const GemmOperand<T> a{args.a, args.lda, args.trans_a == Trans::yes};
   const GemmOperand<T> b{args.b, args.ldb, args.trans_b == Trans::yes};
-  const Panels<T> panels(blk, mr, nr);
   using Acc = GemmAcc<T>;
   T* a_pack = work;
   T* b_pack = a_pack + panels.a_size;
@@ -137,6 +156,10 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
   // untransposed A; a last panel of fewer rows is packed (zero-padded).
   const bool read_a_in_place = kernel.direct_a != nullptr && !a.transposed;
+  // A packed by the first NC panel and kept for the others (its rows of each K slice together, the
+  // slices one after the other), or packed per MC block at the start of the buffer.
+  const bool keep_a = kept_a_elements(args, kernel, blk, i1 - i0, j1 - j0) > 0;
+  const std::int64_t rows_padded = round_up(i1 - i0, mr);
   int step = 0;  // KC x NC panels so far: the group's panels alternate
   // Row blocks of even height (at most MC): every block streams the whole B panel through L2, so a
   // last block of a few rows (1024 = 5 x 204 + 4) would cost a full pass for almost no work.
@@ -156,6 +179,10 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       // partial last sliver, at the buffer's start (its band can be wider than the buffer's NC columns).
       const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc_packed); };
       const Acc beta = pc == 0 ? args.beta : Acc(1);  // later K slices accumulate onto the first
+      // The packed panel of A's rows from `row` (relative to i0, within block `ic`) in this K slice.
+      const auto packed_a = [&](std::int64_t row, std::int64_t ic) {
+        return keep_a ? a_pack + rows_padded * pc + row * kc_packed : a_pack + (row - (ic - i0)) * kc_packed;
+      };
       if (group != nullptr) {
         // This thread's share of the slivers, then one barrier: after it every share is there, and
         // every thread has finished the tiles of the step before the last, the one that read the
@@ -173,11 +200,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       }
       for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
         const std::int64_t mc = std::min(mc_even, i1 - ic);
-        for (std::int64_t ir = 0; ir < mc; ir += mr) {
+        for (std::int64_t ir = 0; ir < mc && !(keep_a && jc > j0); ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           if (read_a_in_place && rows == mr) continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
-          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, a_pack + ir * kc_packed);
+          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic - i0 + ir, ic));
         }
         for (std::int64_t jr = 0; jr < nc; jr += nr) {
           const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
@@ -188,7 +215,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
             const bool a_in_place = read_a_in_place && rows == mr;
-            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : a_pack + ir * kc_packed;
+            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic - i0 + ir, ic);
             const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
               if (a_in_place) {
                 kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
@@ -388,19 +415,25 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   const GemmBlocking blk =
       gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches(), kernel.k_unit);
-  const Panels<T> panels(blk, kernel.mr, kernel.nr);
-  const auto per_thread = static_cast<std::size_t>(panels.total());
   if (args.threads == 1) {  // like the peers at one thread: on the caller, no hand-off
-    gemm_block(args, kernel, blk, GemmRange{0, args.m, 0, args.n}, workspace<T>(per_thread));
+    const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a_elements(args, kernel, blk, args.m, args.n));
+    gemm_block(args, kernel, blk, panels, GemmRange{0, args.m, 0, args.n},
+               workspace<T>(static_cast<std::size_t>(panels.total())));
     return;
   }
   const GemmTeamPlan plan = gemm_team_plan(args.m, args.n, kernel.mr, kernel.nr, team_nodes(args.threads),
                                            kDirectBRowPanels * kernel.mr);
+  std::int64_t kept_a = 0;  // room for the largest range's
+  for (const GemmRange& r : plan.ranges) {
+    kept_a = std::max(kept_a, kept_a_elements(args, kernel, blk, r.i1 - r.i0, r.j1 - r.j0));
+  }
+  const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a);
+  const auto per_thread = static_cast<std::size_t>(panels.total());
   if (!plan.shared_b) {
     // Each worker packs into its own buffer, first touched by that (pinned) worker.
     persistent_kernel_team(args.threads).run([&](int t) {
       const GemmRange& range = plan.ranges[static_cast<std::size_t>(t)];
-      if (!range.empty()) gemm_block(args, kernel, blk, range, workspace<T>(per_thread));
+      if (!range.empty()) gemm_block(args, kernel, blk, panels, range, workspace<T>(per_thread));
     });
     return;
   }
@@ -420,8 +453,8 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
       group.barrier->arrive_and_wait();
       group.panels[0] = panel[g];
       group.panels[1] = panel[g] + panels.b_size;
-      gemm_block(args, kernel, blk, plan.ranges[static_cast<std::size_t>(t)], workspace<T>(per_thread),
-                 &group);
+      gemm_block(args, kernel, blk, panels, plan.ranges[static_cast<std::size_t>(t)],
+                 workspace<T>(per_thread), &group);
     } catch (...) {
       group.barrier->break_all();  // the group's other threads leave their barrier instead of waiting
       throw;

@@ -66,34 +66,36 @@ template <class T>
 void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
                   std::int64_t cols, int nr, T* dst) {
   if (!b.transposed) {
-    // Row by row of B, all slivers per row: each row is one sequential read the hardware prefetcher
-    // follows. Sliver by sliver instead reads NR elements per row, a new page per row when B is wider
-    // than a page. With the A-side prefetch, packing fell from 11 % to 8 % of the single-thread
-    // 1024^3 profile (perf, Zen 5). It is bound by memory, not instructions: standalone, a 1024 x 4096
-    // f32 B packs at 0.29 ns per element from memory and 0.20 from the LLC; prefetching the next
-    // block's rows during the previous step's tiles did not shorten it (4.9 -> 4.7 % of the
-    // 512x4096x1024 profile) and cost 1 % in the tile loop, so the driver does not. Nor does it pack
-    // each sliver during the first row block's tiles of the sliver before (a piece per tile, so that the
-    // copy overlaps the FMAs): reading a sliver's NR columns row by row touches a page per row, and
-    // that ran 2-9 % slower at 1024^3 and 512x4096x1024, with or without a prefetch of the next piece.
-    // On Zen 3 (32 KiB 8-way L1) the slivers' 32 KiB spacing puts a row's NR-wide writes in one L1 set;
-    // neither a line of padding between slivers nor writing 8 rows per sliver at a time was faster there
-    // (interleaved runs, 6x16 f32 and 6x8 f64, 1024^3 and 512x4096x1024).
-    constexpr std::int64_t line = 64 / sizeof(T), ahead = 2;  // rows
+    // Four rows of B at a time, all slivers per step: each row is a sequential read, and four of them
+    // run side by side. A row of B is often a page or less (NC f32 columns: 4 KiB) and the hardware
+    // prefetchers stop at page boundaries, so one row at a time left them one short stream each;
+    // four concurrent ones keep more lines in flight. Standalone, 1024 x 4096 f32 packed from memory
+    // on Zen 3: 2.5-5.3 ms one row at a time with a software prefetch two rows ahead (the previous
+    // code), 2.8-4.1 with four rows and none, 2.0-4.3 with four rows and a prefetch four ahead (noisy
+    // VM, interleaved runs; 8 rows no better, 16 worse). On Zen 5, one row at a time: 0.29 ns per
+    // element from memory, 0.20 from the LLC. Sliver by sliver instead reads NR elements per row, a
+    // new page per row. Packing during the tiles (a piece of the next sliver per tile, so that the
+    // copy overlaps the FMAs) ran 2-9 % slower at 1024^3 and 512x4096x1024 (Zen 5); so did prefetching
+    // the next panel's rows during the previous step's tiles. On Zen 3 (32 KiB 8-way L1) the slivers'
+    // 32 KiB spacing puts a row's NR-wide writes in one L1 set; a line of padding between slivers
+    // was not faster there.
+    constexpr std::int64_t step = 4;
     const std::int64_t full = cols / nr * nr;
-    for (std::int64_t p = 0; p < kc; ++p) {
+    for (std::int64_t p = 0; p < kc; p += step) {
+      const std::int64_t rows = std::min(step, kc - p);
       const T* src = b.data + (p0 + p) * b.ld + j0;
-      // The stream prefetcher stops at page boundaries, and a row of B is often a page or less.
-      if (p + ahead < kc) {
-        for (std::int64_t j = 0; j < cols; j += line) __builtin_prefetch(src + ahead * b.ld + j);
-      }
       for (std::int64_t jr = 0; jr < full; jr += nr) {
         T* out = dst + jr * kc + p * nr;
-        for (std::int64_t j = 0; j < nr; ++j) out[j] = src[jr + j];
+        for (std::int64_t q = 0; q < rows; ++q) {
+          for (std::int64_t j = 0; j < nr; ++j) out[q * nr + j] = src[q * b.ld + jr + j];
+        }
       }
       if (full < cols) {
         T* out = dst + full * kc + p * nr;
-        for (std::int64_t j = 0; j < nr; ++j) out[j] = full + j < cols ? src[full + j] : T(0);
+        for (std::int64_t q = 0; q < rows; ++q) {
+          for (std::int64_t j = 0; j < nr; ++j)
+            out[q * nr + j] = full + j < cols ? src[q * b.ld + full + j] : T(0);
+        }
       }
     }
   } else {
