@@ -96,7 +96,8 @@ void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t ro
 // A would be packed N / NC times: at 512x4096x1024 (f32, NC 1024) four times, 2 % of the single-thread
 // profile on Zen 3 against OpenBLAS's 0.8 % (it packs that A once). The copy then comes back from the
 // LLC rather than being rebuilt from A there; above kKeptAMaxBytes (2048^3: 16 MiB) it would mostly
-// come from memory, so such A stays packed per panel.
+// come from memory, so such A stays packed per panel. The limit is per thread: threads that split the
+// columns of C (512x4096x1024 at 2 threads) each keep a copy of all of A, as each packed it before.
 template <class T>
 std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
                              std::int64_t rows, std::int64_t cols) {

@@ -70,15 +70,17 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
     // run side by side. A row of B is often a page or less (NC f32 columns: 4 KiB) and the hardware
     // prefetchers stop at page boundaries, so one row at a time left them one short stream each;
     // four concurrent ones keep more lines in flight. Standalone, 1024 x 4096 f32 packed from memory
-    // on Zen 3: 2.5-5.3 ms one row at a time with a software prefetch two rows ahead (the previous
-    // code), 2.8-4.1 with four rows and none, 2.0-4.3 with four rows and a prefetch four ahead (noisy
-    // VM, interleaved runs; 8 rows no better, 16 worse). On Zen 5, one row at a time: 0.29 ns per
-    // element from memory, 0.20 from the LLC. Sliver by sliver instead reads NR elements per row, a
-    // new page per row. Packing during the tiles (a piece of the next sliver per tile, so that the
-    // copy overlaps the FMAs) ran 2-9 % slower at 1024^3 and 512x4096x1024 (Zen 5); so did prefetching
-    // the next panel's rows during the previous step's tiles. On Zen 3 (32 KiB 8-way L1) the slivers'
-    // 32 KiB spacing puts a row's NR-wide writes in one L1 set; a line of padding between slivers
-    // was not faster there.
+    // on Zen 3 (noisy VM, interleaved runs, best of 7-9): one row at a time with a software prefetch
+    // two rows ahead (the previous code) 2.5-6.1 ms; four rows 2.8-4.1 without a prefetch and 2.0-4.3
+    // with one four rows ahead, which was not steadily ahead of none, so there is none; 8 rows no
+    // better than 4. In the GEMM (sgemm 512x4096x1024, 1 thread) packing fell from 6.3 to 4.7 % of the
+    // profile. On Zen 5, one row at a time: 0.29 ns per element from memory, 0.20 from the LLC.
+    // Sliver by sliver instead reads NR elements per row, a new page per row. Packing during the tiles
+    // (a piece of the next sliver per tile, so that the copy overlaps the FMAs) ran 2-9 % slower at
+    // 1024^3 and 512x4096x1024 (Zen 5); prefetching the next panel's rows during the previous step's
+    // tiles gained nothing there (4.9 -> 4.7 % of the profile, 1 % lost in the tile loop). On Zen 3
+    // (32 KiB 8-way L1) the slivers' 32 KiB spacing puts a row's NR-wide writes in one L1 set; a line
+    // of padding between slivers was not faster there.
     constexpr std::int64_t step = 4;
     const std::int64_t full = cols / nr * nr;
     for (std::int64_t p = 0; p < kc; p += step) {
