@@ -509,6 +509,52 @@ TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
   }
 }
 
+// A small A is packed while the first NC panel of B is computed and kept for the others; an A whose
+// packed copy would pass the driver's 4 MiB limit is packed again for every panel. Counted through a
+// packing routine that forwards to the micro-kernel's own, one call per MR-row panel and K slice.
+std::atomic<int> one_lane_a_packs{0};
+kernels::PackAFn<float> one_lane_pack_a = nullptr;
+
+void counting_pack_a(const kernels::GemmOperand<float>& a, std::int64_t i0, std::int64_t rows,
+                     std::int64_t p0, std::int64_t kc, int mr, std::int64_t next_rows, float* dst) {
+  ++one_lane_a_packs;
+  one_lane_pack_a(a, i0, rows, p0, kc, mr, next_rows, dst);
+}
+
+void one_lane_counting_gemm(const GemmArgs<float>& args) {
+  kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(
+      kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>);
+  one_lane_pack_a = kernel.pack_a;
+  kernel.pack_a = &counting_pack_a;
+  kernels::gemm(args, kernel);
+}
+
+TEST(GemmDriver, PacksASmallAOnceForEveryPanelOfB) {
+  for (Trans ta : {Trans::no, Trans::yes}) {
+    // 6 MR-row panels (the last partial) x 4 K slices (the last partial), B in 3 NC panels.
+    const Case small{.ta = ta,
+                     .m = 6 * kOneLaneMr - 1,
+                     .n = 5 * kOneLaneNv + 1,
+                     .k = 3 * 16 + 5,
+                     .alpha = 0.75,
+                     .beta = -1,
+                     .blocking = {.mc = 2 * kOneLaneMr, .kc = 16, .nc = 2 * kOneLaneNv}};
+    one_lane_a_packs = 0;
+    EXPECT_EQ(check_case<float>(&one_lane_counting_gemm, small), "");
+    EXPECT_EQ(one_lane_a_packs, 6 * 4) << describe(small);
+  }
+  // 1101 x 1000 f32 (4.4 MB packed): 367 panels x 2 K slices, for each of B's 2 NC panels.
+  const Case large{.m = 367 * kOneLaneMr,
+                   .n = 2 * kOneLaneNv + 1,
+                   .k = 1000,
+                   .alpha = 1,
+                   .beta = 0,
+                   .blocking = {.mc = 64 * kOneLaneMr, .kc = 500, .nc = 2 * kOneLaneNv}};
+  one_lane_a_packs = 0;
+  EXPECT_EQ(check_case<float>(&one_lane_counting_gemm, large), "");
+  EXPECT_EQ(one_lane_a_packs, 367 * 2 * 2) << describe(large);
+}
+
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
