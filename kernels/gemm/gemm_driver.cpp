@@ -91,6 +91,13 @@ void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t ro
   }
 }
 
+// A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
+// untransposed A; a last panel of fewer rows is packed (zero-padded).
+template <class T>
+bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
+  return kernel.direct_a != nullptr && args.trans_a == Trans::no;
+}
+
 // Elements of the copy of A packed once for `rows` rows of C and all of K, reused by each of the NC
 // panels of B that a thread's `cols` columns span; 0 where A is packed per panel instead. Per panel,
 // A would be packed N / NC times: at 512x4096x1024 (f32, NC 1024) four times, 2 % of the single-thread
@@ -101,9 +108,8 @@ void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t ro
 template <class T>
 std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
                              std::int64_t rows, std::int64_t cols) {
-  const bool read_in_place = kernel.direct_a != nullptr && args.trans_a == Trans::no;
+  if (reads_a_in_place(args, kernel) || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr) return 0;
   const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit);
-  if (read_in_place || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr) return 0;
   return elements * static_cast<std::int64_t>(sizeof(T)) <= kKeptAMaxBytes ? elements : 0;
 }
 
@@ -155,9 +161,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // saves. Full-width tiles then read an untransposed B in place; only the partial last sliver is packed.
   const bool direct_b =
       group == nullptr && !b.transposed && kernel.k_unit == 1 && i1 - i0 <= kDirectBRowPanels * mr;
-  // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
-  // untransposed A; a last panel of fewer rows is packed (zero-padded).
-  const bool read_a_in_place = kernel.direct_a != nullptr && !a.transposed;
+  const bool read_a_in_place = reads_a_in_place(args, kernel);
   // A packed by the first NC panel and kept for the others (its rows of each K slice together, the
   // slices one after the other), or packed per MC block at the start of the buffer.
   const bool keep_a = kept_a_elements(args, kernel, blk, i1 - i0, j1 - j0) > 0;
@@ -181,10 +185,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       // partial last sliver, at the buffer's start (its band can be wider than the buffer's NC columns).
       const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc_packed); };
       const Acc beta = pc == 0 ? args.beta : Acc(1);  // later K slices accumulate onto the first
-      // The packed panel of A's rows from `row` (relative to i0, within block `ic`) in this K slice.
-      const auto packed_a = [&](std::int64_t row, std::int64_t ic) {
-        return keep_a ? a_pack + rows_padded * pc + row * kc_packed : a_pack + (row - (ic - i0)) * kc_packed;
+      // The packed panel of A's rows from ic + ir (ir within block ic) in this K slice.
+      const auto packed_a = [&](std::int64_t ic, std::int64_t ir) {
+        return keep_a ? a_pack + rows_padded * pc + (ic - i0 + ir) * kc_packed : a_pack + ir * kc_packed;
       };
+      const bool pack_a_now = !keep_a || jc == j0;  // a kept A is packed by the first NC panel
       if (group != nullptr) {
         // This thread's share of the slivers, then one barrier: after it every share is there, and
         // every thread has finished the tiles of the step before the last, the one that read the
@@ -202,11 +207,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       }
       for (std::int64_t ic = i0; ic < i1; ic += mc_even) {
         const std::int64_t mc = std::min(mc_even, i1 - ic);
-        for (std::int64_t ir = 0; ir < mc && !(keep_a && jc > j0); ir += mr) {
+        for (std::int64_t ir = 0; pack_a_now && ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           if (read_a_in_place && rows == mr) continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
-          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic - i0 + ir, ic));
+          kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic, ir));
         }
         for (std::int64_t jr = 0; jr < nc; jr += nr) {
           const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
@@ -217,7 +222,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
             const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
             const std::int64_t ldb = b_in_place ? b.ld : nr;
             const bool a_in_place = read_a_in_place && rows == mr;
-            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic - i0 + ir, ic);
+            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic, ir);
             const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
               if (a_in_place) {
                 kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
