@@ -61,13 +61,18 @@ double mean(std::span<const double> xs) {
   return std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size());
 }
 
-double coefficient_of_variation(std::span<const double> xs) {
+double standard_deviation(std::span<const double> xs) {
   if (xs.size() < 2) return kNaN;
   const double m = mean(xs);
-  if (m == 0.0) return kNaN;
   double ss = 0.0;
   for (double x : xs) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(xs.size() - 1)) / std::fabs(m);
+  return std::sqrt(ss / static_cast<double>(xs.size() - 1));
+}
+
+double coefficient_of_variation(std::span<const double> xs) {
+  const double m = mean(xs);
+  if (xs.size() < 2 || m == 0.0) return kNaN;
+  return standard_deviation(xs) / std::fabs(m);
 }
 
 MedianInterval median_interval(std::span<const double> xs, double level) {

@@ -16,6 +16,9 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 double median(std::span<const double> xs);  // NaN for an empty sample
 double minimum(std::span<const double> xs);  // NaN for an empty sample
 double mean(std::span<const double> xs);
+// Sample standard deviation (n - 1 in the variance, as Google Benchmark's `stddev` aggregate); NaN with
+// fewer than two values.
+double standard_deviation(std::span<const double> xs);
 // Sample standard deviation over mean (n - 1 in the variance, as Google Benchmark's `cv` aggregate);
 // NaN with fewer than two values or a zero mean.
 double coefficient_of_variation(std::span<const double> xs);

@@ -30,7 +30,7 @@ namespace {
 struct RunArgs {
   std::string profile = "quick";
   std::string filter;
-  std::string threads, placement, membind, pmu;
+  std::string threads, placement, membind, pmu, order;
   int repetitions = 0;
   double min_time = -1;
   std::string out, resume;
@@ -80,6 +80,7 @@ run::RunOptions plan_options(const RunArgs& a, CLI::App& cmd, const nlohmann::js
   if (given("--membind")) o.membinds = split_nonempty(a.membind);
   if (given("--pmu")) o.pmu_events = split_nonempty(a.pmu);
   if (cmd.get_option("--repetitions")->count() > 0) o.repetitions = a.repetitions;
+  if (cmd.get_option("--order")->count() > 0) o.order = a.order;
   if (cmd.get_option("--min-time")->count() > 0) o.min_time = a.min_time;
   return o;
 }
@@ -182,6 +183,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--membind", a.membind, "local, remote and/or interleave, comma-separated");
   cmd->add_option("--repetitions", a.repetitions,
                   "Repetitions per benchmark (profile: 1 quick, 9 standard/full)");
+  cmd->add_option("--order", a.order,
+                  "rounds (default): each round runs every kernel benchmark once, so a slow phase of the "
+                  "machine hits all of them alike; items: a benchmark's repetitions back to back")
+      ->check(CLI::IsMember({"rounds", "items"}));
   cmd->add_option("--min-time", a.min_time, "Minimum seconds per repetition");
   cmd->add_option("--pmu", a.pmu,
                   "PMU events counted on every row (kernels: per iteration): libpfm4 names and/or "

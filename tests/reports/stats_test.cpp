@@ -21,6 +21,8 @@ TEST(Stats, CoefficientOfVariationUsesSampleStddev) {
   // mean 3, sample variance 2.5
   EXPECT_NEAR(coefficient_of_variation(std::vector<double>{1, 2, 3, 4, 5}), std::sqrt(2.5) / 3.0, 1e-15);
   EXPECT_TRUE(std::isnan(coefficient_of_variation(std::vector<double>{7})));
+  EXPECT_NEAR(standard_deviation(std::vector<double>{1, 2, 3, 4, 5}), std::sqrt(2.5), 1e-15);
+  EXPECT_TRUE(std::isnan(standard_deviation(std::vector<double>{7})));
 }
 
 TEST(Stats, MedianIntervalFromOrderStatistics) {

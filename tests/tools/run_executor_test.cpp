@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "core/result.hpp"
@@ -22,7 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-
 // The copy family's scalar variant at its first (L1) shape, and/or the test probe.
 RunPlan tiny_plan(bool kernel, bool probe) {
   const auto* family = KernelRegistry::instance().family("copy");
@@ -33,6 +33,18 @@ RunPlan tiny_plan(bool kernel, bool probe) {
   RunOptions options;
   options.filter = parts.size() == 2 ? parts[0] + "|" + parts[1] : parts[0];
   options.min_time = 0.001;
+  return make_plan(options, Topology::binding().summary(), test::small_bench_plan());
+}
+
+// The copy family's scalar variant at its first two shapes, repeated in rounds or back to back.
+RunPlan two_kernels(int repetitions, const std::string& order) {
+  const auto* family = KernelRegistry::instance().family("copy");
+  const auto shapes = family->shapes(test::small_bench_plan());
+  RunOptions options;
+  options.filter = "^f32_copy__scalar_u4/(" + shapes.at(0).size + "|" + shapes.at(1).size + ")$";
+  options.min_time = 0.001;
+  options.repetitions = repetitions;
+  options.order = order;
   return make_plan(options, Topology::binding().summary(), test::small_bench_plan());
 }
 
@@ -160,6 +172,102 @@ TEST(RunExecutor, SigtermStopsTheRunLikeSigintAndMeansExit143) {
   EXPECT_EQ(cut.signal, SIGTERM);
   EXPECT_EQ(exit_code_for_signal(cut.signal), 143);
   EXPECT_EQ(rows_of(dir.path()).size(), 1u);
+}
+
+std::vector<ResultRow> of_run_type(const std::vector<ResultRow>& rows, RunType type) {
+  std::vector<ResultRow> out;
+  std::copy_if(rows.begin(), rows.end(), std::back_inserter(out),
+               [&](const ResultRow& r) { return r.run_type == type; });
+  return out;
+}
+
+// Every item: repetitions 0..n-1 once each, then gbench's four aggregates computed over all of them.
+void expect_complete_items(const std::vector<ResultRow>& rows, int repetitions) {
+  std::map<std::string, std::vector<ResultRow>> by_item;
+  for (const auto& r : rows) by_item[r.extra[kItemKey].get<std::string>()].push_back(r);
+  ASSERT_EQ(by_item.size(), 2u);
+  for (const auto& [key, item_rows] : by_item) {
+    const auto reps = of_run_type(item_rows, RunType::iteration);
+    ASSERT_EQ(reps.size(), std::size_t(repetitions)) << key;
+    std::set<std::int64_t> indices;
+    std::vector<double> times;
+    for (const auto& r : reps) {
+      EXPECT_EQ(r.repetitions, repetitions) << key;
+      indices.insert(r.repetition_index);
+      times.push_back(r.real_time);
+    }
+    EXPECT_EQ(indices.size(), std::size_t(repetitions)) << key;
+    EXPECT_EQ(*indices.rbegin(), repetitions - 1) << key;
+    const auto aggregates = of_run_type(item_rows, RunType::aggregate);
+    ASSERT_EQ(aggregates.size(), 4u) << key;
+    std::sort(times.begin(), times.end());
+    for (const auto& a : aggregates) {
+      if (a.aggregate_name == "median") EXPECT_DOUBLE_EQ(a.real_time, times[times.size() / 2]) << key;
+      if (a.aggregate_name == "cv") EXPECT_LT(a.real_time, 1.0) << key << ": a ratio, not a time";
+    }
+  }
+}
+
+TEST(RunExecutor, RoundsMeasureEveryItemOncePerRoundThenAggregateEach) {
+  test::ScratchDir dir;
+  const RunOutcome outcome = execute(two_kernels(3, "rounds"), settings_for(dir.path()));
+  EXPECT_EQ(outcome.items_run, 2u);
+  EXPECT_EQ(outcome.items_failed, 0u);
+  const auto rows = rows_of(dir.path());
+  expect_complete_items(rows, 3);
+  expect_no_duplicates(rows);
+  // In file order the repetitions alternate between the two items: round by round.
+  const auto reps = of_run_type(rows, RunType::iteration);
+  for (std::size_t i = 0; i < reps.size(); ++i) {
+    EXPECT_EQ(reps[i].repetition_index, std::int64_t(i / 2)) << i;
+    if (i % 2 == 1) EXPECT_NE(reps[i].name, reps[i - 1].name) << i;
+  }
+}
+
+TEST(RunExecutor, OrderItemsRunsRepetitionsBackToBackWithTheSameAggregates) {
+  test::ScratchDir dir;
+  execute(two_kernels(3, "items"), settings_for(dir.path()));
+  const auto rows = rows_of(dir.path());
+  expect_complete_items(rows, 3);
+  const auto reps = of_run_type(rows, RunType::iteration);
+  ASSERT_EQ(reps.size(), 6u);
+  EXPECT_EQ(reps[0].name, reps[2].name);
+  EXPECT_NE(reps[2].name, reps[3].name);
+}
+
+// An interrupt between rounds leaves items with some of their repetitions and no aggregates; the
+// resumed run measures only what is missing and aggregates over both runs' repetitions.
+TEST(RunExecutor, ResumeCompletesItemsARoundsRunLeftPartMeasured) {
+  test::ScratchDir dir;
+  const RunPlan plan = two_kernels(3, "rounds");
+  execute(plan, settings_for(dir.path()));
+  {
+    // The file as an interrupt after round 2 leaves it (rows are written as they are measured).
+    const fs::path results = dir.path() / run_file::results;
+    const ResultFile full = read_results(results.string());
+    fs::remove(results);
+    ResultWriter cut(results.string(), full.context);
+    for (const auto& j : full.benchmarks) {
+      const ResultRow row = row_from_json(j);
+      if (row.run_type == RunType::iteration && row.repetition_index < 2) cut.append(row);
+    }
+    cut.close();
+  }
+  const PreviousRun previous = read_previous_run(dir.path().string());
+  EXPECT_TRUE(previous.done.empty());
+  ASSERT_EQ(previous.partial.size(), 2u);
+  EXPECT_EQ(previous.partial.begin()->second.size(), 2u);
+
+  const RunOutcome resumed = execute(plan, settings_for(dir.path(), true));
+  EXPECT_EQ(resumed.items_run, 2u);
+  EXPECT_EQ(resumed.items_skipped, 0u);
+  EXPECT_EQ(resumed.rows_written, 2u + 2u * 4u);  // one repetition and four aggregates each
+  const auto rows = rows_of(dir.path());
+  expect_complete_items(rows, 3);
+  expect_no_duplicates(rows);
+  // Complete now: a second resume has nothing left to do.
+  EXPECT_EQ(read_previous_run(dir.path().string()).done.size(), 2u);
+  EXPECT_EQ(execute(plan, settings_for(dir.path(), true)).items_skipped, 2u);
 }
 
 TEST(RunExecutor, ResumeOfADirectoryWithoutResultsNamesTheFile) {

@@ -164,7 +164,8 @@ TEST(RunPlan, KernelEstimateScalesWithRepetitionsAndMinTime) {
   RunOptions longer = few;
   longer.min_time = 5.0;
   // A scalar copy iteration (>= 64 MiB) is modelled at ~1.3 s: 5 s repetitions add >= 3 x 3 s per item.
-  EXPECT_GT(plan_for(vm_2core(), longer).estimated_seconds(), a.estimated_seconds() + 9.0 * double(a.items.size()));
+  EXPECT_GT(plan_for(vm_2core(), longer).estimated_seconds(),
+            a.estimated_seconds() + 9.0 * double(a.items.size()));
 }
 
 TEST(RunPlan, EstimateScalesWithThreadCounts) {
@@ -224,6 +225,7 @@ TEST(RunPlan, KeysAreUniqueAndNamePoint) {
 TEST(RunPlan, StandardRepeatsNineTimesOnOneAndAllCores) {
   const RunPlan plan = plan_for(vm_2core(), profile(Profile::standard));
   EXPECT_GE(plan.repetitions, 9);
+  EXPECT_TRUE(plan.interleaved);  // DESIGN §7: repetitions interleaved
   EXPECT_THAT(threads_of(plan), ElementsAre(1, 2));
   for (const auto& p : plan.points) {
     EXPECT_EQ(p.placement, "compact");
@@ -302,10 +304,37 @@ TEST(RunPlan, DescribeNamesFamiliesProbesAndTheEstimate) {
   EXPECT_THAT(text, HasSubstr("kernels copy"));
   EXPECT_THAT(text, HasSubstr("test_probe"));
   EXPECT_THAT(text, HasSubstr("estimated time"));
-  EXPECT_THAT(text, HasSubstr(fmt::format("estimated time {:.0f} s", plan_for(vm_2core(), profile(Profile::quick)).estimated_seconds())));
+  EXPECT_THAT(text,
+              HasSubstr(fmt::format("estimated time {:.0f} s",
+                                    plan_for(vm_2core(), profile(Profile::quick)).estimated_seconds())));
   const auto j = plan_json(plan_for(vm_2core(), profile(Profile::quick)));
   EXPECT_EQ(j["profile"], "quick");
   EXPECT_GT(j["items"].size(), 0u);
+}
+
+// Rounds by default when there is more than one repetition; --order items runs them back to back,
+// and every repetition of an interleaved item is a call of its own (calibrated afresh).
+TEST(RunPlan, RepetitionsRunInRoundsUnlessOrderIsItems) {
+  RunOptions o = profile(Profile::standard);
+  o.filter = "^f32_copy__scalar_u4/";
+  o.repetitions = 5;
+  const RunPlan rounds = plan_for(vm_2core(), o);
+  EXPECT_TRUE(rounds.interleaved);
+  EXPECT_THAT(describe(rounds), HasSubstr("5 repetition(s) in rounds"));
+  EXPECT_EQ(plan_json(rounds)["interleaved"], true);
+  o.order = "items";
+  const RunPlan items = plan_for(vm_2core(), o);
+  EXPECT_FALSE(items.interleaved);
+  EXPECT_THAT(describe(items), HasSubstr("5 repetition(s) back to back"));
+  ASSERT_EQ(rounds.items.size(), items.items.size());
+  for (std::size_t i = 0; i < items.items.size(); ++i) {
+    const KernelTiming t = modelled_kernel_timing(*items.items[i].variant, items.items[i].shape);
+    EXPECT_DOUBLE_EQ(rounds.items[i].estimate_seconds, 5 * kernel_seconds(t, 1, rounds.min_time));
+    EXPECT_DOUBLE_EQ(items.items[i].estimate_seconds, kernel_seconds(t, 5, items.min_time));
+  }
+  o.order.reset();
+  o.repetitions = 1;
+  EXPECT_FALSE(plan_for(vm_2core(), o).interleaved);
 }
 
 TEST(RunPlan, OptionsRoundTripThroughJson) {
@@ -314,6 +343,7 @@ TEST(RunPlan, OptionsRoundTripThroughJson) {
   o.filter = "copy";
   o.threads = {"1", "all"};
   o.repetitions = 3;
+  o.order = "items";
   o.min_time = 0.5;
   const RunOptions back = options_from_json(to_json(o));
   EXPECT_EQ(to_json(back), to_json(o));
@@ -354,6 +384,9 @@ TEST(RunPlan, RefusesWhatTheMachineCannotDo) {
   o = {};
   o.min_time = -1;
   expect_refused(vm_2core(), o, "--min-time: -1");
+  o = {};
+  o.order = "random";
+  expect_refused(vm_2core(), o, "--order: 'random' is not rounds or items");
 }
 
 TEST(RunPlan, RefusesWorkingSetsAboveFreeMemory) {

@@ -86,17 +86,12 @@ TEST(KernelRow, AThreadsCounterIsWhatTheFamilyRan) {
   EXPECT_EQ(kernel_row(run, copy_item()).threads, 4);
 }
 
-TEST(KernelRow, AggregatesAndErrors) {
+TEST(KernelRow, NonFiniteCountersAreLeftOutAndErrorsKept) {
   GbenchRun run = iteration_run();
-  run.run_type = GbenchRun::RT_Aggregate;
-  run.aggregate_name = "median";
-  run.repetition_index = GbenchRun::no_repetition_index;
-  run.counters["cv_of_nothing"] = benchmark::Counter(std::nan(""));
-  const ResultRow aggregate = kernel_row(run, copy_item());
-  EXPECT_NO_THROW(validate_row(aggregate));
-  EXPECT_EQ(aggregate.run_type, RunType::aggregate);
-  EXPECT_EQ(aggregate.aggregate_name, "median");
-  EXPECT_EQ(aggregate.counters.count("cv_of_nothing"), 0u);
+  run.counters["ratio_of_nothing"] = benchmark::Counter(std::nan(""));
+  const ResultRow row = kernel_row(run, copy_item());
+  EXPECT_NO_THROW(validate_row(row));
+  EXPECT_EQ(row.counters.count("ratio_of_nothing"), 0u);
 
   GbenchRun skipped = iteration_run();
   skipped.error_occurred = true;
@@ -107,22 +102,21 @@ TEST(KernelRow, AggregatesAndErrors) {
   EXPECT_EQ(error.error_message, "isa unsupported: sve");
 }
 
-TEST(RowReporter, AggregatesTakeTheThreadsOfTheirRepetitions) {
+// gbench's aggregates cover one call; an item's may span several (rounds, --resume), so the executor
+// computes them (run_aggregates_test.cpp).
+TEST(RowReporter, PassesRepetitionsOnAndLeavesGbenchAggregatesOut) {
   std::vector<ResultRow> rows;
   RowReporter reporter([&](const ResultRow& row) { rows.push_back(row); }, nullptr);
   const PlanItem item = copy_item();
   reporter.set_item(&item);
   GbenchRun run = iteration_run();
-  run.counters["threads"] = benchmark::Counter(2);
-  GbenchRun stddev = run;
-  stddev.run_type = GbenchRun::RT_Aggregate;
-  stddev.aggregate_name = "stddev";
-  stddev.counters["threads"] = benchmark::Counter(0);
-  reporter.ReportRuns({run});
-  reporter.ReportRuns({stddev});
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[1].threads, 2);
-  EXPECT_EQ(reporter.rows(), 2u);
+  GbenchRun median = run;
+  median.run_type = GbenchRun::RT_Aggregate;
+  median.aggregate_name = "median";
+  reporter.ReportRuns({run, median});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].run_type, RunType::iteration);
+  EXPECT_EQ(reporter.rows(), 1u);
 }
 
 }  // namespace

@@ -11,11 +11,13 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "core/result.hpp"
 #include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "probes/probe.hpp"
+#include "tools/run/aggregates.hpp"
 #include "tools/run/binding.hpp"
 #include "tools/run/kernel_pmu.hpp"
 #include "tools/run/outputs.hpp"
@@ -27,11 +29,12 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// gbench reads its settings from flags only; armperf sets them once per run.
-void configure_gbench(const RunPlan& plan) {
+// gbench reads its settings from flags only; armperf sets them before each call that changes them
+// (an interleaved run measures one repetition per call, a resumed item what it lacks).
+void configure_gbench(double min_time, int repetitions) {
   static std::vector<std::string> args;
-  args = {"armperf", fmt::format("--benchmark_min_time={}", plan.min_time),
-          fmt::format("--benchmark_repetitions={}", plan.repetitions)};
+  args = {"armperf", fmt::format("--benchmark_min_time={}", min_time),
+          fmt::format("--benchmark_repetitions={}", repetitions)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
@@ -88,35 +91,45 @@ class Executor {
     if (!plan.pmu_events.empty()) kernel_pmu_ = std::make_unique<KernelPmu>(plan.pmu_events);
   }
 
-  RunOutcome run(const std::vector<std::string>& done) {
-    configure_gbench(plan_);
+  RunOutcome run(const PreviousRun* previous) {
+    configure_gbench(plan_.min_time, plan_.repetitions);
+    configured_repetitions_ = plan_.repetitions;
+    const std::vector<std::string> done = previous != nullptr ? previous->done : std::vector<std::string>{};
+    if (previous != nullptr) {
+      for (const auto& [key, rows] : previous->partial) kernels_[key].rows = rows;
+    }
     struct ObserverScope {
       explicit ObserverScope(BenchCallObserver* o) { set_bench_call_observer(o); }
       ~ObserverScope() { set_bench_call_observer(nullptr); }
     } observer_scope(kernel_pmu_.get());
     install_interrupt_flag();
-    Progress progress(settings_.progress, settings_.progress_out, plan_.items.size(),
-                      plan_.estimated_seconds());
+    const int rounds = plan_.interleaved ? plan_.repetitions : 1;
+    std::size_t calls = 0;
     for (const PlanItem& item : plan_.items) {
-      if (interrupted()) break;
-      const std::string label = item_label(item);
-      if (std::binary_search(done.begin(), done.end(), item.key)) {
-        ++outcome_.items_skipped;
-        progress.finish(label, "skipped (already in results)", item.estimate_seconds, 0);
-        continue;
+      calls += std::binary_search(done.begin(), done.end(), item.key) ? 1 : std::size_t(calls_left(item));
+    }
+    Progress progress(settings_.progress, settings_.progress_out, calls, plan_.estimated_seconds());
+    for (int round = 0; round < rounds && !interrupted(); ++round) {
+      for (const PlanItem& item : plan_.items) {
+        if (interrupted()) break;
+        const std::string label = item_label(item);
+        if (std::binary_search(done.begin(), done.end(), item.key)) {
+          if (round > 0) continue;
+          ++outcome_.items_skipped;
+          progress.finish(label, "skipped (already in results)", item.estimate_seconds, 0);
+          continue;
+        }
+        // A probe runs once, in the first round; a kernel item once per round until it has its
+        // repetitions (a resumed one joins at the round it got to).
+        if (item.kind == PlanItem::Kind::probe
+                ? round > 0
+                : calls_left(item) == 0 || (plan_.interleaved && repetitions_of(item) > round))
+          continue;
+        run_call(item, round, progress);
       }
-      progress.start(label);
-      const std::size_t rows_before = outcome_.rows_written;
-      const auto began = std::chrono::steady_clock::now();
-      const std::string status = item.kind == PlanItem::Kind::kernel ? run_kernel(item) : run_probe(item);
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-      if (status == "ok") record_timing(item, wall);
-      ++outcome_.items_run;
-      if (status != "ok") {
-        ++outcome_.items_failed;
-        outcome_.notes.push_back(label + ": " + status);
-      }
-      progress.finish(label, status, item.estimate_seconds, outcome_.rows_written - rows_before);
+    }
+    for (const PlanItem& item : plan_.items) {
+      if (item.kind == PlanItem::Kind::kernel) append_aggregates_when_complete(item);
     }
     reporter_.finish();
     outcome_.signal = interrupted();
@@ -129,21 +142,85 @@ class Executor {
   }
 
  private:
+  // A kernel item's repetitions so far (this run's and, resumed, the previous run's).
+  struct KernelItemRows {
+    std::vector<ResultRow> rows;  // iteration rows, errors included
+    bool failed = false;          // a repetition failed: no more are measured
+    bool aggregated = false;
+  };
+
+  int repetitions_of(const PlanItem& item) {
+    const auto it = kernels_.find(item.key);
+    return it == kernels_.end() ? 0 : static_cast<int>(it->second.rows.size());
+  }
+
+  // Calls of gbench the item still needs: a kernel item one per missing repetition when interleaved,
+  // otherwise one; a probe one.
+  int calls_left(const PlanItem& item) {
+    if (item.kind == PlanItem::Kind::probe) return 1;
+    const auto it = kernels_.find(item.key);
+    if (it != kernels_.end() && it->second.failed) return 0;
+    const int missing = std::max(0, plan_.repetitions - repetitions_of(item));
+    return plan_.interleaved ? missing : std::min(missing, 1);
+  }
+
+  void run_call(const PlanItem& item, int round, Progress& progress) {
+    std::string label = item_label(item);
+    double estimate = item.estimate_seconds;
+    if (plan_.interleaved && item.kind == PlanItem::Kind::kernel) {
+      label += fmt::format(" (round {}/{})", round + 1, plan_.repetitions);
+      estimate /= plan_.repetitions;
+    }
+    progress.start(label);
+    const std::size_t rows_before = outcome_.rows_written;
+    const auto began = std::chrono::steady_clock::now();
+    const std::string status = item.kind == PlanItem::Kind::kernel ? run_kernel(item) : run_probe(item);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    if (status == "ok") record_timing(item, wall);
+    if (started_.insert(item.key).second) ++outcome_.items_run;
+    if (status != "ok") {
+      ++outcome_.items_failed;
+      outcome_.notes.push_back(label + ": " + status);
+    }
+    progress.finish(label, status, estimate, outcome_.rows_written - rows_before);
+  }
+
   void append(const ResultRow& row) {
     writer_.append(row);
     ++outcome_.rows_written;
   }
 
+  // A repetition of the running kernel item: numbered among all of the item's repetitions, which may
+  // span several gbench calls.
   void append_kernel_row(const ResultRow& measured) {
-    if (measured.run_type == RunType::iteration && measured.error_message.empty() && measured.iterations > 0) {
+    if (measured.error_message.empty() && measured.iterations > 0) {
       static const std::map<std::string, double> unit = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
       const auto u = unit.find(measured.time_unit);
       if (u != unit.end()) item_runs_.push_back({measured.iterations, measured.real_time * u->second});
     }
-    if (!kernel_pmu_) return append(measured);
     ResultRow row = measured;
-    kernel_pmu_->attach(row);
+    if (kernel_pmu_) kernel_pmu_->attach(row);  // by gbench's numbering within the call
+    KernelItemRows& item = kernels_[running_->key];
+    row.repetitions = plan_.repetitions;
+    row.repetition_index = static_cast<std::int64_t>(item.rows.size());
     append(row);
+    item.rows.push_back(row);
+    if (!row.error_message.empty()) item.failed = true;
+  }
+
+  // The item's aggregates, once it has all its repetitions (or one failed), computed over the
+  // repetitions that did not fail.
+  void append_aggregates_when_complete(const PlanItem& item) {
+    const auto it = kernels_.find(item.key);
+    if (it == kernels_.end()) return;
+    KernelItemRows& state = it->second;
+    if (state.aggregated || (!state.failed && int(state.rows.size()) < plan_.repetitions)) return;
+    state.aggregated = true;
+    std::vector<ResultRow> measured;
+    for (const auto& r : state.rows) {
+      if (r.error_message.empty()) measured.push_back(r);
+    }
+    for (const ResultRow& row : aggregate_rows(measured)) append(row);
   }
 
   // Kernels of one sweep point are registered together; a new point re-registers with its thread
@@ -168,12 +245,24 @@ class Executor {
 
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
+    const int repetitions = plan_.interleaved ? 1 : std::max(1, plan_.repetitions - repetitions_of(item));
+    if (repetitions != configured_repetitions_) {
+      configure_gbench(plan_.min_time, repetitions);
+      configured_repetitions_ = repetitions;
+    }
     reporter_.set_item(&item);
+    running_ = &item;
     item_runs_.clear();
     if (kernel_pmu_) kernel_pmu_->begin_item();
     const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter_, exact_filter(item.name));
     reporter_.set_item(nullptr);
-    return ran == 0 ? "error: the benchmark is not registered (its family's shapes changed?)" : "ok";
+    running_ = nullptr;
+    if (ran == 0) {
+      kernels_[item.key].failed = true;
+      return "error: the benchmark is not registered (its family's shapes changed?)";
+    }
+    append_aggregates_when_complete(item);
+    return "ok";
   }
 
   std::string run_probe(const PlanItem& item) {
@@ -257,7 +346,12 @@ class Executor {
   RowReporter reporter_;
   RunOutcome outcome_;
   std::unique_ptr<KernelPmu> kernel_pmu_;  // with --pmu
-  std::vector<std::pair<std::int64_t, double>> item_runs_;  // the running kernel item: iterations, s/iteration
+  std::vector<std::pair<std::int64_t, double>>
+      item_runs_;                                  // the running kernel call: iterations, s/iteration
+  std::map<std::string, KernelItemRows> kernels_;  // by item key
+  std::set<std::string> started_;                  // items this run has called
+  const PlanItem* running_ = nullptr;
+  int configured_repetitions_ = 0;
   std::optional<SweepPoint> registered_;
   std::string binding_problem_;
 };
@@ -282,14 +376,35 @@ PreviousRun read_previous_run(const std::string& out_dir) {
   }
   PreviousRun previous;
   previous.context = std::move(file.context);
+  // Per item: whether its rows are all there. A kernel item is when it has aggregates, a failed
+  // repetition, or as many repetitions as its rows say it was to have; otherwise an interleaved run
+  // was cut between rounds and its repetitions so far are kept for the rest.
+  struct Seen {
+    bool kernel = false, complete = false;
+    std::int64_t wanted = 1;
+    std::vector<ResultRow> repetitions;
+  };
+  std::map<std::string, Seen> seen;
   for (auto& row : file.benchmarks) {
     const std::string key = item_key_of(row);
     if (!cut_item.empty() && key == cut_item) continue;
-    if (!key.empty()) previous.done.push_back(key);
+    if (!key.empty()) {
+      ResultRow typed = row_from_json(row);
+      Seen& s = seen[key];
+      s.kernel = typed.suite == row_value::kernel;
+      s.wanted = std::max(s.wanted, typed.repetitions);
+      s.complete = s.complete || typed.run_type == RunType::aggregate || !typed.error_message.empty();
+      if (typed.run_type == RunType::iteration) s.repetitions.push_back(std::move(typed));
+    }
     previous.rows.push_back(std::move(row));
   }
-  std::sort(previous.done.begin(), previous.done.end());
-  previous.done.erase(std::unique(previous.done.begin(), previous.done.end()), previous.done.end());
+  for (auto& [key, s] : seen) {
+    if (!s.kernel || s.complete || std::int64_t(s.repetitions.size()) >= s.wanted) {
+      previous.done.push_back(key);
+    } else {
+      previous.partial[key] = std::move(s.repetitions);
+    }
+  }
   return previous;
 }
 
@@ -311,7 +426,7 @@ RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
   raw.SetOutputStream(&raw_out);
 
   Executor executor(plan, settings, writer, &raw);
-  RunOutcome outcome = executor.run(previous ? previous->done : std::vector<std::string>{});
+  RunOutcome outcome = executor.run(previous ? &*previous : nullptr);
   save_timings(settings.timings_path, executor.measured_timings);
   raw_out.close();
   std::error_code ec;  // a raw file that cannot be sized (removed under us) is not worth failing the run

@@ -1,15 +1,19 @@
-// Runs a plan (issue 7): kernel benchmarks through Google Benchmark in process (one call per item,
-// with the RowReporter), probes through their registry entry with a row sink, each row appended to
-// results.json as soon as it exists. SIGINT/SIGTERM stop after the current item (a probe stops at
-// its next row); --resume skips the items whose rows a previous run already wrote.
+// Runs a plan (issue 7): kernel benchmarks through Google Benchmark in process (with the
+// RowReporter: one call per item, or per item and round when the plan is interleaved), probes
+// through their registry entry with a row sink, each row appended to results.json as soon as it
+// exists; an item's aggregates follow its last repetition. SIGINT/SIGTERM stop after the current
+// call (a probe stops at its next row); --resume skips the items whose rows a previous run already
+// wrote and completes those it left part-measured.
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/result.hpp"
 #include "tools/run/plan.hpp"
 #include "tools/run/progress.hpp"
 
@@ -34,13 +38,16 @@ struct RunOutcome {
   std::vector<std::string> notes;  // failures, refused bindings, probe notes
 };
 
-// Item keys of a previous run's results (the rows' armperf_item field), less the item an
-// interrupt cut short (out_dir/run-state.json), whose rows are dropped. Throws std::runtime_error
-// naming the file when out_dir/results.json is missing or unreadable.
+// What a previous run in out_dir holds, by item (the rows' armperf_item field), less the probe an
+// interrupt cut short (out_dir/run-state.json), whose rows are dropped. A kernel item is done when
+// it has aggregates, a failed repetition or all its repetitions; an interleaved run cut between
+// rounds leaves items with some of their repetitions, which a resumed run completes. Throws
+// std::runtime_error naming the file when out_dir/results.json is missing or unreadable.
 struct PreviousRun {
   nlohmann::json context;
   std::vector<nlohmann::json> rows;  // to carry over
   std::vector<std::string> done;     // sorted item keys
+  std::map<std::string, std::vector<ResultRow>> partial;  // kernel item key: its repetitions so far
 };
 PreviousRun read_previous_run(const std::string& out_dir);
 

@@ -69,29 +69,8 @@ void KernelPmu::attach(ResultRow& row) {
                                 ? "per iteration (the call's set-up subtracted)"
                                 : "per iteration (including the call's set-up: one iteration count only)";
   std::vector<std::optional<double>> counts(events);
-  if (row.run_type == RunType::iteration) {
-    const auto r = static_cast<std::size_t>(row.repetition_index);
-    if (r < values_.repetitions.size()) counts = values_.repetitions[r];
-  } else {
-    for (std::size_t e = 0; e < events; ++e) {
-      std::vector<double> xs;
-      for (const auto& rep : values_.repetitions) {
-        if (rep[e]) xs.push_back(*rep[e]);
-      }
-      if (xs.empty() || xs.size() != values_.repetitions.size()) continue;
-      double mean = 0;
-      for (double x : xs) mean += x / double(xs.size());
-      double var = 0;
-      for (double x : xs) var += (x - mean) * (x - mean) / double(std::max<std::size_t>(1, xs.size() - 1));
-      std::sort(xs.begin(), xs.end());
-      const double median = xs.size() % 2 ? xs[xs.size() / 2] : 0.5 * (xs[xs.size() / 2 - 1] + xs[xs.size() / 2]);
-      const std::string& a = row.aggregate_name;
-      if (a == "mean") counts[e] = mean;
-      if (a == "median") counts[e] = median;
-      if (a == "stddev") counts[e] = std::sqrt(var);
-      if (a == "cv" && mean > 0) counts[e] = std::sqrt(var) / mean;
-    }
-  }
+  const auto r = static_cast<std::size_t>(row.repetition_index);
+  if (r < values_.repetitions.size()) counts = values_.repetitions[r];
   probes::attach_pmu(row, region_, counts, 1, scope);
 }
 

@@ -40,9 +40,9 @@ class KernelPmu : public BenchCallObserver {
   void begin_item() { calls_.clear(), values_ = {}, computed_ = false; }
   void before_call() override;
   void after_call(const benchmark::State& state) override;
-  // Adds pmu_<event>, pmu_scope and pmu_unavailable to a kernel row of the item now running: an
-  // iteration row gets its repetition's counts per iteration, an aggregate row (mean, median,
-  // stddev, cv) the same statistic over the repetitions' counts.
+  // Adds pmu_<event>, pmu_scope and pmu_unavailable to an iteration row of the gbench call now
+  // running: its repetition's counts per iteration (repetition_index as gbench numbers it within the
+  // call). Aggregates take their statistics of these counters like of any other (aggregates.hpp).
   void attach(ResultRow& row);
 
  private:

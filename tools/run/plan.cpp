@@ -215,7 +215,10 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
               c.item.estimate_measured = true;
             }
           }
-          c.item.estimate_seconds = kernel_seconds(timing, plan.repetitions, plan.min_time);
+          // Interleaved, every repetition is a call of its own, calibrated afresh.
+          c.item.estimate_seconds = plan.interleaved
+                                        ? plan.repetitions * kernel_seconds(timing, 1, plan.min_time)
+                                        : kernel_seconds(timing, plan.repetitions, plan.min_time);
           out.push_back(std::move(c));
         }
       }
@@ -311,6 +314,7 @@ json to_json(const RunOptions& o) {
             {"membinds", o.membinds},
             {"pmu_events", o.pmu_events}};
   if (o.repetitions) j["repetitions"] = *o.repetitions;
+  if (o.order) j["order"] = *o.order;
   if (o.min_time) j["min_time"] = *o.min_time;
   return j;
 }
@@ -327,6 +331,7 @@ RunOptions options_from_json(const json& j) {
     o.membinds = j.at("membinds").get<std::vector<std::string>>();
     o.pmu_events = j.at("pmu_events").get<std::vector<std::string>>();
     if (j.contains("repetitions")) o.repetitions = j["repetitions"].get<int>();
+    if (j.contains("order")) o.order = j["order"].get<std::string>();
     if (j.contains("min_time")) o.min_time = j["min_time"].get<double>();
   } catch (const json::exception& e) {
     throw std::invalid_argument(fmt::format("run options: {}", e.what()));
@@ -400,6 +405,11 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
     throw std::invalid_argument(
         fmt::format("--repetitions: {} is not a repetition count (expected >= 1)", plan.repetitions));
   }
+  const std::string order = options.order.value_or("rounds");
+  if (order != "rounds" && order != "items") {
+    throw std::invalid_argument(fmt::format("--order: '{}' is not rounds or items", order));
+  }
+  plan.interleaved = plan.repetitions > 1 && order == "rounds";
   plan.min_time = options.min_time.value_or(default_min_time(options.profile));
   if (!(plan.min_time >= 0)) {
     throw std::invalid_argument(
@@ -453,6 +463,7 @@ json plan_json(const RunPlan& plan) {
   }
   return {{"profile", std::string(profile_name(plan.profile))},
           {"repetitions", plan.repetitions},
+          {"interleaved", plan.interleaved},
           {"min_time_seconds", plan.min_time},
           {"sizes",
            {{"l1_bytes", plan.sizes.l1_bytes},
@@ -477,8 +488,12 @@ std::string describe(const RunPlan& plan) {
       probes.push_back(fmt::format("{} ({}/{})", item.name, item.point.placement, item.point.membind));
     }
   }
-  std::string out = fmt::format("profile {}: {} repetition(s), min time {} s per repetition\n",
-                                profile_name(plan.profile), plan.repetitions, plan.min_time);
+  std::string out = fmt::format("profile {}: {} repetition(s){}, min time {} s per repetition\n",
+                                profile_name(plan.profile), plan.repetitions,
+                                plan.interleaved ? " in rounds (each round runs every kernel benchmark once)"
+                                : plan.repetitions > 1 ? " back to back"
+                                                       : "",
+                                plan.min_time);
   out += fmt::format("sizes: L1 {} B, L2 {} B, LLC {} B, DRAM working set {} B\n", plan.sizes.l1_bytes,
                      plan.sizes.l2_bytes, plan.sizes.llc_bytes, plan.sizes.dram_bytes);
   out += "sweep points (threads/placement/membind):";

@@ -26,6 +26,9 @@ struct RunOptions {
   std::vector<std::string> placements;  // "compact", "spread"
   std::vector<std::string> membinds;    // "local", "remote", "interleave"
   std::optional<int> repetitions;
+  // "rounds": repetition r of every kernel item, then r + 1 (the default with repetitions > 1);
+  // "items": an item's repetitions back to back.
+  std::optional<std::string> order;
   std::optional<double> min_time;  // seconds per repetition (gbench --benchmark_min_time)
   std::vector<std::string> pmu_events;
 };
@@ -61,6 +64,11 @@ struct PlanItem {
 struct RunPlan {
   Profile profile = Profile::quick;
   int repetitions = 1;
+  // The kernel items' repetitions run in `repetitions` rounds, each round measuring every item once
+  // in plan order, instead of back to back: a slow phase of the machine (a stolen vCPU, a noisy
+  // neighbour) then falls on every item of a round alike, not on all repetitions of one item, and
+  // ratios between items of the run stay sound. Probes run once, in the first round.
+  bool interleaved = false;
   double min_time = 0.01;
   std::vector<SweepPoint> points;
   BenchPlan sizes;  // cache-derived sizes the kernel shapes come from
@@ -77,10 +85,10 @@ double default_min_time(Profile profile);  // seconds per repetition
 std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& topo);
 
 // Builds the plan; item estimates come from `timings` where it has the item (earlier runs on this
-// machine), otherwise from a model of a loaded 2-core VM. Throws std::invalid_argument with one line naming the option for a thread count
-// above the PUs or below 1, an unknown placement or memory binding, "remote" or "interleave" with
-// one NUMA node, a bad regex, a filter that matches nothing, a repetition count < 1 or a negative
-// minimum time.
+// machine), otherwise from a model of a loaded 2-core VM. Throws std::invalid_argument with one line naming
+// the option for a thread count above the PUs or below 1, an unknown placement or memory binding, "remote" or
+// "interleave" with one NUMA node, a bad regex, a filter that matches nothing, a repetition count < 1, an
+// order other than rounds|items or a negative minimum time.
 RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes,
                   const Timings* timings = nullptr);
 

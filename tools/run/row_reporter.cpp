@@ -35,11 +35,9 @@ ResultRow kernel_row(const benchmark::BenchmarkReporter::Run& run, const PlanIte
   ResultRow row;
   row.name = run.benchmark_name() + suffix;
   row.run_name = run.run_name.str() + suffix;
-  const bool aggregate = run.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
-  row.run_type = aggregate ? RunType::aggregate : RunType::iteration;
-  row.aggregate_name = aggregate ? run.aggregate_name : std::string();
+  row.run_type = RunType::iteration;
   row.repetitions = std::max<std::int64_t>(1, run.repetitions);
-  row.repetition_index = aggregate ? 0 : std::max<std::int64_t>(0, run.repetition_index);
+  row.repetition_index = std::max<std::int64_t>(0, run.repetition_index);
   row.threads = item.point.threads;
   row.iterations = run.iterations;
   row.real_time = run.GetAdjustedRealTime();
@@ -65,7 +63,7 @@ ResultRow kernel_row(const benchmark::BenchmarkReporter::Run& run, const PlanIte
     } else if (key == row_key::pct_of_peak) {
       row.pct_of_peak = value;
     } else if (key == row_key::threads) {
-      if (!aggregate && value >= 1) row.threads = static_cast<std::int64_t>(value);
+      if (value >= 1) row.threads = static_cast<std::int64_t>(value);
     } else {
       row.counters[is_row_field(key) ? fmt::format("counter.{}", key) : key] = value;
     }
@@ -84,19 +82,12 @@ bool RowReporter::ReportContext(const Context& context) {
 
 void RowReporter::ReportRuns(const std::vector<Run>& runs) {
   if (item_ == nullptr) throw std::logic_error("RowReporter: a benchmark ran outside a plan item");
-  if (item_ != last_item_) last_threads_ = 0;
-  last_item_ = item_;
   if (raw_ != nullptr) raw_->ReportRuns(runs);
   for (const Run& run : runs) {
-    ResultRow row = kernel_row(run, *item_);
-    // A family's "threads" counter is averaged into aggregates (its stddev is 0): aggregates take
-    // the thread count of the repetitions they summarise.
-    if (row.run_type == RunType::iteration) {
-      last_threads_ = row.threads;
-    } else if (last_threads_ > 0) {
-      row.threads = last_threads_;
-    }
-    sink_(row);
+    // gbench's aggregates cover one call's repetitions only; the executor aggregates all of an
+    // item's (tools/run/aggregates.hpp).
+    if (run.run_type == Run::RT_Aggregate) continue;
+    sink_(kernel_row(run, *item_));
     ++rows_;
   }
 }

@@ -1,7 +1,9 @@
-// A Google Benchmark reporter that turns every run of a kernel benchmark into an armperf result row
-// (DESIGN §5): gbench's fields as gbench computed them (times, repetitions, aggregates, counters),
-// plus suite, op, impl, isa, dtype, threads, placement, membind, size and the derived rates. The raw
-// gbench JSON is written beside it by gbench's own JSONReporter.
+// A Google Benchmark reporter that turns every repetition of a kernel benchmark into an armperf
+// result row (DESIGN §5): gbench's fields as gbench measured them (times, iterations, counters), plus
+// suite, op, impl, isa, dtype, threads, placement, membind, size and the derived rates. gbench's
+// aggregates are not passed on: the executor computes them over all of an item's repetitions
+// (tools/run/aggregates.hpp). The raw gbench JSON, aggregates included, is written beside it by
+// gbench's own JSONReporter.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -19,10 +21,10 @@ namespace armperf::run {
 // The row extra field that names the plan item a row belongs to (--resume matches on it).
 inline constexpr const char* kItemKey = "armperf_item";
 
-// Maps one gbench run of a plan item to a row. The family's counters "gbps", "gflops" and
-// "pct_of_peak" become the row's derived fields, "threads" its thread count (a family that runs
+// Maps one gbench repetition (an iteration run) of a plan item to a row. The family's counters "gbps",
+// "gflops" and "pct_of_peak" become the row's derived fields, "threads" its thread count (a family that runs
 // its own team says how many threads ran); other counters stay counters (one that reuses a row
-// field's name is kept as "counter.<name>"). Non-finite counters (a CV of a zero mean) are left out.
+// field's name is kept as "counter.<name>"). Non-finite counters are left out.
 // size is the working set in bytes for one-dimensional shapes of a family that declares bytes
 // per element, otherwise the shape string. A run at a sweep point other than t1/compact/local gets
 // "/<point>" appended to its name, so names stay unique in a file.
@@ -48,8 +50,6 @@ class RowReporter : public benchmark::BenchmarkReporter {
   Sink sink_;
   benchmark::BenchmarkReporter* raw_;
   const PlanItem* item_ = nullptr;
-  const PlanItem* last_item_ = nullptr;
-  std::int64_t last_threads_ = 0;
   bool context_reported_ = false;
   std::size_t rows_ = 0;
 };
