@@ -132,6 +132,13 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   } catch (const std::invalid_argument& e) {
     throw InputError(e.what());
   }
+  if (!a.resume.empty()) {
+    try {
+      run::check_resumable(plan, run::read_previous_run(a.resume));
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("--resume {}: {}", a.resume, e.what()));
+    }
+  }
   if (a.dry_run) {
     std::cout << (a.json ? run::plan_json(plan).dump(2) + "\n" : run::describe(plan));
     exit_code = 0;
@@ -192,7 +199,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "PMU events counted on every row (kernels: per iteration): libpfm4 names and/or "
                   "group:<name> (data/pmu), comma-separated");
   auto* out = cmd->add_option("--out", a.out, "Results directory (default results/<host>-<UTC time>/)");
-  cmd->add_option("--resume", a.resume, "Continue the run in DIR: skip what its results.json already holds")
+  cmd->add_option("--resume", a.resume,
+                  "Continue the run in DIR: skip what its results.json already holds, measure the "
+                  "repetitions a benchmark still lacks")
       ->excludes(out);
   cmd->add_flag("--dry-run", a.dry_run, "Print the plan and its estimated time; measure nothing");
   cmd->add_flag("--quiet", a.quiet, "No progress, warnings or notes");

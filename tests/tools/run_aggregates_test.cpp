@@ -38,7 +38,7 @@ const ResultRow& named(const std::vector<ResultRow>& rows, const std::string& ag
 
 TEST(AggregateRows, MeanMedianStddevAndCvAsGbenchNamesThem) {
   const std::vector<ResultRow> reps = {repetition(0, 10, 4, 1.0), repetition(1, 30, 2, 2.0),
-                                       repetition(2, 20, 3, 3.0), repetition(3, 40, 1, 6.0)};
+                                       repetition(2, 20, 3, 3.0), repetition(3, 60, 1, 6.0)};
   const auto rows = aggregate_rows(reps);
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& r : rows) {
@@ -51,15 +51,16 @@ TEST(AggregateRows, MeanMedianStddevAndCvAsGbenchNamesThem) {
     EXPECT_EQ(r.time_unit, "us");
     EXPECT_EQ(r.extra["armperf_item"], "kernel:x@t2/compact/local");
   }
-  EXPECT_DOUBLE_EQ(named(rows, "mean").real_time, 25);
+  EXPECT_DOUBLE_EQ(named(rows, "mean").real_time, 30);
+  EXPECT_DOUBLE_EQ(named(rows, "mean").cpu_time, 60);
   EXPECT_DOUBLE_EQ(named(rows, "median").real_time, 25);  // even count: between 20 and 30
   EXPECT_DOUBLE_EQ(named(rows, "median").cpu_time, 50);
   EXPECT_DOUBLE_EQ(*named(rows, "median").gflops, 2.5);
   EXPECT_DOUBLE_EQ(named(rows, "median").counters.at("task_clock_ns"), 2.5);
-  const double stddev = std::sqrt((15.0 * 15 + 5 * 5 + 5 * 5 + 15 * 15) / 3);  // n - 1
+  const double stddev = std::sqrt((20.0 * 20 + 0 + 10 * 10 + 30 * 30) / 3);  // n - 1
   EXPECT_DOUBLE_EQ(named(rows, "stddev").real_time, stddev);
   // cv is a ratio, not a time (gbench's aggregate_unit "percentage").
-  EXPECT_DOUBLE_EQ(named(rows, "cv").real_time, stddev / 25);
+  EXPECT_DOUBLE_EQ(named(rows, "cv").real_time, stddev / 30);
   EXPECT_EQ(named(rows, "cv").extra["aggregate_unit"], "percentage");
   EXPECT_EQ(named(rows, "mean").extra["aggregate_unit"], "time");
 }
@@ -68,6 +69,16 @@ TEST(AggregateRows, ACounterMissingFromARepetitionIsLeftOutAndOneRepetitionHasNo
   const std::vector<ResultRow> reps = {repetition(0, 10, 4, 1.0), repetition(1, 30, 2, std::nullopt)};
   for (const auto& r : aggregate_rows(reps)) EXPECT_EQ(r.counters.count("task_clock_ns"), 0u) << r.name;
   EXPECT_TRUE(aggregate_rows(std::vector<ResultRow>{repetition(0, 10, 4, 1.0)}).empty());
+}
+
+TEST(AggregateRows, KeepOnlyTheExtraFieldsAllRepetitionsShare) {
+  std::vector<ResultRow> reps = {repetition(0, 10, 4, 1.0), repetition(1, 30, 2, 2.0)};
+  reps[0].extra["pmu_scope"] = "per iteration (the call's set-up subtracted)";
+  reps[1].extra["pmu_scope"] = "per iteration (including the call's set-up: one iteration count only)";
+  for (const auto& r : aggregate_rows(reps)) {
+    EXPECT_FALSE(r.extra.contains("pmu_scope")) << r.name;
+    EXPECT_EQ(r.extra["armperf_item"], "kernel:x@t2/compact/local") << r.name;
+  }
 }
 
 TEST(AggregateRows, ANonFiniteStatisticIsLeftOut) {

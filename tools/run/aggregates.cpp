@@ -1,5 +1,6 @@
 #include "tools/run/aggregates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -30,6 +31,20 @@ std::optional<double> over(std::span<const ResultRow> reps, const Statistic& sta
   }
   const double value = statistic(xs);
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+// The extra fields every repetition has with the same value: the item key and variant, and a PMU
+// scope only when each repetition's counts were taken the same way.
+nlohmann::json shared_extra(std::span<const ResultRow> reps) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!reps.front().extra.is_object()) return out;
+  for (const auto& [field, value] : reps.front().extra.items()) {
+    const bool shared = std::all_of(reps.begin(), reps.end(), [&](const ResultRow& r) {
+      return r.extra.is_object() && r.extra.contains(field) && r.extra[field] == value;
+    });
+    if (shared) out[field] = value;
+  }
+  return out;
 }
 
 }  // namespace
@@ -63,7 +78,7 @@ std::vector<ResultRow> aggregate_rows(std::span<const ResultRow> repetitions) {
       });
       if (x) row.counters[counter] = *x;
     }
-    if (!row.extra.is_object()) row.extra = nlohmann::json::object();
+    row.extra = shared_extra(repetitions);
     row.extra["aggregate_unit"] = row.aggregate_name == "cv" ? "percentage" : "time";
     out.push_back(std::move(row));
   }

@@ -19,7 +19,8 @@ inline constexpr const char* kAggregateNames[] = {"mean", "median", "stddev", "c
 // pct_of_peak and every counter that all repetitions carry; a value that comes out non-finite (the
 // cv of a zero mean) is left out. A cv row holds ratios (gbench's aggregate_unit "percentage",
 // written to the row's extra), the others values in the repetitions' units. Names, labels and the
-// descriptive fields come from the first repetition; iterations is the repetition count.
+// descriptive fields come from the first repetition, extra fields only where all repetitions agree;
+// iterations is the repetition count.
 std::vector<ResultRow> aggregate_rows(std::span<const ResultRow> repetitions);
 
 }  // namespace armperf::run

@@ -105,27 +105,35 @@ class Executor {
     install_interrupt_flag();
     const int rounds = plan_.interleaved ? plan_.repetitions : 1;
     std::size_t calls = 0;
+    double estimate = 0;
     for (const PlanItem& item : plan_.items) {
-      calls += std::binary_search(done.begin(), done.end(), item.key) ? 1 : std::size_t(calls_left(item));
+      const bool skipped = std::binary_search(done.begin(), done.end(), item.key);
+      calls += skipped ? 1 : std::size_t(calls_left(item));
+      estimate += skipped ? item.estimate_seconds : calls_left(item) * call_estimate(item);
     }
-    Progress progress(settings_.progress, settings_.progress_out, calls, plan_.estimated_seconds());
+    Progress progress(settings_.progress, settings_.progress_out, calls, estimate);
     for (int round = 0; round < rounds && !interrupted(); ++round) {
       for (const PlanItem& item : plan_.items) {
         if (interrupted()) break;
-        const std::string label = item_label(item);
         if (std::binary_search(done.begin(), done.end(), item.key)) {
           if (round > 0) continue;
           ++outcome_.items_skipped;
-          progress.finish(label, "skipped (already in results)", item.estimate_seconds, 0);
+          progress.finish(item_label(item), "skipped (already in results)", item.estimate_seconds, 0);
           continue;
         }
-        // A probe runs once, in the first round; a kernel item once per round until it has its
-        // repetitions (a resumed one joins at the round it got to).
-        if (item.kind == PlanItem::Kind::probe
-                ? round > 0
-                : calls_left(item) == 0 || (plan_.interleaved && repetitions_of(item) > round))
+        if (item.kind == PlanItem::Kind::probe) {
+          if (round == 0) run_call(item, round, progress);
           continue;
-        run_call(item, round, progress);
+        }
+        // A kernel item runs once per round until it has its repetitions; a resumed one joins at the
+        // round it got to. Once a repetition failed, the rounds it would have run count as skipped.
+        if (plan_.interleaved && repetitions_of(item) > round) continue;
+        if (kernels_[item.key].failed) {
+          progress.finish(call_label(item, round), "skipped (an earlier repetition failed)",
+                          call_estimate(item), 0);
+        } else if (calls_left(item) > 0) {
+          run_call(item, round, progress);
+        }
       }
     }
     for (const PlanItem& item : plan_.items) {
@@ -145,7 +153,7 @@ class Executor {
   // A kernel item's repetitions so far (this run's and, resumed, the previous run's).
   struct KernelItemRows {
     std::vector<ResultRow> rows;  // iteration rows, errors included
-    bool failed = false;          // a repetition failed: no more are measured
+    bool failed = false;          // a repetition failed or the call ran nothing: no more calls
     bool aggregated = false;
   };
 
@@ -164,13 +172,22 @@ class Executor {
     return plan_.interleaved ? missing : std::min(missing, 1);
   }
 
+  // A call's share of its item's estimate: one repetition's when interleaved, else the repetitions
+  // the item still lacks.
+  double call_estimate(const PlanItem& item) {
+    if (item.kind == PlanItem::Kind::probe) return item.estimate_seconds;
+    const int repetitions = plan_.interleaved ? 1 : std::max(0, plan_.repetitions - repetitions_of(item));
+    return item.estimate_seconds * repetitions / plan_.repetitions;
+  }
+
+  std::string call_label(const PlanItem& item, int round) {
+    const bool per_round = plan_.interleaved && item.kind == PlanItem::Kind::kernel;
+    return item_label(item) + (per_round ? fmt::format(" (round {}/{})", round + 1, plan_.repetitions) : "");
+  }
+
   void run_call(const PlanItem& item, int round, Progress& progress) {
-    std::string label = item_label(item);
-    double estimate = item.estimate_seconds;
-    if (plan_.interleaved && item.kind == PlanItem::Kind::kernel) {
-      label += fmt::format(" (round {}/{})", round + 1, plan_.repetitions);
-      estimate /= plan_.repetitions;
-    }
+    const std::string label = call_label(item, round);
+    const double estimate = call_estimate(item);
     progress.start(label);
     const std::size_t rows_before = outcome_.rows_written;
     const auto began = std::chrono::steady_clock::now();
@@ -208,13 +225,15 @@ class Executor {
     if (!row.error_message.empty()) item.failed = true;
   }
 
-  // The item's aggregates, once it has all its repetitions (or one failed), computed over the
-  // repetitions that did not fail.
+  // The item's aggregates, once it has all its repetitions or a failed one (an error row, which
+  // also tells a resumed run that the item is done), over the repetitions that did not fail.
   void append_aggregates_when_complete(const PlanItem& item) {
     const auto it = kernels_.find(item.key);
     if (it == kernels_.end()) return;
     KernelItemRows& state = it->second;
-    if (state.aggregated || (!state.failed && int(state.rows.size()) < plan_.repetitions)) return;
+    const bool error_row = std::any_of(state.rows.begin(), state.rows.end(),
+                                       [](const ResultRow& r) { return !r.error_message.empty(); });
+    if (state.aggregated || (!error_row && int(state.rows.size()) < plan_.repetitions)) return;
     state.aggregated = true;
     std::vector<ResultRow> measured;
     for (const auto& r : state.rows) {
@@ -408,11 +427,24 @@ PreviousRun read_previous_run(const std::string& out_dir) {
   return previous;
 }
 
+void check_resumable(const RunPlan& plan, const PreviousRun& previous) {
+  for (const auto& [key, rows] : previous.partial) {
+    if (rows.empty() || rows.front().repetitions == plan.repetitions) continue;
+    throw std::invalid_argument(fmt::format(
+        "{} has {} of its {} repetitions; resume with --repetitions {} to complete it (the plan asks for {})",
+        rows.front().name, rows.size(), rows.front().repetitions, rows.front().repetitions,
+        plan.repetitions));
+  }
+}
+
 RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
   const fs::path dir(settings.out_dir);
   fs::create_directories(dir);
   std::optional<PreviousRun> previous;
-  if (settings.resume) previous = read_previous_run(settings.out_dir);
+  if (settings.resume) {
+    previous = read_previous_run(settings.out_dir);
+    check_resumable(plan, *previous);
+  }
   ResultWriter writer = open_results(dir, settings, previous ? &*previous : nullptr);
   fs::remove(dir / run_file::state);
 

@@ -50,6 +50,10 @@ struct PreviousRun {
   std::map<std::string, std::vector<ResultRow>> partial;  // kernel item key: its repetitions so far
 };
 PreviousRun read_previous_run(const std::string& out_dir);
+// Throws std::invalid_argument (one line naming the benchmark and both counts) when the previous run
+// left an item part-measured with another repetition count than the plan's: its repetitions could
+// not be numbered or aggregated as one set.
+void check_resumable(const RunPlan& plan, const PreviousRun& previous);
 
 // Everything in the directory is written: results.json, gbench-raw.json, results.csv, report.md,
 // repro.sh. Throws std::runtime_error for I/O errors on the results.
