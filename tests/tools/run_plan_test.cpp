@@ -190,6 +190,7 @@ TEST(RunPlan, RecordedTimingsReplaceTheModelAndSurviveTheFile) {
   RunOptions o = profile(Profile::standard);
   o.filter = "^f32_copy__scalar_u4/";
   o.threads = {"1"};
+  o.order = "items";  // one gbench call of 9 repetitions: kernel_seconds's model
   const RunPlan cold = plan_for(vm_2core(), o);
   ASSERT_FALSE(cold.items.empty());
   Timings timings;
@@ -313,7 +314,8 @@ TEST(RunPlan, DescribeNamesFamiliesProbesAndTheEstimate) {
 }
 
 // Rounds by default when there is more than one repetition; --order items runs them back to back,
-// and every repetition of an interleaved item is a call of its own (calibrated afresh).
+// and every repetition of an interleaved item is a call of its own (calibrated afresh) after a
+// warm-up call of one iteration.
 TEST(RunPlan, RepetitionsRunInRoundsUnlessOrderIsItems) {
   RunOptions o = profile(Profile::standard);
   o.filter = "^f32_copy__scalar_u4/";
@@ -329,7 +331,8 @@ TEST(RunPlan, RepetitionsRunInRoundsUnlessOrderIsItems) {
   ASSERT_EQ(rounds.items.size(), items.items.size());
   for (std::size_t i = 0; i < items.items.size(); ++i) {
     const KernelTiming t = modelled_kernel_timing(*items.items[i].variant, items.items[i].shape);
-    EXPECT_DOUBLE_EQ(rounds.items[i].estimate_seconds, 5 * kernel_seconds(t, 1, rounds.min_time));
+    const double warm_up = t.setup_seconds + t.iteration_seconds;
+    EXPECT_DOUBLE_EQ(rounds.items[i].estimate_seconds, 5 * (kernel_seconds(t, 1, rounds.min_time) + warm_up));
     EXPECT_DOUBLE_EQ(items.items[i].estimate_seconds, kernel_seconds(t, 5, items.min_time));
   }
   o.order.reset();
