@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -110,15 +111,15 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
       throw InputError(e.what());  // a bad HWLOC_XMLFILE / HWLOC_SYNTHETIC is the user's input
     }
   }();
-  nlohmann::json previous_context;
+  std::optional<run::PreviousRun> previous;
   const nlohmann::json* stored = nullptr;
   if (!a.resume.empty()) {
     try {
-      previous_context = read_results(a.resume + "/results.json").context;
+      previous = run::read_previous_run(a.resume);
     } catch (const std::exception& e) {
       throw InputError(fmt::format("--resume: {}", e.what()));
     }
-    stored = stored_options(previous_context);
+    stored = stored_options(previous->context);
   }
   run::RunPlan plan;
   run::RunOptions options;
@@ -132,10 +133,10 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
   } catch (const std::invalid_argument& e) {
     throw InputError(e.what());
   }
-  if (!a.resume.empty()) {
+  if (previous) {
     try {
-      run::check_resumable(plan, run::read_previous_run(a.resume));
-    } catch (const std::exception& e) {
+      run::check_resumable(plan, *previous);
+    } catch (const std::invalid_argument& e) {
       throw InputError(fmt::format("--resume {}: {}", a.resume, e.what()));
     }
   }
@@ -159,6 +160,7 @@ void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>
                     settings.out_dir, settings.out_dir));
   }
   settings.resume = !a.resume.empty();
+  settings.previous = previous ? &*previous : nullptr;
   settings.timings_path = run::default_timings_path();
   settings.context = run::run_context(env, cpu, topology, options, plan, warnings);
   settings.command_line = command_line;

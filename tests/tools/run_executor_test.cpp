@@ -277,12 +277,13 @@ TEST(RunExecutor, ResumeCompletesItemsARoundsRunLeftPartMeasured) {
 }
 
 TEST(RunExecutor, ResumeRefusesAnotherRepetitionCountForPartMeasuredItems) {
+  const RunPlan plan = two_kernels(3, "rounds");
+  const std::string key = plan.items.front().key;
   PreviousRun previous;
   ResultRow rep;
   rep.name = "f32_copy__scalar_u4/2048/real_time";
   rep.repetitions = 5;
-  previous.partial["kernel:x"] = {rep, rep};
-  const RunPlan plan = two_kernels(3, "rounds");
+  previous.partial[key] = {rep, rep};
   try {
     check_resumable(plan, previous);
     FAIL();
@@ -291,7 +292,10 @@ TEST(RunExecutor, ResumeRefusesAnotherRepetitionCountForPartMeasuredItems) {
                 HasSubstr("f32_copy__scalar_u4/2048/real_time has 2 of its 5 repetitions; resume with "
                           "--repetitions 5"));
   }
-  previous.partial["kernel:x"][0].repetitions = previous.partial["kernel:x"][1].repetitions = 3;
+  previous.partial[key][0].repetitions = previous.partial[key][1].repetitions = 3;
+  EXPECT_NO_THROW(check_resumable(plan, previous));
+  // An item this run leaves out (a narrower --filter) stays as it is.
+  previous.partial["kernel:not_in_this_plan"] = {rep, rep};
   EXPECT_NO_THROW(check_resumable(plan, previous));
 }
 

@@ -202,7 +202,9 @@ TEST(RunPlan, RecordedTimingsReplaceTheModelAndSurviveTheFile) {
   ASSERT_EQ(loaded.kernels.size(), 1u);
   const RunPlan warm = make_plan(o, vm_2core().summary(), plan_test_sizes(), &loaded);
   EXPECT_TRUE(warm.items.front().estimate_measured);
-  EXPECT_NEAR(warm.items.front().estimate_seconds, kernel_seconds({0.5, 2.0}, 9, warm.min_time), 1e-9);
+  // An iteration of 0.5 s is past the min time: one warm-up call (set-up and iteration) comes first.
+  EXPECT_TRUE(warm.items.front().warm_up);
+  EXPECT_NEAR(warm.items.front().estimate_seconds, kernel_seconds({0.5, 2.0}, 9, warm.min_time) + 2.5, 1e-9);
   EXPECT_THAT(describe(warm), HasSubstr("1 of them timed by earlier runs on this machine"));
   EXPECT_TRUE(load_timings((dir.path() / "missing.json").string()).kernels.empty());
 }
@@ -314,8 +316,8 @@ TEST(RunPlan, DescribeNamesFamiliesProbesAndTheEstimate) {
 }
 
 // Rounds by default when there is more than one repetition; --order items runs them back to back,
-// and every repetition of an interleaved item is a call of its own (calibrated afresh) after a
-// warm-up call of one iteration.
+// and every repetition of an interleaved item is a call of its own (calibrated afresh), warmed up
+// when an iteration is long.
 TEST(RunPlan, RepetitionsRunInRoundsUnlessOrderIsItems) {
   RunOptions o = profile(Profile::standard);
   o.filter = "^f32_copy__scalar_u4/";
@@ -331,10 +333,18 @@ TEST(RunPlan, RepetitionsRunInRoundsUnlessOrderIsItems) {
   ASSERT_EQ(rounds.items.size(), items.items.size());
   for (std::size_t i = 0; i < items.items.size(); ++i) {
     const KernelTiming t = modelled_kernel_timing(*items.items[i].variant, items.items[i].shape);
-    const double warm_up = t.setup_seconds + t.iteration_seconds;
+    const double warm_up = rounds.items[i].warm_up ? t.setup_seconds + t.iteration_seconds : 0.0;
+    EXPECT_EQ(rounds.items[i].warm_up, t.iteration_seconds >= 0.5 * rounds.min_time);
     EXPECT_DOUBLE_EQ(rounds.items[i].estimate_seconds, 5 * (kernel_seconds(t, 1, rounds.min_time) + warm_up));
-    EXPECT_DOUBLE_EQ(items.items[i].estimate_seconds, kernel_seconds(t, 5, items.min_time));
+    EXPECT_DOUBLE_EQ(items.items[i].estimate_seconds, kernel_seconds(t, 5, items.min_time) + warm_up);
   }
+  // An iteration far below the min time is warmed by gbench's calibration runs; one above it is not.
+  Timings timings;
+  timings.kernels[items.items.front().key] = {0.1 * items.min_time, 0.0};
+  timings.kernels[items.items.back().key] = {2.0 * items.min_time, 0.0};
+  const RunPlan timed = make_plan(o, vm_2core().summary(), plan_test_sizes(), &timings);
+  EXPECT_FALSE(timed.items.front().warm_up);
+  EXPECT_TRUE(timed.items.back().warm_up);
   o.order.reset();
   o.repetitions = 1;
   EXPECT_FALSE(plan_for(vm_2core(), o).interleaved);

@@ -29,28 +29,19 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// gbench reads its settings from flags only; armperf sets them before each call that changes them
-// (an interleaved run measures one repetition per call, a resumed item what it lacks, a warm-up
-// one iteration).
-void configure_gbench(double min_time, int repetitions) {
-  static std::pair<double, int> configured{-1, 0};
-  if (configured == std::pair(min_time, repetitions)) return;
-  configured = {min_time, repetitions};
+// gbench reads its settings from flags only; armperf sets them before each call (an interleaved
+// run measures one repetition per call, a resumed item what it lacks, and only some items warm up).
+void configure_gbench(double min_time, int repetitions, bool warm_up) {
   static std::vector<std::string> args;
+  // A warm-up of any positive time is one untimed iteration, with its own set-up (PlanItem::warm_up).
   args = {"armperf", fmt::format("--benchmark_min_time={}", min_time),
-          fmt::format("--benchmark_repetitions={}", repetitions)};
+          fmt::format("--benchmark_repetitions={}", repetitions),
+          fmt::format("--benchmark_min_warmup_time={}", warm_up ? 1e-9 : 0.0)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
 }
-
-// Swallows what a warm-up call measures.
-class DiscardingReporter : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>&) override {}
-};
 
 // The gbench filter that selects exactly one registered benchmark (gbench appends "/real_time" to
 // the names of benchmarks timed by the wall clock).
@@ -198,7 +189,6 @@ class Executor {
     const std::string label = call_label(item, round);
     const double estimate = call_estimate(item);
     progress.start(label);
-    if (plan_.interleaved && item.kind == PlanItem::Kind::kernel) warm_up(item);
     const std::size_t rows_before = outcome_.rows_written;
     const auto began = std::chrono::steady_clock::now();
     const std::string status = item.kind == PlanItem::Kind::kernel ? run_kernel(item) : run_probe(item);
@@ -272,23 +262,10 @@ class Executor {
     if (!binding_problem_.empty()) outcome_.notes.push_back(point_key(point) + ": " + binding_problem_);
   }
 
-  // One untimed iteration (with its own set-up) before an interleaved repetition. gbench reports
-  // the first run that lasts min time, and for a benchmark whose iteration lasts that long it is
-  // the call's first iteration: measured right after another item, before this one's library has
-  // its threads awake and its buffers mapped. Back to back, only the first repetition is that one;
-  // in rounds every repetition would be (sgemm 1024^3 on a Zen 3 VM: 73 GFLOP/s against 84).
-  // gbench 1.7 has no warm-up of its own.
-  void warm_up(const PlanItem& item) {
-    enter_point(item.point);
-    configure_gbench(0, 1);
-    DiscardingReporter discard;
-    benchmark::RunSpecifiedBenchmarks(&discard, exact_filter(item.name));
-  }
-
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
     const int repetitions = plan_.interleaved ? 1 : std::max(1, plan_.repetitions - repetitions_of(item));
-    configure_gbench(plan_.min_time, repetitions);
+    configure_gbench(plan_.min_time, repetitions, item.warm_up);
     reporter_.set_item(&item);
     running_ = &item;
     item_runs_.clear();
@@ -369,7 +346,11 @@ class Executor {
     std::sort(per_iteration.begin(), per_iteration.end());
     KernelTiming timing;
     timing.iteration_seconds = per_iteration[per_iteration.size() / 2];
-    const int calls = kernel_calls(timing.iteration_seconds, int(item_runs_.size()), plan_.min_time);
+    int calls = kernel_calls(timing.iteration_seconds, int(item_runs_.size()), plan_.min_time);
+    if (item.warm_up) {  // its iteration is in the wall time, not in the timed runs
+      ++calls;
+      timed += timing.iteration_seconds;
+    }
     timing.setup_seconds = std::max(0.0, wall - 1.12 * timed) / calls;  // 1.12: the calibration calls
     measured_timings.kernels[item.timing_key] = timing;
   }
@@ -449,6 +430,8 @@ PreviousRun read_previous_run(const std::string& out_dir) {
 void check_resumable(const RunPlan& plan, const PreviousRun& previous) {
   for (const auto& [key, rows] : previous.partial) {
     if (rows.empty() || rows.front().repetitions == plan.repetitions) continue;
+    const auto planned = [&](const PlanItem& item) { return item.key == key; };
+    if (std::none_of(plan.items.begin(), plan.items.end(), planned)) continue;  // left out of this run
     throw std::invalid_argument(fmt::format(
         "{} has {} of its {} repetitions; resume with --repetitions {} to complete it (the plan asks for {})",
         rows.front().name, rows.size(), rows.front().repetitions, rows.front().repetitions,
@@ -459,12 +442,12 @@ void check_resumable(const RunPlan& plan, const PreviousRun& previous) {
 RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
   const fs::path dir(settings.out_dir);
   fs::create_directories(dir);
-  std::optional<PreviousRun> previous;
-  if (settings.resume) {
-    previous = read_previous_run(settings.out_dir);
-    check_resumable(plan, *previous);
-  }
-  ResultWriter writer = open_results(dir, settings, previous ? &*previous : nullptr);
+  std::optional<PreviousRun> read_here;
+  const PreviousRun* previous = settings.previous;
+  if (settings.resume && previous == nullptr)
+    previous = &read_here.emplace(read_previous_run(settings.out_dir));
+  if (previous != nullptr) check_resumable(plan, *previous);
+  ResultWriter writer = open_results(dir, settings, previous);
   fs::remove(dir / run_file::state);
 
   // gbench's own JSON of the runs made now; a resumed run does not overwrite the earlier one's.
@@ -477,7 +460,7 @@ RunOutcome execute(const RunPlan& plan, const ExecuteSettings& settings) {
   raw.SetOutputStream(&raw_out);
 
   Executor executor(plan, settings, writer, &raw);
-  RunOutcome outcome = executor.run(previous ? &*previous : nullptr);
+  RunOutcome outcome = executor.run(previous);
   save_timings(settings.timings_path, executor.measured_timings);
   raw_out.close();
   std::error_code ec;  // a raw file that cannot be sized (removed under us) is not worth failing the run

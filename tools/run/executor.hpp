@@ -19,9 +19,21 @@
 
 namespace armperf::run {
 
+// What a previous run in out_dir holds, by item (the rows' armperf_item field), less the probe an
+// interrupt cut short (out_dir/run-state.json), whose rows are dropped. A kernel item is done when
+// it has aggregates, a failed repetition or all its repetitions; an interleaved run cut between
+// rounds leaves items with some of their repetitions, which a resumed run completes.
+struct PreviousRun {
+  nlohmann::json context;
+  std::vector<nlohmann::json> rows;                       // to carry over
+  std::vector<std::string> done;                          // sorted item keys
+  std::map<std::string, std::vector<ResultRow>> partial;  // kernel item key: its repetitions so far
+};
+
 struct ExecuteSettings {
   std::string out_dir;     // created if missing
   bool resume = false;     // continue out_dir/results.json instead of starting a new one
+  const PreviousRun* previous = nullptr;  // with resume: out_dir's run, when the caller has read it
   nlohmann::json context;  // for a new results.json (a resumed one keeps its own, with a note)
   std::vector<std::string> command_line;
   ProgressMode progress = ProgressMode::lines;
@@ -38,21 +50,11 @@ struct RunOutcome {
   std::vector<std::string> notes;  // failures, refused bindings, probe notes
 };
 
-// What a previous run in out_dir holds, by item (the rows' armperf_item field), less the probe an
-// interrupt cut short (out_dir/run-state.json), whose rows are dropped. A kernel item is done when
-// it has aggregates, a failed repetition or all its repetitions; an interleaved run cut between
-// rounds leaves items with some of their repetitions, which a resumed run completes. Throws
-// std::runtime_error naming the file when out_dir/results.json is missing or unreadable.
-struct PreviousRun {
-  nlohmann::json context;
-  std::vector<nlohmann::json> rows;  // to carry over
-  std::vector<std::string> done;     // sorted item keys
-  std::map<std::string, std::vector<ResultRow>> partial;  // kernel item key: its repetitions so far
-};
+// Throws std::runtime_error naming the file when out_dir/results.json is missing or unreadable.
 PreviousRun read_previous_run(const std::string& out_dir);
 // Throws std::invalid_argument (one line naming the benchmark and both counts) when the previous run
-// left an item part-measured with another repetition count than the plan's: its repetitions could
-// not be numbered or aggregated as one set.
+// left an item of the plan part-measured with another repetition count than the plan's: its
+// repetitions could not be numbered or aggregated as one set.
 void check_resumable(const RunPlan& plan, const PreviousRun& previous);
 
 // Everything in the directory is written: results.json, gbench-raw.json, results.csv, report.md,

@@ -215,12 +215,13 @@ std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& 
               c.item.estimate_measured = true;
             }
           }
-          // Interleaved, every repetition is a call of its own, calibrated afresh, after a warm-up
-          // call of one iteration.
-          const double warm_up = timing.setup_seconds + timing.iteration_seconds;
+          // Half the min time: the model's iteration times are rough.
+          c.item.warm_up = timing.iteration_seconds >= 0.5 * plan.min_time;
+          const double warm_up = c.item.warm_up ? timing.setup_seconds + timing.iteration_seconds : 0.0;
+          // Interleaved, every repetition is a call of its own, calibrated (and warmed up) afresh.
           c.item.estimate_seconds =
               plan.interleaved ? plan.repetitions * (kernel_seconds(timing, 1, plan.min_time) + warm_up)
-                               : kernel_seconds(timing, plan.repetitions, plan.min_time);
+                               : kernel_seconds(timing, plan.repetitions, plan.min_time) + warm_up;
           out.push_back(std::move(c));
         }
       }

@@ -56,6 +56,12 @@ struct PlanItem {
   BenchShape shape;                        // kernels only
   SweepPoint point;
   std::vector<int> probe_threads;  // probes: the thread counts they sweep (empty: their default)
+  // Kernels: one untimed iteration before the first timed run of each gbench call. gbench reports
+  // the first run that lasts the min time; for an iteration of about that length or longer it is
+  // the call's very first, taken cold right after another item (in rounds, every repetition would
+  // be: sgemm 1024^3 on a Zen 3 VM gave 73 GFLOP/s against 84-86 warm). Shorter iterations are
+  // warmed by gbench's own calibration runs.
+  bool warm_up = false;
   double estimate_seconds = 0;
   bool estimate_measured = false;  // from timings recorded on this machine, not the model
   std::string timing_key;          // where its timing is recorded (probes: with profile, reps, threads)
