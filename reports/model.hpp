@@ -15,6 +15,9 @@ namespace armperf::reports {
 
 enum class Better { lower, higher };
 
+// DESIGN §7: a coefficient of variation above 5 % marks a result noisy.
+inline constexpr double kNoisyCv = 0.05;
+
 struct Metric {
   std::string name;  // real_time, cpu_time, gflops, gbps, bytes_per_second, items_per_second, a counter
   std::string unit;  // ns, GFLOP/s, GB/s, B/s, items/s, or "" for a counter without a known unit

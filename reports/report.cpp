@@ -260,7 +260,7 @@ Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline
   report.differences = context_differences(inputs);
   std::vector<Run> runs;
   for (const ReportInput& in : inputs) runs.push_back(in.run);
-  report.views = probe_views(runs, report.labels);
+  report.views = report_views(runs, report.labels);
   return report;
 }
 

@@ -12,9 +12,6 @@
 
 namespace armperf::reports {
 
-// DESIGN §7: a coefficient of variation above 5 % marks a result noisy.
-inline constexpr double kNoisyCv = 0.05;
-
 struct ReportInput {
   Run run;
   std::string label;  // column header; from --label, else derived from the context (input_label)
@@ -76,7 +73,7 @@ struct Report {
   std::vector<FamilySummary> families;
   std::vector<ScalingTable> scaling;
   std::vector<ContextDifference> differences;
-  std::vector<View> views;  // probe views (reports/views.hpp)
+  std::vector<View> views;  // peer and probe views (reports/views.hpp)
 };
 
 Report build_report(const std::vector<ReportInput>& inputs, std::size_t baseline);

@@ -101,6 +101,61 @@ std::string size_curves_script(const std::vector<std::vector<double>>& data,
       log_y ? "set logscale y\n" : "set yrange [0:*]\n", extra, series.size());
 }
 
+// ---- ours against the peers ------------------------------------------------------------------------
+
+// Kernel rows of one run grouped by what they compute: op, dtype, size, threads, placement, membind
+// and the primary metric. Where a group holds our variants and a peer library's, our best median
+// against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
+// same machine.
+void peer_views(const Run& run, const std::string& label, std::vector<View>& out) {
+  struct Side {
+    const Benchmark* benchmark = nullptr;
+    const Metric* metric = nullptr;
+  };
+  struct Group {
+    Side ours, peer;
+  };
+  std::vector<std::string> order;  // groups as the run first has them (the plan's shape-major order)
+  std::map<std::string, Group> groups;
+  for (const Benchmark& b : run.benchmarks) {
+    if (b.suite != row_value::kernel || b.op.empty() || !b.error.empty()) continue;
+    const Metric* m = b.primary();
+    if (m == nullptr || !std::isfinite(m->center())) continue;
+    const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}", b.op, b.dtype, b.size, b.threads, b.placement,
+                                        b.membind, m->name);
+    const auto [it, fresh] = groups.try_emplace(key);
+    if (fresh) order.push_back(key);
+    Side& side = b.impl == row_value::impl_armperf ? it->second.ours : it->second.peer;
+    const bool higher = m->better == Better::higher;
+    if (side.metric == nullptr ||
+        (higher ? m->center() > side.metric->center() : m->center() < side.metric->center()))
+      side = {&b, m};
+  }
+  View v;
+  v.title = "Ours against the peer libraries — " + label;
+  v.note = fmt::format(
+      "Per op, shape and thread count of this run: our fastest variant's median against the fastest peer "
+      "library's, measured in the same run. Ratio above 1: ours is faster (for a time, the inverse ratio). "
+      "Noisy: either side's cv is above {}.",
+      format_percent(kNoisyCv));
+  v.header = {"op", "dtype", "size", "threads", "metric", "our variant", "best peer", "ours", "peer", "ours / peer"};
+  v.text_columns = 7;
+  for (const std::string& key : order) {
+    const Group& g = groups[key];
+    if (g.ours.metric == nullptr || g.peer.metric == nullptr) continue;
+    const Benchmark& ours = *g.ours.benchmark;
+    const double a = g.ours.metric->center(), b = g.peer.metric->center();
+    const double ratio = g.ours.metric->better == Better::higher ? a / b : b / a;
+    const bool noisy = g.ours.metric->cv() > kNoisyCv || g.peer.metric->cv() > kNoisyCv;
+    const std::string unit = g.ours.metric->unit.empty() ? "" : " (" + g.ours.metric->unit + ")";
+    v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads),
+                      g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
+                      g.peer.benchmark->impl, format_number(a), format_number(b),
+                      fmt::format("{:.2f}{}", ratio, noisy ? " (noisy)" : "")});
+  }
+  if (!v.rows.empty()) out.push_back(std::move(v));
+}
+
 // ---- bandwidth ------------------------------------------------------------------------------------------
 
 // Rows "bandwidth/<op>/<isa>/<threads>t/<placement>/<membind>/<bytes>": one view per input and
@@ -600,8 +655,9 @@ std::vector<CacheLevel> context_caches(const Run& run) {
   return levels;
 }
 
-std::vector<View> probe_views(const std::vector<Run>& runs, const std::vector<std::string>& labels) {
+std::vector<View> report_views(const std::vector<Run>& runs, const std::vector<std::string>& labels) {
   std::vector<View> views;
+  for (std::size_t i = 0; i < runs.size(); ++i) peer_views(runs[i], labels[i], views);
   for (std::size_t i = 0; i < runs.size(); ++i) bandwidth_views(runs[i], labels[i], views);
   latency_views(runs, labels, views);
   for (std::size_t i = 0; i < runs.size(); ++i) c2c_views(runs[i], labels[i], views);

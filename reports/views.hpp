@@ -21,9 +21,9 @@ struct View {
   std::string chart_script;  // gnuplot script drawing the view (svg terminal), "" for a table only
 };
 
-// runs[i] is labelled labels[i]. Views come in a fixed order: bandwidth, latency, c2c, NUMA, roofline,
-// accuracy.
-std::vector<View> probe_views(const std::vector<Run>& runs, const std::vector<std::string>& labels);
+// runs[i] is labelled labels[i]. Views come in a fixed order: ours against the peer libraries (kernel
+// rows), bandwidth, latency, c2c, NUMA, roofline, accuracy.
+std::vector<View> report_views(const std::vector<Run>& runs, const std::vector<std::string>& labels);
 
 // The cache sizes a run's context reports (topology.caches, data and unified, one entry per level),
 // as "L1d 48 KiB" labels with their sizes in bytes; empty when the context has no topology.

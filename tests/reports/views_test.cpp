@@ -2,6 +2,7 @@
 // them.
 #include "reports/views.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -34,7 +35,44 @@ const View* find_view(const std::vector<View>& views, const std::string& title_s
 TEST(Views, NoProbeRowsNoViews) {
   const reports::Run run =
       run_of({row("f32_relu__scalar_u4/64", "kernel", "relu", R"("size": "256", "gbps": 3)")});
-  EXPECT_TRUE(probe_views({run}, {"m"}).empty());
+  EXPECT_TRUE(report_views({run}, {"m"}).empty());
+}
+
+// A kernel row of `impl` with three repetitions of `gflops` GFLOP/s.
+std::string gemm_row(const std::string& name, const std::string& impl, int threads,
+                     std::vector<double> gflops) {
+  std::string rows;
+  for (std::size_t i = 0; i < gflops.size(); ++i) {
+    rows +=
+        (i ? ", " : "") + fmt::format(R"({{"name": "{}", "suite": "kernel", "op": "sgemm", "impl": "{}", )"
+                                      R"("isa": "avx2", "dtype": "f32", "size": "64x64x64", "threads": {}, )"
+                                      R"("repetition_index": {}, "real_time": 1, "gflops": {}}})",
+                                      name, impl, threads, i, gflops[i]);
+  }
+  return rows;
+}
+
+TEST(Views, PeersTableSetsOurBestVariantAgainstTheBestPeerPerShapeAndThreads) {
+  const reports::Run run = run_of({
+      gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {99, 100, 101}),
+      gemm_row("f32_sgemm__scalar/64x64x64", "armperf", 1, {5, 5, 5}),
+      gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {80, 80, 80}),
+      gemm_row("f32_sgemm__blis/64x64x64", "blis", 1, {79, 81, 81}),
+      // Two threads: the peer is faster, and our own repetitions spread past 5 %.
+      gemm_row("f32_sgemm__avx2_6x16/64x64x64/threads:2", "armperf", 2, {150, 190, 170}),
+      gemm_row("f32_sgemm__openblas/64x64x64/threads:2", "openblas", 2, {200, 200, 200}),
+      // No peer at this size: no row.
+      gemm_row("f32_sgemm__avx2_6x16/128x128x128", "armperf", 1, {100, 100, 100}),
+  });
+  const auto views = report_views({run}, {"m"});
+  const View* v = find_view(views, "Ours against the peer libraries — m");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->rows.size(), 2u);
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "gflops (GFLOP/s)",
+                                                  "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23"}));
+  EXPECT_EQ(v->rows[1][3], "2");
+  EXPECT_EQ(v->rows[1][6], "openblas");
+  EXPECT_EQ(v->rows[1][9], "0.85 (noisy)");
 }
 
 TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {
@@ -44,7 +82,7 @@ TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {
       row("bandwidth/read/scalar/1t/compact/local/1048576", "probe", "read",
           R"("size": 1048576, "gbps": 20)"),
   });
-  const auto views = probe_views({run}, {"m"});
+  const auto views = report_views({run}, {"m"});
   const View* v = find_view(views, "Memory bandwidth");
   ASSERT_NE(v, nullptr);
   EXPECT_NE(v->title.find("scalar/1t/compact/local"), std::string::npos);
@@ -66,7 +104,7 @@ TEST(Views, LatencyColumnsPerInputWithTheCachesOfTheContext) {
                            std::to_string(kib) + R"(, "latency_cycles": 3)"));
   const reports::Run a = run_of(rows, context);
   const reports::Run b = run_of({rows[0]});
-  const auto views = probe_views({a, b}, {"altra", "graviton"});
+  const auto views = report_views({a, b}, {"altra", "graviton"});
   const View* v = find_view(views, "Load-to-use latency");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->header, (std::vector<std::string>{"working set", "altra (ns)", "altra (cycles)",
@@ -88,7 +126,7 @@ TEST(Views, CoreToCoreMatrixIsSymmetricWithAnEmptyDiagonal) {
                    R"(, "latency_ns": )" + std::to_string(ns));
   };
   const reports::Run run = run_of({pair(0, 1, 40), pair(0, 4, 200), pair(1, 4, 210)});
-  const auto views = probe_views({run}, {"m"});
+  const auto views = report_views({run}, {"m"});
   const View* v = find_view(views, "Core-to-core");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->header, (std::vector<std::string>{"cpu (ns)", "0", "1", "4"}));
@@ -118,7 +156,7 @@ TEST(Views, RooflinePlacesKernelsUnderTheLowerRoof) {
       row("f64_dgemm__scalar/64", "kernel", "dgemm",
           R"("dtype": "f64", "size": "64", "gflops": 40, "gbps": 1)"),
   });
-  const auto views = probe_views({run}, {"m"});
+  const auto views = report_views({run}, {"m"});
   const View* v = find_view(views, "Roofline");
   ASSERT_NE(v, nullptr);
   ASSERT_EQ(v->rows.size(), 2u);
@@ -133,7 +171,7 @@ TEST(Views, RooflinePlacesKernelsUnderTheLowerRoof) {
 TEST(Views, NoRooflineWithoutAPeakToDrawItUnder) {
   const reports::Run run = run_of({row("f32_sgemm__scalar/64", "kernel", "sgemm",
                                        R"("dtype": "f32", "size": "64", "gflops": 8, "gbps": 1)")});
-  EXPECT_EQ(find_view(probe_views({run}, {"m"}), "Roofline"), nullptr);
+  EXPECT_EQ(find_view(report_views({run}, {"m"}), "Roofline"), nullptr);
 }
 
 std::string numa_row(const std::string& op, int from, int to, const std::string& value) {
@@ -149,7 +187,7 @@ TEST(Views, NumaBandwidthAndLatencyMatricesWithLocalAgainstRemote) {
       numa_row("numa_latency", 0, 0, R"("latency_ns": 110)"), numa_row("numa_latency", 0, 1, R"("latency_ns": 150)"),
       numa_row("numa_latency", 1, 1, R"("latency_ns": 112)"),
   });
-  const auto views = probe_views({run}, {"m"});
+  const auto views = report_views({run}, {"m"});
   const View* bw = find_view(views, "NUMA bandwidth node to node — m, 1 thread, 1 GiB");
   ASSERT_NE(bw, nullptr);
   EXPECT_EQ(bw->header, (std::vector<std::string>{"from ↓ to → (GB/s)", "node 0", "node 1"}));
@@ -185,7 +223,7 @@ TEST(Views, AccuracyTableHasAVerdictPerMachine) {
   ASSERT_NE(a.benchmarks.at(0).primary(), nullptr);
   EXPECT_EQ(a.benchmarks.at(0).primary()->name, "max_ulp");  // not the sweep's time
   EXPECT_EQ(a.benchmarks.at(0).primary()->better, Better::lower);
-  const auto views = probe_views({a, b}, {"arm", "x86"});
+  const auto views = report_views({a, b}, {"arm", "x86"});
   const View* v = find_view(views, "Activation accuracy");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->header, (std::vector<std::string>{"op", "variant", "impl", "isa", "bound", "arm max", "arm p99.99",
@@ -202,7 +240,7 @@ TEST(Views, AccuracyTableHasAVerdictPerMachine) {
 
   // An input without accuracy rows gets no columns.
   const reports::Run probes_only = run_of({numa_row("numa_bw", 0, 0, R"("gbps": 100)")});
-  const std::vector<View> both = probe_views({a, probes_only}, {"arm", "numa"});
+  const std::vector<View> both = report_views({a, probes_only}, {"arm", "numa"});
   const View* two = find_view(both, "Activation accuracy");
   ASSERT_NE(two, nullptr);
   EXPECT_EQ(two->header.size(), 8u);
