@@ -205,11 +205,14 @@ void expect_complete_items(const std::vector<ResultRow>& rows, int repetitions) 
     for (const auto& a : aggregates) {
       if (a.aggregate_name == "mean") mean = a.real_time;
       if (a.aggregate_name == "stddev") stddev = a.real_time;
-      if (a.aggregate_name == "median") EXPECT_DOUBLE_EQ(a.real_time, times[times.size() / 2]) << key;
+      if (a.aggregate_name == "median") {
+        EXPECT_DOUBLE_EQ(a.real_time, times[times.size() / 2]) << key;
+      }
     }
     for (const auto& a : aggregates) {
-      if (a.aggregate_name == "cv")
+      if (a.aggregate_name == "cv") {
         EXPECT_NEAR(a.real_time, stddev / mean, 1e-12) << key << ": a ratio, not a time";
+      }
     }
   }
 }
@@ -226,7 +229,9 @@ TEST(RunExecutor, RoundsMeasureEveryItemOncePerRoundThenAggregateEach) {
   const auto reps = of_run_type(rows, RunType::iteration);
   for (std::size_t i = 0; i < reps.size(); ++i) {
     EXPECT_EQ(reps[i].repetition_index, std::int64_t(i / 2)) << i;
-    if (i % 2 == 1) EXPECT_NE(reps[i].name, reps[i - 1].name) << i;
+    if (i % 2 == 1) {
+      EXPECT_NE(reps[i].name, reps[i - 1].name) << i;
+    }
   }
 }
 
