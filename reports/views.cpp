@@ -106,7 +106,8 @@ std::string size_curves_script(const std::vector<std::vector<double>>& data,
 // Kernel rows of one run grouped by what they compute: op, dtype, size, threads, placement, membind
 // and the primary metric. Where a group holds our variants and a peer library's, our best median
 // against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
-// same machine.
+// same machine. libm is no peer here: it is the activation family's reference, and for the ops that
+// call no libm function (relu, ...) it is a plain scalar loop of our own.
 void peer_views(const Run& run, const std::string& label, std::vector<View>& out) {
   struct Side {
     const Benchmark* benchmark = nullptr;
@@ -118,7 +119,7 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
   std::vector<std::string> order;  // groups as the run first has them (the plan's shape-major order)
   std::map<std::string, Group> groups;
   for (const Benchmark& b : run.benchmarks) {
-    if (b.suite != row_value::kernel || b.op.empty() || !b.error.empty()) continue;
+    if (b.suite != row_value::kernel || b.op.empty() || !b.error.empty() || b.impl == "libm") continue;
     const Metric* m = b.primary();
     if (m == nullptr || !std::isfinite(m->center())) continue;
     const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}", b.op, b.dtype, b.size, b.threads, b.placement,
@@ -134,12 +135,14 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
   View v;
   v.title = "Ours against the peer libraries — " + label;
   v.note = fmt::format(
-      "Per op, shape and thread count of this run: our fastest variant's median against the fastest peer "
-      "library's, measured in the same run. Ratio above 1: ours is faster (for a time, the inverse ratio). "
-      "Noisy: either side's cv is above {}.",
+      "Per op, shape, thread count, placement and memory binding of this run: our fastest variant's median "
+      "against the fastest peer library's (libm, a reference, left out), measured in the same run. Speedup "
+      "above 1: ours is faster (ours / peer for a rate, peer / ours for a time). Noisy: either side's cv is "
+      "above {}.",
       format_percent(kNoisyCv));
-  v.header = {"op", "dtype", "size", "threads", "metric", "our variant", "best peer", "ours", "peer", "ours / peer"};
-  v.text_columns = 7;
+  v.header = {"op",     "dtype",       "size",      "threads", "placement", "membind",
+              "metric", "our variant", "best peer", "ours",    "peer",      "speedup"};
+  v.text_columns = 9;
   for (const std::string& key : order) {
     const Group& g = groups[key];
     if (g.ours.metric == nullptr || g.peer.metric == nullptr) continue;
@@ -148,8 +151,8 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
     const double ratio = g.ours.metric->better == Better::higher ? a / b : b / a;
     const bool noisy = g.ours.metric->cv() > kNoisyCv || g.peer.metric->cv() > kNoisyCv;
     const std::string unit = g.ours.metric->unit.empty() ? "" : " (" + g.ours.metric->unit + ")";
-    v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads),
-                      g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
+    v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads), ours.placement,
+                      ours.membind, g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
                       g.peer.benchmark->impl, format_number(a), format_number(b),
                       fmt::format("{:.2f}{}", ratio, noisy ? " (noisy)" : "")});
   }

@@ -1,4 +1,4 @@
-// Probe views (reports/views.hpp): what each table holds, built from rows written the way the probes write
+// Report views (reports/views.hpp): what each table holds, built from rows written the way the probes write
 // them.
 #include "reports/views.hpp"
 
@@ -38,18 +38,28 @@ TEST(Views, NoProbeRowsNoViews) {
   EXPECT_TRUE(report_views({run}, {"m"}).empty());
 }
 
-// A kernel row of `impl` with three repetitions of `gflops` GFLOP/s.
-std::string gemm_row(const std::string& name, const std::string& impl, int threads,
-                     std::vector<double> gflops) {
+// A kernel row of `impl` with a repetition per value of `metric` ("gflops" or "real_time"); `extra`
+// adds fields ("placement": ..., "error_message": ...).
+std::string kernel_rows(const std::string& name, const std::string& impl, int threads,
+                        const std::string& metric, std::vector<double> values,
+                        const std::string& extra = R"("placement": "compact")") {
   std::string rows;
-  for (std::size_t i = 0; i < gflops.size(); ++i) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::string value = metric == "real_time"
+                                  ? fmt::format(R"("real_time": {})", values[i])
+                                  : fmt::format(R"("real_time": 1, "{}": {})", metric, values[i]);
     rows +=
         (i ? ", " : "") + fmt::format(R"({{"name": "{}", "suite": "kernel", "op": "sgemm", "impl": "{}", )"
                                       R"("isa": "avx2", "dtype": "f32", "size": "64x64x64", "threads": {}, )"
-                                      R"("repetition_index": {}, "real_time": 1, "gflops": {}}})",
-                                      name, impl, threads, i, gflops[i]);
+                                      R"("repetition_index": {}, {}, {}}})",
+                                      name, impl, threads, i, value, extra);
   }
   return rows;
+}
+
+std::string gemm_row(const std::string& name, const std::string& impl, int threads,
+                     std::vector<double> gflops) {
+  return kernel_rows(name, impl, threads, "gflops", std::move(gflops));
 }
 
 TEST(Views, PeersTableSetsOurBestVariantAgainstTheBestPeerPerShapeAndThreads) {
@@ -58,21 +68,45 @@ TEST(Views, PeersTableSetsOurBestVariantAgainstTheBestPeerPerShapeAndThreads) {
       gemm_row("f32_sgemm__scalar/64x64x64", "armperf", 1, {5, 5, 5}),
       gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {80, 80, 80}),
       gemm_row("f32_sgemm__blis/64x64x64", "blis", 1, {79, 81, 81}),
+      // Neither a reference (libm) nor a peer that failed is a peer.
+      gemm_row("f32_sgemm__libm/64x64x64", "libm", 1, {500, 500, 500}),
+      kernel_rows("f32_sgemm__onednn/64x64x64", "onednn", 1, "gflops", {900},
+                  R"("placement": "compact", "error_message": "isa unsupported: avx512")"),
       // Two threads: the peer is faster, and our own repetitions spread past 5 %.
       gemm_row("f32_sgemm__avx2_6x16/64x64x64/threads:2", "armperf", 2, {150, 190, 170}),
       gemm_row("f32_sgemm__openblas/64x64x64/threads:2", "openblas", 2, {200, 200, 200}),
+      // Spread placement is a group of its own.
+      kernel_rows("f32_sgemm__avx2_6x16/64x64x64/threads:2/spread", "armperf", 2, "gflops", {100},
+                  R"("placement": "spread")"),
+      kernel_rows("f32_sgemm__openblas/64x64x64/threads:2/spread", "openblas", 2, "gflops", {50},
+                  R"("placement": "spread")"),
       // No peer at this size: no row.
       gemm_row("f32_sgemm__avx2_6x16/128x128x128", "armperf", 1, {100, 100, 100}),
   });
   const auto views = report_views({run}, {"m"});
   const View* v = find_view(views, "Ours against the peer libraries — m");
   ASSERT_NE(v, nullptr);
-  ASSERT_EQ(v->rows.size(), 2u);
-  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "gflops (GFLOP/s)",
-                                                  "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23"}));
+  ASSERT_EQ(v->rows.size(), 3u);
+  EXPECT_EQ(v->rows[0],
+            (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "compact", "", "gflops (GFLOP/s)",
+                                      "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23"}));
   EXPECT_EQ(v->rows[1][3], "2");
-  EXPECT_EQ(v->rows[1][6], "openblas");
-  EXPECT_EQ(v->rows[1][9], "0.85 (noisy)");
+  EXPECT_EQ(v->rows[1][8], "openblas");
+  EXPECT_EQ(v->rows[1][11], "0.85 (noisy)");
+  EXPECT_EQ(v->rows[2][4], "spread");
+  EXPECT_EQ(v->rows[2][11], "2.00");
+}
+
+TEST(Views, PeersTableSpeedupOfATimeIsPeerOverOurs) {
+  const reports::Run run = run_of({
+      kernel_rows("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, "real_time", {2, 2, 2}),
+      kernel_rows("f32_sgemm__openblas/64x64x64", "openblas", 1, "real_time", {3, 3, 3}),
+  });
+  const auto views = report_views({run}, {"m"});
+  const View* v = find_view(views, "Ours against the peer libraries");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->rows.size(), 1u);
+  EXPECT_EQ(v->rows[0][11], "1.50");  // ours takes 2 ns, the peer 3: ours is 1.5x as fast
 }
 
 TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {
