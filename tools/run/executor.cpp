@@ -172,12 +172,15 @@ class Executor {
     return plan_.interleaved ? missing : std::min(missing, 1);
   }
 
-  // A call's share of its item's estimate: one repetition's when interleaved, else the repetitions
-  // the item still lacks.
+  // Repetitions a kernel item's next call measures: one when interleaved, else all it still lacks.
+  int call_repetitions(const PlanItem& item) {
+    return plan_.interleaved ? 1 : std::max(0, plan_.repetitions - repetitions_of(item));
+  }
+
+  // A call's share of its item's estimate.
   double call_estimate(const PlanItem& item) {
     if (item.kind == PlanItem::Kind::probe) return item.estimate_seconds;
-    const int repetitions = plan_.interleaved ? 1 : std::max(0, plan_.repetitions - repetitions_of(item));
-    return item.estimate_seconds * repetitions / plan_.repetitions;
+    return item.estimate_seconds * call_repetitions(item) / plan_.repetitions;
   }
 
   std::string call_label(const PlanItem& item, int round) {
@@ -264,8 +267,7 @@ class Executor {
 
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
-    const int repetitions = plan_.interleaved ? 1 : std::max(1, plan_.repetitions - repetitions_of(item));
-    configure_gbench(plan_.min_time, repetitions, item.warm_up);
+    configure_gbench(plan_.min_time, std::max(1, call_repetitions(item)), item.warm_up);
     reporter_.set_item(&item);
     running_ = &item;
     item_runs_.clear();
