@@ -147,6 +147,12 @@ inline constexpr const char* numa_balancing = "numa_balancing";
 // Written by `armperf probe` / `armperf run`: the CPU (core/isa.hpp) and topology summary (core/topology.hpp).
 inline constexpr const char* cpu = "cpu";
 inline constexpr const char* topology = "topology";
+// Written by `armperf run` (tools/run/context.hpp): {"options": ..., "plan": ...}; reports read the
+// plan's `interleaved` (repetitions measured in rounds).
+inline constexpr const char* run = "armperf_run";
+inline constexpr const char* options = "options";
+inline constexpr const char* plan = "plan";
+inline constexpr const char* interleaved = "interleaved";
 }  // namespace context_key
 
 // Values with a fixed vocabulary.

@@ -142,6 +142,7 @@ struct RowKind {
   bool aggregate = false;
   std::string aggregate_name;  // mean, median, stddev, cv; or BigO/RMS (complexity fits, not measurements)
   std::string base_name;
+  std::int64_t repetition = 0;  // repetition_index of an iteration row
 };
 
 RowKind classify(const json& raw, const ResultRow& row) {
@@ -158,6 +159,7 @@ RowKind classify(const json& raw, const ResultRow& row) {
     }
   }
   kind.base_name = row.run_name;
+  kind.repetition = row.repetition_index;
   if (kind.base_name.empty()) {
     kind.base_name = row.name;
     if (kind.aggregate && has_aggregate_suffix(row.name, kind.aggregate_name))
@@ -197,6 +199,7 @@ void record(Metric& m, const RowKind& kind, double value) {
   if (!std::isfinite(value)) return;  // NaN/Infinity rows carry no measurement
   if (!kind.aggregate) {
     m.samples.push_back(value);
+    m.sample_repetitions.push_back(kind.repetition);
   } else if (kind.aggregate_name == "mean") {
     m.reported_mean = value;
   } else if (kind.aggregate_name == "median") {
@@ -292,6 +295,16 @@ class RunBuilder {
   std::unordered_map<std::string, std::size_t> index_;
 };
 
+// The plan's `interleaved` flag of `armperf run` (absent in other files and in runs before rounds).
+bool measured_in_rounds(const json& context) {
+  const auto run = context.find(context_key::run);
+  if (run == context.end() || !run->is_object()) return false;
+  const auto plan = run->find(context_key::plan);
+  if (plan == run->end() || !plan->is_object()) return false;
+  const auto flag = plan->find(context_key::interleaved);
+  return flag != plan->end() && flag->is_boolean() && flag->get<bool>();
+}
+
 }  // namespace
 
 Run parse_run(std::string_view text, const std::string& path) {
@@ -302,6 +315,7 @@ Run parse_run(std::string_view text, const std::string& path) {
   run.path = path;
   run.recovered = file.recovered;
   run.context = context_strings(file.context);
+  run.interleaved = measured_in_rounds(file.context);
   RunBuilder builder(run);
   for (std::size_t i = 0; i < file.benchmarks.size(); ++i) builder.add_row(file.benchmarks[i], i);
   return run;

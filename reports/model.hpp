@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct Metric {
   std::string unit;  // ns, GFLOP/s, GB/s, B/s, items/s, or "" for a counter without a known unit
   Better better = Better::lower;
   std::vector<double> samples;  // one per repetition row, finite values only
+  // The repetition_index of each sample (parallel to samples). In a run measured in rounds
+  // (Run::interleaved), equal indices of two benchmarks were measured in the same round.
+  std::vector<std::int64_t> sample_repetitions;
   // Aggregate rows as the file reported them: the only data when it holds no per-repetition rows.
   std::optional<double> reported_mean, reported_median, reported_stddev, reported_cv;
 
@@ -58,6 +62,9 @@ struct Run {
   std::vector<Benchmark> benchmarks;
   // The file was cut off (a killed run): benchmarks hold its complete rows only (core/result.hpp).
   bool recovered = false;
+  // Measured in rounds (`armperf run --order rounds`, the context's armperf_run.plan.interleaved): round r
+  // ran repetition r of every kernel benchmark, so samples of one index can be paired across benchmarks.
+  bool interleaved = false;
 
   const Benchmark* find(std::string_view key) const;
   std::string context_value(std::string_view key) const;  // "" when absent

@@ -108,6 +108,27 @@ std::string size_curves_script(const std::vector<std::vector<double>>& data,
 // against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
 // same machine. libm is no peer here: it is the activation family's reference, and for the ops that
 // call no libm function (relu, ...) it is a plain scalar loop of our own.
+// The speedups of the rounds in which both sides have a repetition (ours / peer for a rate, peer / ours
+// for a time), for a run measured in rounds. Within a round the two were measured seconds apart (the
+// plan is shape-major), so a slow phase of the machine that spans a round weighs on both sides of its
+// ratio instead of on one side's median. Empty where the samples carry no repetition indices.
+std::vector<double> round_speedups(const Metric& ours, const Metric& peer) {
+  std::vector<double> speedups;
+  if (ours.sample_repetitions.size() != ours.samples.size() ||
+      peer.sample_repetitions.size() != peer.samples.size())
+    return speedups;
+  std::map<std::int64_t, double> peer_of_round;
+  for (std::size_t i = 0; i < peer.samples.size(); ++i)
+    peer_of_round[peer.sample_repetitions[i]] = peer.samples[i];
+  for (std::size_t i = 0; i < ours.samples.size(); ++i) {
+    const auto it = peer_of_round.find(ours.sample_repetitions[i]);
+    if (it == peer_of_round.end()) continue;
+    const double a = ours.samples[i], b = it->second;
+    speedups.push_back(ours.better == Better::higher ? a / b : b / a);
+  }
+  return speedups;
+}
+
 void peer_views(const Run& run, const std::string& label, std::vector<View>& out) {
   struct Side {
     const Benchmark* benchmark = nullptr;
@@ -138,10 +159,13 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
       "Per op, shape, thread count, placement and memory binding of this run: our fastest variant's median "
       "against the fastest peer library's (libm, a reference, left out), measured in the same run. Speedup "
       "above 1: ours is faster (ours / peer for a rate, peer / ours for a time). Noisy: either side's cv is "
-      "above {}.",
+      "above {}. In a run measured in rounds (armperf run --order rounds), paired is the median of the "
+      "speedups of the single rounds with its distribution-free 95 % interval (the range below 6 rounds), "
+      "and won counts the rounds in which ours was faster; a slow phase of the machine then weighs on both "
+      "sides of one round's speedup instead of on one side's median.",
       format_percent(kNoisyCv));
-  v.header = {"op",     "dtype",       "size",      "threads", "placement", "membind",
-              "metric", "our variant", "best peer", "ours",    "peer",      "speedup"};
+  v.header = {"op",          "dtype",     "size", "threads", "placement", "membind", "metric",
+              "our variant", "best peer", "ours", "peer",    "speedup",   "paired",  "won"};
   v.text_columns = 9;
   for (const std::string& key : order) {
     const Group& g = groups[key];
@@ -151,10 +175,18 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
     const double ratio = g.ours.metric->better == Better::higher ? a / b : b / a;
     const bool noisy = g.ours.metric->cv() > kNoisyCv || g.peer.metric->cv() > kNoisyCv;
     const std::string unit = g.ours.metric->unit.empty() ? "" : " (" + g.ours.metric->unit + ")";
+    std::string paired(kDash), won(kDash);
+    if (const auto rounds = round_speedups(*g.ours.metric, *g.peer.metric);
+        run.interleaved && rounds.size() >= 2) {
+      const MedianInterval ci = median_interval(rounds);
+      paired = fmt::format("{:.2f} [{:.2f}, {:.2f}]", median(rounds), ci.low, ci.high);
+      won = fmt::format("{}/{}", std::count_if(rounds.begin(), rounds.end(), [](double r) { return r > 1; }),
+                        rounds.size());
+    }
     v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads), ours.placement,
                       ours.membind, g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
                       g.peer.benchmark->impl, format_number(a), format_number(b),
-                      fmt::format("{:.2f}{}", ratio, noisy ? " (noisy)" : "")});
+                      fmt::format("{:.2f}{}", ratio, noisy ? " (noisy)" : ""), paired, won});
   }
   if (!v.rows.empty()) out.push_back(std::move(v));
 }

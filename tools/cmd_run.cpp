@@ -95,9 +95,9 @@ std::vector<std::string> own_command_line() {
 }
 
 const nlohmann::json* stored_options(const nlohmann::json& context) {
-  const auto run = context.find("armperf_run");
-  if (run == context.end() || !run->is_object() || !run->contains("options")) return nullptr;
-  return &(*run)["options"];
+  const auto run = context.find(context_key::run);
+  if (run == context.end() || !run->is_object() || !run->contains(context_key::options)) return nullptr;
+  return &(*run)[context_key::options];
 }
 
 void run_command(const RunArgs& a, CLI::App& cmd, const std::vector<std::string>& command_line,

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tests/reports/fixtures.hpp"
 
@@ -88,6 +89,29 @@ TEST(Load, ArmperfRowsAreKeyedByTheirFields) {
   EXPECT_EQ(neon.primary()->name, "gbps");
   EXPECT_DOUBLE_EQ(neon.primary()->center(), 67.2);
   EXPECT_EQ(run.context_value("cpu_model"), "Ampere Altra, Neoverse N1");
+}
+
+TEST(Load, RepetitionIndicesAndRoundsAreKeptForPairing) {
+  const std::string rows = R"("benchmarks": [
+      {"name": "BM_a", "repetition_index": 1, "real_time": 5, "time_unit": "ns"},
+      {"name": "BM_a", "repetition_index": 0, "real_time": 4, "time_unit": "ns"},
+      {"name": "BM_a", "run_type": "aggregate", "aggregate_name": "median", "real_time": 4.5,
+       "time_unit": "ns"}])";
+  const reports::Run rounds =
+      parse_run(R"({"context": {"armperf_run": {"plan": {"interleaved": true}}}, )" + rows + "}", "r.json");
+  EXPECT_TRUE(rounds.interleaved);
+  const Metric* time = rounds.benchmarks.at(0).metric("real_time");
+  ASSERT_NE(time, nullptr);
+  EXPECT_EQ(time->samples, (std::vector<double>{5, 4}));
+  EXPECT_EQ(time->sample_repetitions, (std::vector<std::int64_t>{1, 0}));  // the aggregate is no sample
+  // Back to back, no plan, or a flag that is not a boolean: not in rounds.
+  for (const char* context :
+       {R"({"armperf_run": {"plan": {"interleaved": false}}})", R"({"armperf_run": {}})",
+        R"({"armperf_run": {"plan": {"interleaved": "yes"}}})", R"({})"}) {
+    EXPECT_FALSE(
+        parse_run(std::string(R"({"context": )") + context + ", " + rows + "}", "r.json").interleaved)
+        << context;
+  }
 }
 
 TEST(Load, TwoVariantsOfOneOpAreTwoRows) {

@@ -89,7 +89,7 @@ TEST(Views, PeersTableSetsOurBestVariantAgainstTheBestPeerPerShapeAndThreads) {
   ASSERT_EQ(v->rows.size(), 3u);
   EXPECT_EQ(v->rows[0],
             (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "compact", "", "gflops (GFLOP/s)",
-                                      "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23"}));
+                                      "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23", "—", "—"}));
   EXPECT_EQ(v->rows[1][3], "2");
   EXPECT_EQ(v->rows[1][8], "openblas");
   EXPECT_EQ(v->rows[1][11], "0.85 (noisy)");
@@ -107,6 +107,42 @@ TEST(Views, PeersTableSpeedupOfATimeIsPeerOverOurs) {
   ASSERT_NE(v, nullptr);
   ASSERT_EQ(v->rows.size(), 1u);
   EXPECT_EQ(v->rows[0][11], "1.50");  // ours takes 2 ns, the peer 3: ours is 1.5x as fast
+}
+
+// A run in rounds, as `armperf run` marks it in its context.
+constexpr const char* kRoundsContext = R"({"armperf_run": {"plan": {"interleaved": true}}})";
+
+TEST(Views, PeersTablePairsTheRepetitionsOfOneRound) {
+  // Rounds 1 and 2 were slow for both, round 4 for ours only: the medians (64 against 98) make ours
+  // 0.65 of the peer, while ours was ahead in the four rounds that met the same machine.
+  const std::vector<std::string> rows = {
+      gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {100, 60, 62, 101, 64}),
+      gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {98, 58, 61, 99, 100}),
+  };
+  const auto views = report_views({run_of(rows, kRoundsContext)}, {"m"});
+  const View* v = find_view(views, "Ours against the peer libraries");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->rows.size(), 1u);
+  EXPECT_EQ(v->rows[0][11], "0.65 (noisy)");
+  // Round speedups 1.020, 1.034, 1.016, 1.020, 0.640; with 5 rounds the interval is their range.
+  EXPECT_EQ(v->rows[0][12], "1.02 [0.64, 1.03]");
+  EXPECT_EQ(v->rows[0][13], "4/5");
+  // The same rows without the mark of rounds: no pairing.
+  const auto plain = report_views({run_of(rows)}, {"m"});
+  EXPECT_EQ(find_view(plain, "Ours against the peer libraries")->rows[0][12], "—");
+}
+
+TEST(Views, PeersTablePairsOnlyRoundsBothSidesHave) {
+  // A peer cut short after two rounds (a resumed run's missing repetitions, say): three rounds pair.
+  std::string peer = gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {50, 100});
+  const auto views = report_views(
+      {run_of({gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {100, 100, 100, 100}), peer},
+              kRoundsContext)},
+      {"m"});
+  const View* v = find_view(views, "Ours against the peer libraries");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->rows[0][12], "1.50 [1.00, 2.00]");
+  EXPECT_EQ(v->rows[0][13], "1/2");
 }
 
 TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {

@@ -31,7 +31,7 @@ nlohmann::json run_context(const Environment& env, const CpuInfo& cpu, const Top
   nlohmann::json plan_summary = plan_json(plan);
   plan_summary.erase("items");  // the rows say what ran
   plan_summary["item_count"] = plan.items.size();
-  context[run_key::run] = {{"options", to_json(options)}, {"plan", plan_summary}};
+  context[run_key::run] = {{context_key::options, to_json(options)}, {context_key::plan, plan_summary}};
   context[run_key::warnings] = warnings;
   return context;
 }

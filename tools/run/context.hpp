@@ -16,7 +16,7 @@ namespace armperf::run {
 
 // Context keys `armperf run` adds to core/result.hpp's.
 namespace run_key {
-inline constexpr const char* run = "armperf_run";    // {"options": ..., "plan": ...}
+inline constexpr const char* run = context_key::run;  // {"options": ..., "plan": ...}
 inline constexpr const char* warnings = "warnings";  // one line each
 inline constexpr const char* cpu_model = "cpu_model";
 inline constexpr const char* cpu_vendor = "cpu_vendor";

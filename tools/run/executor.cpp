@@ -70,7 +70,7 @@ ResultWriter open_results(const fs::path& dir, const ExecuteSettings& settings, 
   const fs::path path = dir / run_file::results;
   if (previous == nullptr) return ResultWriter(path.string(), settings.context);
   json context = previous->context;
-  json& run = context["armperf_run"];
+  json& run = context[context_key::run];
   if (!run.is_object()) run = json::object();
   json resumed = {{"command_line", settings.command_line}};
   if (settings.context.contains(context_key::date)) resumed["date"] = settings.context[context_key::date];

@@ -466,7 +466,7 @@ json plan_json(const RunPlan& plan) {
   }
   return {{"profile", std::string(profile_name(plan.profile))},
           {"repetitions", plan.repetitions},
-          {"interleaved", plan.interleaved},
+          {context_key::interleaved, plan.interleaved},
           {"min_time_seconds", plan.min_time},
           {"sizes",
            {{"l1_bytes", plan.sizes.l1_bytes},
