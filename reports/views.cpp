@@ -159,8 +159,9 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
       "Per op, shape, thread count, placement and memory binding of this run: our fastest variant's median "
       "against the fastest peer library's (libm, a reference, left out), measured in the same run. Speedup "
       "above 1: ours is faster (ours / peer for a rate, peer / ours for a time). Noisy: either side's cv is "
-      "above {}. In a run measured in rounds (armperf run --order rounds), paired is the median of the "
-      "speedups of the single rounds with its distribution-free 95 % interval (the range below 6 rounds), "
+      "above {}; spread unknown: a side has a single repetition, so nothing says how far to trust it. In a "
+      "run measured in rounds (armperf run --order rounds), paired is the median of the "
+      "speedups of the single rounds with its distribution-free 95% interval (the range below 6 rounds), "
       "and won counts the rounds in which ours was faster; a slow phase of the machine then weighs on both "
       "sides of one round's speedup instead of on one side's median.",
       format_percent(kNoisyCv));
@@ -173,7 +174,9 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
     const Benchmark& ours = *g.ours.benchmark;
     const double a = g.ours.metric->center(), b = g.peer.metric->center();
     const double ratio = g.ours.metric->better == Better::higher ? a / b : b / a;
-    const bool noisy = g.ours.metric->cv() > kNoisyCv || g.peer.metric->cv() > kNoisyCv;
+    const double cv_ours = g.ours.metric->cv(), cv_peer = g.peer.metric->cv();
+    const bool noisy = cv_ours > kNoisyCv || cv_peer > kNoisyCv;
+    const bool spread_unknown = !std::isfinite(cv_ours) || !std::isfinite(cv_peer);  // one repetition
     const std::string unit = g.ours.metric->unit.empty() ? "" : " (" + g.ours.metric->unit + ")";
     std::string paired(kDash), won(kDash);
     if (const auto rounds = round_speedups(*g.ours.metric, *g.peer.metric);
@@ -186,7 +189,11 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
     v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads), ours.placement,
                       ours.membind, g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
                       g.peer.benchmark->impl, format_number(a), format_number(b),
-                      fmt::format("{:.2f}{}", ratio, noisy ? " (noisy)" : ""), paired, won});
+                      fmt::format("{:.2f}{}", ratio,
+                                  noisy            ? " (noisy)"
+                                  : spread_unknown ? " (spread unknown)"
+                                                   : ""),
+                      paired, won});
   }
   if (!v.rows.empty()) out.push_back(std::move(v));
 }
