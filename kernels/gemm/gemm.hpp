@@ -120,6 +120,14 @@ struct GemmOperand {
   bool transposed = false;
 };
 
+// GEMV-like shapes (row_stream.hpp): C[0:m, 0:n] = alpha * op(A) * B + beta * C over all of K, B
+// untransposed (row p at b + p * ldb), C in column blocks of `block` columns accumulated in `acc`
+// (m * min(block, n) elements). beta == 0: C is not read.
+template <class T>
+using RowStreamFn = void (*)(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperand<T>& a,
+                             const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc, GemmAcc<T> alpha,
+                             GemmAcc<T> beta, std::int64_t block, GemmAcc<T>* acc);
+
 // Packing (gemm_pack.hpp). A: rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into one MR-row
 // panel dst[p * mr + r], rows past `rows` zero; `next_rows` rows after them are prefetched. B: rows
 // [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) into NR-column slivers, sliver s at dst + s * nr * kc
@@ -144,6 +152,9 @@ struct MicroKernel {
   PackBFn<T> pack_b = nullptr;
   DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
   int k_unit = 1;                   // k steps per packed group (2: bf16 pairs); KC slices are whole groups
+  // Optional: GEMV-like shapes stream B's rows instead of reading it down column strips with fn
+  // (single k steps only: k_unit 1).
+  RowStreamFn<T> row_stream = nullptr;
 };
 
 // Cache sizes in bytes the blocking is derived from.

@@ -3,9 +3,10 @@
 #endif
 #include <immintrin.h>
 
+#include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
-#include "kernels/gemm/broadcast_kernel.hpp"
+#include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -41,7 +42,8 @@ struct Ymm<double> {
 // 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
 template <class T, int MR, int NV>
 void gemm_avx2(const GemmArgs<T>& args) {
-  gemm(args, gemm_micro_kernel<T, MR>(NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>));
+  gemm(args, with_row_stream<Ymm<T>>(
+                 gemm_micro_kernel<T, MR>(NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>)));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
+#include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -46,8 +47,9 @@ struct Zmm<double> {
 // (and 0-20 % on Zen 3, f32 and f64, 1 and 2 threads: three interleaved runs).
 template <class T, int MR, int NV, bool kDirectA>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>,
-                                      kDirectA ? &broadcast_ukernel_direct_a<Zmm<T>, T, MR, NV> : nullptr));
+  gemm(args, with_row_stream<Zmm<T>>(gemm_micro_kernel<T, MR>(
+                 NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>,
+                 kDirectA ? &broadcast_ukernel_direct_a<Zmm<T>, T, MR, NV> : nullptr)));
 }
 
 }  // namespace

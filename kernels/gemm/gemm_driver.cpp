@@ -32,6 +32,8 @@ constexpr std::int64_t kDirectBRowPanels = 2;
 // A is packed once for all of a thread's rows and all of K, and reused by every NC panel of B, when
 // that copy is at most this large (kept_a_elements).
 constexpr std::int64_t kKeptAMaxBytes = std::int64_t{4} << 20;
+// Accumulators of a GEMV-like range's column block (row_stream_range).
+constexpr std::int64_t kRowStreamAccBytes = std::int64_t{64} << 10;
 
 std::int64_t round_down(std::int64_t x, std::int64_t multiple) {
   return std::max(multiple, x / multiple * multiple);
@@ -45,9 +47,9 @@ std::size_t round_up_bytes(std::size_t x, std::size_t multiple) {
 
 // Grow-only packing buffer, one per thread and element type: allocating and faulting in megabytes
 // of fresh pages on every call costs a few percent at 1024^3.
-// Tag: a thread's own panels, or the B panel it allocates for its node group (a second buffer, so
-// a group leader's own A panels and the group's B never overlap).
-enum class Use { own, group_b };
+// Tag: a thread's own panels, the B panel it allocates for its node group (a second buffer, so
+// a group leader's own A panels and the group's B never overlap), or its row_stream accumulators.
+enum class Use { own, group_b, row_stream };
 template <class T, Use use = Use::own>
 T* workspace(std::size_t elements) {
   struct Free {
@@ -140,6 +142,26 @@ struct GroupB {
   int rank = 0, size = 1;
 };
 
+// A GEMV-like range of C through the micro-kernel's row_stream: B's rows streamed past accumulators
+// that stay in cache. Their column block (blocking.nc where set, as the tests set it to cross blocks)
+// holds kRowStreamAccBytes: with 16 KiB (L1) the rows of B were read 2 KiB at a time at 8 rows, and
+// 8x4096x4096 f32 reached 16-18 GFLOP/s on Zen 3; with 64 KiB (L2) 21-30, with 256 KiB 18; 1x4096x4096
+// is 7.3-8.9 GFLOP/s (15-18 GB/s of B) with any of them.
+template <class T>
+void row_stream_range(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmRange& range) {
+  using Acc = GemmAcc<T>;
+  const std::int64_t rows = range.i1 - range.i0, cols = range.j1 - range.j0;
+  const auto acc_block = std::max<std::int64_t>(
+      kernel.nr, round_down(kRowStreamAccBytes / (rows * static_cast<std::int64_t>(sizeof(Acc))), kernel.nr));
+  const std::int64_t block = std::min(cols, args.blocking.nc > 0 ? args.blocking.nc : acc_block);
+  const bool a_transposed = args.trans_a == Trans::yes;
+  // Row i0 of op(A): a row of the stored A, or its column i0 when A is transposed.
+  const GemmOperand<T> a{args.a + (a_transposed ? range.i0 : range.i0 * args.lda), args.lda, a_transposed};
+  kernel.row_stream(rows, cols, args.k, a, args.b + range.j0, args.ldb,
+                    args.c + range.i0 * args.ldc + range.j0, args.ldc, args.alpha, args.beta, block,
+                    workspace<Acc, Use::row_stream>(static_cast<std::size_t>(rows * block)));
+}
+
 // C[i0:i1, j0:j1] of the whole product, on one thread, packing into `work` (panels.total()
 // elements, room for this range's kept_a_elements). With `group`, B comes from the group's panel:
 // every thread of the group calls this with the same column band (and so the same sequence of
@@ -161,6 +183,10 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // saves. Full-width tiles then read an untransposed B in place; only the partial last sliver is packed.
   const bool direct_b =
       group == nullptr && !b.transposed && kernel.k_unit == 1 && i1 - i0 <= kDirectBRowPanels * mr;
+  if (direct_b && kernel.row_stream != nullptr) {
+    row_stream_range(args, kernel, range);
+    return;
+  }
   const bool read_a_in_place = reads_a_in_place(args, kernel);
   // A packed by the first NC panel and kept for the others (its rows of each K slice together, the
   // slices one after the other), or packed per MC block at the start of the buffer.

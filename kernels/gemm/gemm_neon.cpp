@@ -6,6 +6,7 @@
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/lane_kernel.hpp"
+#include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -44,6 +45,17 @@ struct Q<double> {
   }
 };
 
+// Q in the broadcast traits' spelling (loadu, storeu, fma(a, b, acc)), for row_stream.hpp.
+template <class T>
+struct QRows {
+  using V = typename Q<T>::V;
+  static constexpr int lanes = Q<T>::lanes;
+  static V set1(T x) { return Q<T>::set1(x); }
+  static V loadu(const T* p) { return Q<T>::load(p); }
+  static void storeu(T* p, V v) { Q<T>::store(p, v); }
+  static V fma(V a, V b, V acc) { return Q<T>::fma(acc, a, b); }
+};
+
 // MR = 8 rows x NV = 3 q registers of C: 24 accumulators + 3 for B + 8 rows of A packed into
 // MR / lanes q registers (2 for f32) = 29 of AdvSIMD's 32 registers. A is used by element
 // (fmla v.4s, v.4s, v.s[lane]), so one 128-bit load feeds four rows, no broadcasts. Neoverse N1 has
@@ -54,11 +66,12 @@ constexpr int kMr = 8, kNv = 3;
 }  // namespace
 
 void f32_sgemm__neon_8x12(const GemmArgs<float>& args) {
-  gemm(args, gemm_micro_kernel<float, kMr>(kNv * Q<float>::lanes, &lane_ukernel<Q<float>, float, kMr, kNv>));
+  gemm(args, with_row_stream<QRows<float>>(gemm_micro_kernel<float, kMr>(
+                 kNv * Q<float>::lanes, &lane_ukernel<Q<float>, float, kMr, kNv>)));
 }
 void f64_dgemm__neon_8x6(const GemmArgs<double>& args) {
-  gemm(args,
-       gemm_micro_kernel<double, kMr>(kNv * Q<double>::lanes, &lane_ukernel<Q<double>, double, kMr, kNv>));
+  gemm(args, with_row_stream<QRows<double>>(gemm_micro_kernel<double, kMr>(
+                 kNv * Q<double>::lanes, &lane_ukernel<Q<double>, double, kMr, kNv>)));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__neon_8x12",

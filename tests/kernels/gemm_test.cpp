@@ -18,6 +18,7 @@
 #include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
+#include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 #include "tests/kernels/variant_param.hpp"
 
@@ -257,6 +258,42 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
 // 2 and 4 threads split C as 1 x 2 / 2 x 1 and 2 x 2 grids; fewer tiles than threads leaves some
 // threads idle. Peers get the thread count through their own pools, but not more than the cores:
 // BLIS's spinning barriers take seconds per call when oversubscribed.
+// GEMV-like shapes (at most two MR-row panels, B untransposed): the variants with a row_stream take
+// them through it. Rows in groups of 3 and their remainders, k in steps of 4 and the last 1-3, column
+// blocks of nr (blocking.nc) with a partial last one, and one block wider than the default's
+// accumulators would hold, on 1 and 2 threads.
+TEST_P(GemmTest, GemvLikeShapes) {
+  std::vector<Case> cases;
+  const GemmBlocking narrow{.nc = nr()};
+  for (int threads : {1, 2}) {
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      for (std::int64_t m : {std::int64_t{1}, std::int64_t{2}, std::int64_t{4}, 2 * mr()}) {
+        for (std::int64_t k : {1, 3, 4, 9}) {
+          cases.push_back({.ta = ta,
+                           .m = m,
+                           .n = 3 * nr() + 5,
+                           .k = k,
+                           .alpha = 1,
+                           .beta = 0,
+                           .nan_in_c = true,
+                           .blocking = narrow,
+                           .threads = threads});
+          cases.push_back({.ta = ta,
+                           .m = m,
+                           .n = nr() - 1,
+                           .k = k,
+                           .alpha = -0.5,
+                           .beta = 2,
+                           .blocking = narrow,
+                           .threads = threads});
+        }
+      }
+    }
+  }
+  cases.push_back({.m = 1, .n = 17000, .k = 6, .alpha = 1, .beta = 0.5});  // f32: 16384 columns a block
+  run(cases);
+}
+
 TEST_P(GemmTest, ThreadedMatchesTheReference) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<Case> cases;
@@ -503,6 +540,52 @@ TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
           EXPECT_GT(one_lane_direct_calls, 0) << describe(cs);
         } else {
           EXPECT_EQ(one_lane_direct_calls, 0) << describe(cs);
+        }
+      }
+    }
+  }
+}
+
+// GEMV-like ranges go to the micro-kernel's row_stream, others to its tiles: counted through a
+// row_stream that forwards to the one-lane traits' (which runs on every host).
+std::atomic<int> one_lane_streams{0};
+
+void counting_row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const kernels::GemmOperand<float>& a,
+                         const float* b, std::int64_t ldb, float* c, std::int64_t ldc, float alpha,
+                         float beta, std::int64_t block, float* acc) {
+  ++one_lane_streams;
+  EXPECT_LE(m, 2 * kOneLaneMr);
+  kernels::row_stream<OneLane, float>(m, n, k, a, b, ldb, c, ldc, alpha, beta, block, acc);
+}
+
+void one_lane_streaming_gemm(const GemmArgs<float>& args) {
+  kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(
+      kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>);
+  kernel.row_stream = &counting_row_stream;
+  kernels::gemm(args, kernel);
+}
+
+TEST(GemmDriver, StreamsBForGemvLikeShapesOnly) {
+  for (int threads : {1, 2}) {
+    for (Trans tb : {Trans::no, Trans::yes}) {
+      for (std::int64_t m : {1, 2 * kOneLaneMr, 2 * kOneLaneMr + 1}) {
+        const Case cs{.tb = tb,
+                      .m = m,
+                      .n = 5 * kOneLaneNv + 1,
+                      .k = 11,
+                      .alpha = 1.5,
+                      .beta = 0,
+                      .nan_in_c = true,
+                      .blocking = {.nc = 2 * kOneLaneNv},
+                      .threads = threads};
+        one_lane_streams = 0;
+        EXPECT_EQ(check_case<float>(&one_lane_streaming_gemm, cs), "");
+        // Two threads split a GEMV-like C by columns, so each range stays GEMV-like; at 2 MR + 1
+        // rows one thread's range may be, the other's not: only the single-thread count is exact.
+        if (tb == Trans::yes || (threads == 1 && m > 2 * kOneLaneMr)) {
+          EXPECT_EQ(one_lane_streams, 0) << describe(cs);
+        } else if (m <= 2 * kOneLaneMr) {
+          EXPECT_EQ(one_lane_streams, threads) << describe(cs);
         }
       }
     }
