@@ -1,5 +1,6 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
-// of the inner dimension, pack B once (GEMV-like shapes read it in place); for each MC row block of A, pack A
+// of the inner dimension, pack B once (GEMV-like shapes read it in place: through the micro-kernel's
+// row_stream, row by row, where it has one, else by its tiles); for each MC row block of A, pack A
 // (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a; a small A is packed by
 // the first NC panel only and kept for the others: kept_a_elements); then sweep MR x NR tiles
 // with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the micro-kernel
@@ -180,7 +181,9 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
   // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
-  // saves. Full-width tiles then read an untransposed B in place; only the partial last sliver is packed.
+  // saves. The micro-kernel's row_stream then takes the range; without one (SVE: its sizeless
+  // vectors cannot form row_stream.hpp's arrays), full-width tiles read an untransposed B in place
+  // and only the partial last sliver is packed.
   const bool direct_b =
       group == nullptr && !b.transposed && kernel.k_unit == 1 && i1 - i0 <= kDirectBRowPanels * mr;
   if (direct_b && kernel.row_stream != nullptr) {
