@@ -144,17 +144,18 @@ struct GroupB {
 };
 
 // A GEMV-like range of C through the micro-kernel's row_stream: B's rows streamed past accumulators
-// that stay in cache. Their column block (blocking.nc where set, as the tests set it to cross blocks)
-// holds kRowStreamAccBytes: with 16 KiB (L1) the rows of B were read 2 KiB at a time at 8 rows, and
+// that stay in cache. The column block is blocking.nc where set (the tests set it to cross blocks;
+// rounded to whole NR columns), else the whole NR columns whose accumulators for these rows fit in
+// kRowStreamAccBytes: with 16 KiB (L1) the rows of B were read 2 KiB at a time at 8 rows, and
 // 8x4096x4096 f32 reached 16-18 GFLOP/s on Zen 3; with 64 KiB (L2) 21-30, with 256 KiB 18; 1x4096x4096
 // is 7.3-8.9 GFLOP/s (15-18 GB/s of B) with any of them.
 template <class T>
 void row_stream_range(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmRange& range) {
   using Acc = GemmAcc<T>;
   const std::int64_t rows = range.i1 - range.i0, cols = range.j1 - range.j0;
-  const auto acc_block = std::max<std::int64_t>(
-      kernel.nr, round_down(kRowStreamAccBytes / (rows * static_cast<std::int64_t>(sizeof(Acc))), kernel.nr));
-  const std::int64_t block = std::min(cols, args.blocking.nc > 0 ? args.blocking.nc : acc_block);
+  const std::int64_t acc_columns = kRowStreamAccBytes / (rows * static_cast<std::int64_t>(sizeof(Acc)));
+  const std::int64_t block =
+      std::min(cols, round_down(args.blocking.nc > 0 ? args.blocking.nc : acc_columns, kernel.nr));
   const bool a_transposed = args.trans_a == Trans::yes;
   // Row i0 of op(A): a row of the stored A, or its column i0 when A is transposed.
   const GemmOperand<T> a{args.a + (a_transposed ? range.i0 : range.i0 * args.lda), args.lda, a_transposed};
@@ -181,7 +182,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   const std::int64_t i0 = range.i0, i1 = range.i1, j0 = range.j0, j1 = range.j1;
   // GEMV-like shapes (a few rows of C): each packed B panel would be used by one or two MR-row
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
-  // saves. The micro-kernel's row_stream then takes the range; without one (SVE: its sizeless
+  // saves. The micro-kernel's row_stream then takes the range; without one (e.g. SVE: its sizeless
   // vectors cannot form row_stream.hpp's arrays), full-width tiles read an untransposed B in place
   // and only the partial last sliver is packed.
   const bool direct_b =

@@ -1,4 +1,4 @@
-// GEMV-like shapes (a few rows of C, an untransposed B): C = alpha * A * B + beta * C with B read
+// GEMV-like shapes (a few rows of C, an untransposed B): C = alpha * op(A) * B + beta * C with B read
 // row by row, in the order it lies in memory. The tile micro-kernels read B down a KC-long column
 // strip, NR elements per row: with B in place (nothing to reuse a packed copy for) each k step then
 // opens another page of B, and at 1x4096x4096 f32 that ran at 2 GB/s of B, an eighth of oneDNN's
@@ -16,12 +16,17 @@
 
 namespace armperf::kernels {
 
+// Rows of C per pass over a block of B's rows, and rows of B per block (see row_stream_step).
+inline constexpr int kRowStreamRows = 3, kRowStreamSteps = 4;
+template <class T>
+using RowStreamA = T[kRowStreamRows][kRowStreamSteps];
+
 // acc[r * ld + j] += sum_u a[r][u] * b[u * ldb + j] for R rows of C, KU rows of B and `cols`
 // columns. Each vector of B feeds R FMAs; R = 3, KU = 4 holds 12 broadcasts of A, 3 accumulators and
 // one vector of B: AVX2's 16 registers.
 template <class Z, class T, int R, int KU>
-[[gnu::always_inline]] inline void row_stream_step(const T (&a)[3][4], const T* b, std::int64_t ldb, T* acc,
-                                                   std::int64_t ld, std::int64_t cols) {
+[[gnu::always_inline]] inline void row_stream_step(const RowStreamA<T>& a, const T* b, std::int64_t ldb,
+                                                   T* acc, std::int64_t ld, std::int64_t cols) {
   using V = typename Z::V;
   V av[R][KU];
   unroll<R>([&](auto r) { unroll<KU>([&](auto u) { av[r][u] = Z::set1(a[r][u]); }); });
@@ -41,7 +46,7 @@ template <class Z, class T, int R, int KU>
 }
 
 template <class Z, class T, int KU>
-void row_stream_rows(std::int64_t rows, const T (&a)[3][4], const T* b, std::int64_t ldb, T* acc,
+void row_stream_rows(std::int64_t rows, const RowStreamA<T>& a, const T* b, std::int64_t ldb, T* acc,
                      std::int64_t ld, std::int64_t cols) {
   if (rows == 3) row_stream_step<Z, T, 3, KU>(a, b, ldb, acc, ld, cols);
   if (rows == 2) row_stream_step<Z, T, 2, KU>(a, b, ldb, acc, ld, cols);
@@ -54,7 +59,7 @@ void row_stream_rows(std::int64_t rows, const T (&a)[3][4], const T* b, std::int
 template <class Z, class T>
 void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperand<T>& a, const T* b,
                 std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta, std::int64_t block, T* acc) {
-  constexpr int kRows = 3, kSteps = 4;
+  constexpr int kRows = kRowStreamRows, kSteps = kRowStreamSteps;
   for (std::int64_t j0 = 0; j0 < n; j0 += block) {
     const std::int64_t cols = std::min(block, n - j0);
     std::fill(acc, acc + m * cols, T(0));
@@ -63,7 +68,7 @@ void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperan
       const T* b_rows = b + p * ldb + j0;
       for (std::int64_t i = 0; i < m; i += kRows) {
         const std::int64_t rows = std::min<std::int64_t>(kRows, m - i);
-        T a_block[kRows][kSteps] = {};
+        RowStreamA<T> a_block = {};
         for (std::int64_t r = 0; r < rows; ++r) {
           for (std::int64_t u = 0; u < steps; ++u) {
             a_block[r][u] = a.transposed ? a.data[(p + u) * a.ld + i + r] : a.data[(i + r) * a.ld + p + u];
@@ -72,9 +77,9 @@ void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperan
         if (steps == kSteps) {
           row_stream_rows<Z, T, kSteps>(rows, a_block, b_rows, ldb, acc + i * cols, cols, cols);
         } else {
-          // The last k < 4 rows of B, one at a time: a[r][0] is step u's after the shift.
+          // The last k % 4 (1-3) rows of B, one at a time: a_step[r][0] holds step u's element of A.
           for (std::int64_t u = 0; u < steps; ++u) {
-            T a_step[kRows][kSteps] = {};
+            RowStreamA<T> a_step = {};
             for (std::int64_t r = 0; r < rows; ++r) a_step[r][0] = a_block[r][u];
             row_stream_rows<Z, T, 1>(rows, a_step, b_rows + u * ldb, ldb, acc + i * cols, cols, cols);
           }

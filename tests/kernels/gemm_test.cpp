@@ -223,8 +223,9 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
                        .alpha = 0.75,
                        .beta = -1,
                        .blocking = small});
-      // GEMV-like (at most two MR-row panels): B is read in place across all NC blocks at once, its
-      // partial last sliver packed alone.
+      // GEMV-like (at most two MR-row panels): an untransposed B goes through the variant's
+      // row_stream (in blocks of NC columns); without one (SVE), tiles read it in place across all NC
+      // blocks at once, its partial last sliver packed alone.
       cases.push_back({.ta = ta,
                        .tb = tb,
                        .m = mr() + 1,
@@ -255,9 +256,6 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   run(cases);
 }
 
-// 2 and 4 threads split C as 1 x 2 / 2 x 1 and 2 x 2 grids; fewer tiles than threads leaves some
-// threads idle. Peers get the thread count through their own pools, but not more than the cores:
-// BLIS's spinning barriers take seconds per call when oversubscribed.
 // GEMV-like shapes (at most two MR-row panels, B untransposed): the variants with a row_stream take
 // them through it. Rows in groups of 3 and their remainders, k in steps of 4 and the last 1-3, column
 // blocks of nr (blocking.nc) with a partial last one, and one block wider than the default's
@@ -273,7 +271,7 @@ TEST_P(GemmTest, GemvLikeShapes) {
                            .m = m,
                            .n = 3 * nr() + 5,
                            .k = k,
-                           .alpha = 1,
+                           .alpha = -2.5,
                            .beta = 0,
                            .nan_in_c = true,
                            .blocking = narrow,
@@ -290,10 +288,15 @@ TEST_P(GemmTest, GemvLikeShapes) {
       }
     }
   }
-  cases.push_back({.m = 1, .n = 17000, .k = 6, .alpha = 1, .beta = 0.5});  // f32: 16384 columns a block
+  // The default blocks: 64 KiB of accumulators, 16384 f32 columns for one row, about 1400 for 12.
+  cases.push_back({.m = 1, .n = 17000, .k = 6, .alpha = 1, .beta = 0.5});
+  cases.push_back({.m = 2 * mr(), .n = 3000, .k = 5, .alpha = 1, .beta = 0.5});
   run(cases);
 }
 
+// 2 and 4 threads split C as 1 x 2 / 2 x 1 and 2 x 2 grids; fewer tiles than threads leaves some
+// threads idle. Peers get the thread count through their own pools, but not more than the cores:
+// BLIS's spinning barriers take seconds per call when oversubscribed.
 TEST_P(GemmTest, ThreadedMatchesTheReference) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<Case> cases;
@@ -305,7 +308,7 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
     // share and passes the group's barriers many times).
     if (ours()) {
       for (Trans tb : {Trans::no, Trans::yes}) {
-        // Third shape: GEMV-like, each thread reading its band of B in place across several NC blocks.
+        // Third shape: GEMV-like, each thread reading its band of B in place (row_stream or tiles).
         for (const auto& [m, n] :
              {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
               std::pair{mr() + 1, 5 * nr() + 1}}) {
@@ -580,13 +583,10 @@ TEST(GemmDriver, StreamsBForGemvLikeShapesOnly) {
                       .threads = threads};
         one_lane_streams = 0;
         EXPECT_EQ(check_case<float>(&one_lane_streaming_gemm, cs), "");
-        // Two threads split a GEMV-like C by columns, so each range stays GEMV-like; at 2 MR + 1
-        // rows one thread's range may be, the other's not: only the single-thread count is exact.
-        if (tb == Trans::yes || (threads == 1 && m > 2 * kOneLaneMr)) {
-          EXPECT_EQ(one_lane_streams, 0) << describe(cs);
-        } else if (m <= 2 * kOneLaneMr) {
-          EXPECT_EQ(one_lane_streams, threads) << describe(cs);
-        }
+        // Two threads split a GEMV-like C by columns, each range streaming its band; at 2 MR + 1 rows
+        // neither range is GEMV-like (a column split keeps all rows, a row split shares B).
+        const bool gemv_like = tb == Trans::no && m <= 2 * kOneLaneMr;
+        EXPECT_EQ(one_lane_streams, gemv_like ? threads : 0) << describe(cs);
       }
     }
   }
