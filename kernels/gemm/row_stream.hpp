@@ -16,41 +16,71 @@
 
 namespace armperf::kernels {
 
-// Rows of C per pass over a block of B's rows, and rows of B per block (see row_stream_step).
-inline constexpr int kRowStreamRows = 3, kRowStreamSteps = 4;
+// Rows of C per pass over a block of B's rows, rows of B per block, and vectors of C's columns held
+// in registers (see row_stream_step).
+inline constexpr int kRowStreamRows = 3, kRowStreamSteps = 4, kRowStreamVectors = 4;
+// The elements of A one pass needs: a[u][r] multiplies row u of B's block into row r of C.
 template <class T>
-using RowStreamA = T[kRowStreamRows][kRowStreamSteps];
+using RowStreamA = T[kRowStreamSteps][kRowStreamRows];
 
-// acc[r * ld + j] += sum_u a[r][u] * b[u * ldb + j] for R rows of C, KU rows of B and `cols`
-// columns. Each vector of B feeds R FMAs; R = 3, KU = 4 holds 12 broadcasts of A, 3 accumulators and
-// one vector of B: AVX2's 16 registers.
+// acc[r * ld + j] += sum over u < steps of a[u][r] * b[u * ldb + j], for R rows of C and `cols` columns.
+// R x JV vectors of C stay in registers while the `steps` rows of B go by, each vector of B feeding R
+// FMAs: 12 independent chains (R = 3, JV = 4) with 3 broadcasts and a vector of B make AVX2's 16
+// registers. Loading one vector of C per row, feeding it all four rows of B in a chain of 4 FMAs and
+// storing it (the first version) ran 10-18 % slower at 8x4096x4096 f32 and f64 on Zen 3: long chains
+// and few of them in flight. A last stretch of fewer than JV vectors goes one vector at a time, then
+// one element. KU > 0: steps == KU, known at compile time (the loop over B's rows unrolls: 15 % or more
+// faster at 8 rows than a run-time count); KU = 0: the last 1-3 rows of B.
 template <class Z, class T, int R, int KU>
-[[gnu::always_inline]] inline void row_stream_step(const RowStreamA<T>& a, const T* b, std::int64_t ldb,
-                                                   T* acc, std::int64_t ld, std::int64_t cols) {
+[[gnu::always_inline]] inline void row_stream_step(const RowStreamA<T>& a, std::int64_t run_time_steps,
+                                                   const T* b, std::int64_t ldb, T* acc, std::int64_t ld,
+                                                   std::int64_t cols) {
+  const std::int64_t steps = KU > 0 ? KU : run_time_steps;
   using V = typename Z::V;
-  V av[R][KU];
-  unroll<R>([&](auto r) { unroll<KU>([&](auto u) { av[r][u] = Z::set1(a[r][u]); }); });
-  const std::int64_t full = cols / Z::lanes * Z::lanes;
-  for (std::int64_t j = 0; j < full; j += Z::lanes) {
-    V s[R];
-    unroll<R>([&](auto r) { s[r] = Z::loadu(acc + r * ld + j); });
-    unroll<KU>([&](auto u) {
-      const V bv = Z::loadu(b + u * ldb + j);
-      unroll<R>([&](auto r) { s[r] = Z::fma(av[r][u], bv, s[r]); });
-    });
-    unroll<R>([&](auto r) { Z::storeu(acc + r * ld + j, s[r]); });
-  }
-  for (std::int64_t j = full; j < cols; ++j) {
-    unroll<R>([&](auto r) { unroll<KU>([&](auto u) { acc[r * ld + j] += a[r][u] * b[u * ldb + j]; }); });
+  std::int64_t j = 0;
+  const auto columns = [&]<int JV>(std::integral_constant<int, JV>) {
+    constexpr std::int64_t width = JV * Z::lanes;
+    for (; j + width <= cols; j += width) {
+      V s[R][JV];
+      unroll<R>(
+          [&](auto r) { unroll<JV>([&](auto v) { s[r][v] = Z::loadu(acc + r * ld + j + v * Z::lanes); }); });
+      for (std::int64_t u = 0; u < steps; ++u) {
+        V av[R];
+        unroll<R>([&](auto r) { av[r] = Z::set1(a[u][r]); });
+        unroll<JV>([&](auto v) {
+          const V bv = Z::loadu(b + u * ldb + j + v * Z::lanes);
+          unroll<R>([&](auto r) { s[r][v] = Z::fma(av[r], bv, s[r][v]); });
+        });
+      }
+      unroll<R>(
+          [&](auto r) { unroll<JV>([&](auto v) { Z::storeu(acc + r * ld + j + v * Z::lanes, s[r][v]); }); });
+    }
+  };
+  columns(std::integral_constant<int, kRowStreamVectors>{});
+  columns(std::integral_constant<int, 1>{});
+  for (; j < cols; ++j) {
+    for (std::int64_t u = 0; u < steps; ++u) {
+      unroll<R>([&](auto r) { acc[r * ld + j] += a[u][r] * b[u * ldb + j]; });
+    }
   }
 }
 
-template <class Z, class T, int KU>
-void row_stream_rows(std::int64_t rows, const RowStreamA<T>& a, const T* b, std::int64_t ldb, T* acc,
-                     std::int64_t ld, std::int64_t cols) {
-  if (rows == 3) row_stream_step<Z, T, 3, KU>(a, b, ldb, acc, ld, cols);
-  if (rows == 2) row_stream_step<Z, T, 2, KU>(a, b, ldb, acc, ld, cols);
-  if (rows == 1) row_stream_step<Z, T, 1, KU>(a, b, ldb, acc, ld, cols);
+template <class Z, class T, int R>
+void row_stream_rows(const RowStreamA<T>& a, std::int64_t steps, const T* b, std::int64_t ldb, T* acc,
+                     std::int64_t cols) {
+  if (steps == kRowStreamSteps) {
+    row_stream_step<Z, T, R, kRowStreamSteps>(a, steps, b, ldb, acc, cols, cols);
+  } else {
+    row_stream_step<Z, T, R, 0>(a, steps, b, ldb, acc, cols, cols);
+  }
+}
+
+template <class Z, class T>
+void row_stream_rows(std::int64_t rows, const RowStreamA<T>& a, std::int64_t steps, const T* b,
+                     std::int64_t ldb, T* acc, std::int64_t cols) {
+  if (rows == 3) row_stream_rows<Z, T, 3>(a, steps, b, ldb, acc, cols);
+  if (rows == 2) row_stream_rows<Z, T, 2>(a, steps, b, ldb, acc, cols);
+  if (rows == 1) row_stream_rows<Z, T, 1>(a, steps, b, ldb, acc, cols);
 }
 
 // The RowStreamFn contract of gemm.hpp: rows [0, m) x columns [0, n) of C, all of K, in column blocks
@@ -59,31 +89,21 @@ void row_stream_rows(std::int64_t rows, const RowStreamA<T>& a, const T* b, std:
 template <class Z, class T>
 void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperand<T>& a, const T* b,
                 std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta, std::int64_t block, T* acc) {
-  constexpr int kRows = kRowStreamRows, kSteps = kRowStreamSteps;
   for (std::int64_t j0 = 0; j0 < n; j0 += block) {
     const std::int64_t cols = std::min(block, n - j0);
     std::fill(acc, acc + m * cols, T(0));
-    for (std::int64_t p = 0; p < k; p += kSteps) {
-      const std::int64_t steps = std::min<std::int64_t>(kSteps, k - p);
+    for (std::int64_t p = 0; p < k; p += kRowStreamSteps) {
+      const std::int64_t steps = std::min<std::int64_t>(kRowStreamSteps, k - p);  // the last: k % 4
       const T* b_rows = b + p * ldb + j0;
-      for (std::int64_t i = 0; i < m; i += kRows) {
-        const std::int64_t rows = std::min<std::int64_t>(kRows, m - i);
+      for (std::int64_t i = 0; i < m; i += kRowStreamRows) {
+        const std::int64_t rows = std::min<std::int64_t>(kRowStreamRows, m - i);
         RowStreamA<T> a_block = {};
-        for (std::int64_t r = 0; r < rows; ++r) {
-          for (std::int64_t u = 0; u < steps; ++u) {
-            a_block[r][u] = a.transposed ? a.data[(p + u) * a.ld + i + r] : a.data[(i + r) * a.ld + p + u];
+        for (std::int64_t u = 0; u < steps; ++u) {
+          for (std::int64_t r = 0; r < rows; ++r) {
+            a_block[u][r] = a.transposed ? a.data[(p + u) * a.ld + i + r] : a.data[(i + r) * a.ld + p + u];
           }
         }
-        if (steps == kSteps) {
-          row_stream_rows<Z, T, kSteps>(rows, a_block, b_rows, ldb, acc + i * cols, cols, cols);
-        } else {
-          // The last k % 4 (1-3) rows of B, one at a time: a_step[r][0] holds step u's element of A.
-          for (std::int64_t u = 0; u < steps; ++u) {
-            RowStreamA<T> a_step = {};
-            for (std::int64_t r = 0; r < rows; ++r) a_step[r][0] = a_block[r][u];
-            row_stream_rows<Z, T, 1>(rows, a_step, b_rows + u * ldb, ldb, acc + i * cols, cols, cols);
-          }
-        }
+        row_stream_rows<Z, T>(rows, a_block, steps, b_rows, ldb, acc + i * cols, cols);
       }
     }
     for (std::int64_t i = 0; i < m; ++i) {
