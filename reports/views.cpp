@@ -103,11 +103,12 @@ std::string size_curves_script(const std::vector<std::vector<double>>& data,
 
 // ---- ours against the peers ------------------------------------------------------------------------
 
-// Kernel rows of one run grouped by what they compute: op, dtype, size, threads, placement, membind
-// and the primary metric. Where a group holds our variants and a peer library's, our best median
-// against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
-// same machine. libm is no peer here: it is the activation family's reference, and for the ops that
-// call no libm function (relu, ...) it is a plain scalar loop of our own.
+// Ours against the peer's value of a metric, above 1 where ours is better: ours / peer for a rate,
+// peer / ours for a time.
+double speedup(const Metric& metric, double ours, double peer) {
+  return metric.better == Better::higher ? ours / peer : peer / ours;
+}
+
 // The speedups of the rounds in which both sides have a repetition (ours / peer for a rate, peer / ours
 // for a time), for a run measured in rounds. Within a round the two were measured seconds apart (the
 // plan is shape-major), so a slow phase of the machine that spans a round weighs on both sides of its
@@ -123,12 +124,16 @@ std::vector<double> round_speedups(const Metric& ours, const Metric& peer) {
   for (std::size_t i = 0; i < ours.samples.size(); ++i) {
     const auto it = peer_of_round.find(ours.sample_repetitions[i]);
     if (it == peer_of_round.end()) continue;
-    const double a = ours.samples[i], b = it->second;
-    speedups.push_back(ours.better == Better::higher ? a / b : b / a);
+    speedups.push_back(speedup(ours, ours.samples[i], it->second));
   }
   return speedups;
 }
 
+// Kernel rows of one run grouped by what they compute: op, dtype, size, threads, placement, membind
+// and the primary metric. Where a group holds our variants and a peer library's, our best median
+// against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
+// same machine. libm is no peer here: it is the activation family's reference, and for the ops that
+// call no libm function (relu, ...) it is a plain scalar loop of our own.
 void peer_views(const Run& run, const std::string& label, std::vector<View>& out) {
   struct Side {
     const Benchmark* benchmark = nullptr;
@@ -173,7 +178,7 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
     if (g.ours.metric == nullptr || g.peer.metric == nullptr) continue;
     const Benchmark& ours = *g.ours.benchmark;
     const double a = g.ours.metric->center(), b = g.peer.metric->center();
-    const double ratio = g.ours.metric->better == Better::higher ? a / b : b / a;
+    const double ratio = speedup(*g.ours.metric, a, b);
     const double cv_ours = g.ours.metric->cv(), cv_peer = g.peer.metric->cv();
     const bool noisy = cv_ours > kNoisyCv || cv_peer > kNoisyCv;
     const bool spread_unknown = !std::isfinite(cv_ours) || !std::isfinite(cv_peer);  // one repetition

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/unroll.hpp"
 
 namespace armperf::kernels {
@@ -100,7 +101,7 @@ void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperan
         RowStreamA<T> a_block = {};
         for (std::int64_t u = 0; u < steps; ++u) {
           for (std::int64_t r = 0; r < rows; ++r) {
-            a_block[u][r] = a.transposed ? a.data[(p + u) * a.ld + i + r] : a.data[(i + r) * a.ld + p + u];
+            a_block[u][r] = operand_element(a, i + r, p + u);
           }
         }
         row_stream_rows<Z, T>(rows, a_block, steps, b_rows, ldb, acc + i * cols, cols);
