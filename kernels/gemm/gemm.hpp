@@ -67,6 +67,10 @@ inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16> ? 2 : 1;
 // last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).
 struct GemmBlocking {
   std::int64_t mc = 0, kc = 0, nc = 0;
+  // A product whose op(A) and op(B) are each at most this many bytes is computed unpacked: the tiles
+  // read an untransposed B, and A where the micro-kernel can (MicroKernel::direct_a), in place. 0 derives
+  // it from L1 (gemm_blocking), negative packs every product.
+  std::int64_t unpacked_bytes = 0;
 };
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.
@@ -155,6 +159,8 @@ struct MicroKernel {
   // Optional: GEMV-like shapes stream B's rows instead of reading it down column strips with fn
   // (single k steps only: k_unit 1).
   RowStreamFn<T> row_stream = nullptr;
+  // direct_a for unpacked products only (GemmBlocking::unpacked_bytes), packed A otherwise.
+  bool direct_a_unpacked_only = false;
 };
 
 // Cache sizes in bytes the blocking is derived from.

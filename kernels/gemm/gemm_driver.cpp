@@ -94,11 +94,19 @@ void edge_tile(const Tile& tile, int nr, C* c, std::int64_t ldc, std::int64_t ro
   }
 }
 
+// Whether both operands are small enough to be read in place (GemmBlocking::unpacked_bytes).
+template <class T>
+bool unpacked_product(const GemmArgs<T>& args, const GemmBlocking& blk) {
+  const std::int64_t bytes = static_cast<std::int64_t>(sizeof(T)) * args.k;
+  return args.m * bytes <= blk.unpacked_bytes && args.n * bytes <= blk.unpacked_bytes;
+}
+
 // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
 // untransposed A; a last panel of fewer rows is packed (zero-padded).
 template <class T>
-bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
-  return kernel.direct_a != nullptr && args.trans_a == Trans::no;
+bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk) {
+  return kernel.direct_a != nullptr && args.trans_a == Trans::no &&
+         (!kernel.direct_a_unpacked_only || unpacked_product(args, blk));
 }
 
 // Elements of the copy of A packed once for `rows` rows of C and all of K, reused by each of the NC
@@ -111,7 +119,8 @@ bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
 template <class T>
 std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk,
                              std::int64_t rows, std::int64_t cols) {
-  if (reads_a_in_place(args, kernel) || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr) return 0;
+  if (reads_a_in_place(args, kernel, blk) || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr)
+    return 0;
   const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit);
   return elements * static_cast<std::int64_t>(sizeof(T)) <= kKeptAMaxBytes ? elements : 0;
 }
@@ -184,14 +193,15 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // panels only, so packing costs more memory traffic (read B, write and reread the copy) than it
   // saves. The micro-kernel's row_stream then takes the range; without one (e.g. SVE: its sizeless
   // vectors cannot form row_stream.hpp's arrays), full-width tiles read an untransposed B in place
-  // and only the partial last sliver is packed.
+  // and only the partial last sliver is packed. An unpacked product's B is read in place too.
+  const bool gemv_like = i1 - i0 <= kDirectBRowPanels * mr;
   const bool direct_b =
-      group == nullptr && !b.transposed && kernel.k_unit == 1 && i1 - i0 <= kDirectBRowPanels * mr;
-  if (direct_b && kernel.row_stream != nullptr) {
+      group == nullptr && !b.transposed && kernel.k_unit == 1 && (gemv_like || unpacked_product(args, blk));
+  if (direct_b && gemv_like && kernel.row_stream != nullptr) {
     row_stream_range(args, kernel, range);
     return;
   }
-  const bool read_a_in_place = reads_a_in_place(args, kernel);
+  const bool read_a_in_place = reads_a_in_place(args, kernel, blk);
   // A packed by the first NC panel and kept for the others (its rows of each K slice together, the
   // slices one after the other), or packed per MC block at the start of the buffer.
   const bool keep_a = kept_a_elements(args, kernel, blk, i1 - i0, j1 - j0) > 0;
@@ -416,6 +426,12 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // twice; the AVX-512 tiles now read A in place).
   constexpr std::int64_t kMaxPanelBytes = std::int64_t{2} << 20;
   if (blk.nc <= 0) blk.nc = std::min(caches.llc / 4, kMaxPanelBytes) / (blk.kc * element_bytes);
+  // Unpacked products: operands of up to half of L1 each. Each tile then rereads them from L1
+  // whether they were packed or not, so packing is a pure extra copy of both (15-25 % of 64^3 f32).
+  // Measured on Zen 3 (32 KiB L1, AVX2, interleaved processes, medians of 7-11 rounds): sgemm 64^3
+  // 55 -> 65-72 GFLOP/s. At 128^3 f32 and 64^3 f64 (32 and 64 KiB operands) it gained nothing or lost:
+  // rows of B a power of two apart then share few L1 sets and evict each other.
+  if (blk.unpacked_bytes == 0) blk.unpacked_bytes = caches.l1 / 2;
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
   blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group

@@ -49,18 +49,24 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
   return shapes;
 }
 
-// ARMPERF_GEMM_BLOCKING="MC,KC,NC" overrides the cache-derived blocking of our variants (0 = derive).
+// ARMPERF_GEMM_BLOCKING="MC,KC,NC[,UNPACKED]" overrides the cache-derived blocking of our variants
+// (0 = derive; UNPACKED is GemmBlocking::unpacked_bytes, negative to pack every product).
 bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
   const char* value = std::getenv("ARMPERF_GEMM_BLOCKING");
   if (value == nullptr || *value == '\0') return true;
-  long long mc = 0, kc = 0, nc = 0;
+  long long mc = 0, kc = 0, nc = 0, unpacked = 0;
   char tail = 0;
-  if (std::sscanf(value, "%lld,%lld,%lld%c", &mc, &kc, &nc, &tail) != 3 || mc < 0 || kc < 0 || nc < 0) {
-    error =
-        std::string("ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), got '") + value + "'";
+  const bool four = std::sscanf(value, "%lld,%lld,%lld,%lld%c", &mc, &kc, &nc, &unpacked, &tail) == 4;
+  const bool three = !four && std::sscanf(value, "%lld,%lld,%lld%c", &mc, &kc, &nc, &tail) == 3;
+  if (!(four || three) || mc < 0 || kc < 0 || nc < 0) {
+    error = std::string(
+                "ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), optionally ,UNPACKED "
+                "(bytes; negative: always pack), got '") +
+            value + "'";
     return false;
   }
-  blocking = {mc, kc, nc};
+  if (three) unpacked = 0;
+  blocking = {mc, kc, nc, unpacked};
   return true;
 }
 

@@ -46,7 +46,8 @@ std::string describe(const Case& c) {
   std::ostringstream os;
   os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
      << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
-     << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc;
+     << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc << ","
+     << c.blocking.unpacked_bytes;
   return os.str();
 }
 
@@ -169,7 +170,12 @@ class GemmTest : public VariantTest {
   }
 };
 
-// Odd sizes around the tile on both dimensions, every transpose pair, a short and a longer k.
+// Products packed (whatever their size) and unpacked (GemmBlocking::unpacked_bytes).
+constexpr GemmBlocking kAlwaysPacked{.unpacked_bytes = -1};
+constexpr GemmBlocking kUnpacked{.unpacked_bytes = std::int64_t{1} << 40};
+
+// Odd sizes around the tile on both dimensions, every transpose pair, a short and a longer k; packed
+// and unpacked.
 TEST_P(GemmTest, TileEdgesAndTransposes) {
   const std::int64_t ms[] = {1, 7, mr() - 1, mr(), mr() + 1, 2 * mr() + 1};
   const std::int64_t ns[] = {1, 7, nr() - 1, nr(), nr() + 1};
@@ -179,8 +185,11 @@ TEST_P(GemmTest, TileEdgesAndTransposes) {
       for (std::int64_t m : ms) {
         for (std::int64_t n : ns) {
           for (std::int64_t k : {1, 33}) {
-            if (m > 0 && n > 0)
-              cases.push_back({.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0});
+            if (m <= 0 || n <= 0) continue;
+            for (const GemmBlocking& blocking : {kAlwaysPacked, kUnpacked}) {
+              cases.push_back(
+                  {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0, .blocking = blocking});
+            }
           }
         }
       }
@@ -211,7 +220,7 @@ TEST_P(GemmTest, AlphaBetaEmptyKAndNaNInCWhenBetaIsZero) {
 // Several MC, KC and NC blocks with partial last blocks: exercises packing offsets and the beta = 1
 // accumulation of later K slices. Small explicit blocking keeps it cheap under qemu.
 TEST_P(GemmTest, CrossesCacheBlocks) {
-  const GemmBlocking small{.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()};
+  const GemmBlocking small{.mc = 2 * mr(), .kc = 16, .nc = 2 * nr(), .unpacked_bytes = -1};
   std::vector<Case> cases;
   for (Trans ta : {Trans::no, Trans::yes}) {
     for (Trans tb : {Trans::no, Trans::yes}) {
@@ -234,6 +243,21 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
                        .alpha = 0.75,
                        .beta = -1,
                        .blocking = small});
+    }
+  }
+  // Unpacked across K slices: every slice after the first accumulates onto C read in place.
+  for (Trans ta : {Trans::no, Trans::yes}) {
+    for (Trans tb : {Trans::no, Trans::yes}) {
+      cases.push_back(
+          {.ta = ta,
+           .tb = tb,
+           .m = 3 * mr() + 2,
+           .n = 3 * nr() + 1,
+           .k = 3 * 16 + 5,
+           .alpha = 0.75,
+           .beta = -1,
+           .blocking = {
+               .mc = 2 * mr(), .kc = 16, .nc = 2 * nr(), .unpacked_bytes = kUnpacked.unpacked_bytes}});
     }
   }
   // Whole MR-row panels only: a micro-kernel that reads A in place packs none of it.
@@ -638,6 +662,72 @@ TEST(GemmDriver, PacksASmallAOnceForEveryPanelOfB) {
   EXPECT_EQ(one_lane_a_packs, 367 * 2 * 2) << describe(large);
 }
 
+// An unpacked product (op(A) and op(B) each within GemmBlocking::unpacked_bytes) packs neither operand:
+// tiles read an untransposed B in place, and an untransposed A through direct_a, also where the
+// micro-kernel offers it for unpacked products only (AVX2). Counted through forwarding packing routines.
+std::atomic<int> one_lane_b_packs{0};
+kernels::PackBFn<float> one_lane_pack_b = nullptr;
+
+void counting_pack_b(const kernels::GemmOperand<float>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                     std::int64_t cols, int nr, float* dst) {
+  ++one_lane_b_packs;
+  one_lane_pack_b(b, p0, kc, j0, cols, nr, dst);
+}
+
+void one_lane_unpacked_only_gemm(const GemmArgs<float>& args) {
+  kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(
+      kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>, &one_lane_direct_a);
+  kernel.direct_a_unpacked_only = true;
+  one_lane_pack_a = kernel.pack_a;
+  kernel.pack_a = &counting_pack_a;
+  one_lane_pack_b = kernel.pack_b;
+  kernel.pack_b = &counting_pack_b;
+  kernels::gemm(args, kernel);
+}
+
+TEST(GemmDriver, PacksNeitherOperandOfAnUnpackedProduct) {
+  // Whole MR-row panels and NR-column slivers, more rows than a GEMV-like range: A is 12 x 53 f32
+  // (2544 bytes), B 53 x 24 (5088 bytes).
+  const std::int64_t m = 4 * kOneLaneMr, n = 6 * kOneLaneNv, k = 53, b_bytes = n * k * 4;
+  struct Expect {
+    Trans ta, tb;
+    std::int64_t unpacked_bytes;
+    bool packs_a, packs_b;
+  };
+  const Expect expectations[] = {
+      {Trans::no, Trans::no, 0, false, false},  // derived from L1: at least 5088 bytes
+      {Trans::no, Trans::no, b_bytes, false, false},
+      {Trans::no, Trans::no, b_bytes - 1, true, true},  // B is one byte too large: both packed
+      {Trans::no, Trans::no, -1, true, true},
+      {Trans::yes, Trans::no, b_bytes, true, false},  // a transposed operand is packed all the same
+      {Trans::no, Trans::yes, b_bytes, false, true},
+  };
+  for (int threads : {1, 2}) {
+    for (const Expect& e : expectations) {
+      const Case cs{.ta = e.ta,
+                    .tb = e.tb,
+                    .m = m,
+                    .n = n,
+                    .k = k,
+                    .alpha = 0.75,
+                    .beta = 0,
+                    .nan_in_c = true,
+                    .blocking = {.unpacked_bytes = e.unpacked_bytes},
+                    .threads = threads};
+      one_lane_a_packs = 0;
+      one_lane_b_packs = 0;
+      one_lane_direct_calls = 0;
+      EXPECT_EQ(check_case<float>(&one_lane_unpacked_only_gemm, cs), "");
+      EXPECT_EQ(one_lane_a_packs > 0, e.packs_a) << describe(cs);
+      EXPECT_EQ(one_lane_direct_calls > 0, !e.packs_a) << describe(cs);
+      // Two threads share a packed B panel (a row split), which reads B packed whatever its size.
+      if (threads == 1) {
+        EXPECT_EQ(one_lane_b_packs > 0, e.packs_b) << describe(cs);
+      }
+    }
+  }
+}
+
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
@@ -664,6 +754,10 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 2, caches, 2).kc, 16);
   EXPECT_EQ(kernels::gemm_blocking({.kc = 16}, 6, 64, 2, caches, 2).kc, 16);
   EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 4, caches).kc, 15);
+  // Unpacked products: operands of up to half of L1, unless set (negative: never).
+  EXPECT_EQ(blk.unpacked_bytes, 24 << 10);
+  EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = -1}, 6, 64, 4, caches).unpacked_bytes, -1);
+  EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = 100}, 6, 64, 4, caches).unpacked_bytes, 100);
 }
 
 }  // namespace
