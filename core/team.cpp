@@ -119,7 +119,9 @@ void Barrier::reset() {
 // ---------------------------------------------------------------------------------------------------
 // Team
 
-Team::Team(std::vector<int> pus) : barrier_(pus.empty() ? 1 : static_cast<int>(pus.size())) {
+Team::Team(std::vector<int> pus, TeamCaller caller)
+    : first_worker_(caller == TeamCaller::works ? 1 : 0),
+      barrier_(pus.empty() ? 1 : static_cast<int>(pus.size())) {
   if (pus.empty()) throw std::invalid_argument("thread team: no PUs given");
   for (int pu : pus) {
     if (pu < 0) throw std::invalid_argument(fmt::format("thread team: PU {} is negative", pu));
@@ -127,9 +129,10 @@ Team::Team(std::vector<int> pus) : barrier_(pus.empty() ? 1 : static_cast<int>(p
   const Topology& topology = Topology::binding();
   pins_.resize(pus.size());
   for (std::size_t i = 0; i < pus.size(); ++i) pins_[i].pu = pus[i];
+  if (first_worker_ == 1) pins_[0].error = "thread 0 is run()'s caller, on the caller's own affinity";
 
   try {
-    for (std::size_t i = 0; i < pus.size(); ++i) {
+    for (auto i = static_cast<std::size_t>(first_worker_); i < pus.size(); ++i) {
       threads_.emplace_back([this, &topology, i] {
         // Pinning is the thread's first act, so the pages it touches from here on (its stack beyond
         // the first frames, its malloc arena, its share of every buffer) come from its own node.
@@ -153,7 +156,7 @@ Team::Team(std::vector<int> pus) : barrier_(pus.empty() ? 1 : static_cast<int>(p
     throw;
   }
   std::unique_lock lock(mutex_);
-  done_.wait(lock, [&] { return ready_ == size(); });
+  done_.wait(lock, [&] { return ready_ == size() - first_worker_; });
 }
 
 Team::~Team() {
@@ -212,10 +215,23 @@ void Team::run(const std::function<void(int thread_index)>& fn) {
     std::lock_guard lock(mutex_);
     job_ = &fn;
     error_ = nullptr;
-    pending_.store(size(), std::memory_order_relaxed);
+    pending_.store(size() - first_worker_, std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
+  if (first_worker_ == 1) {
+    const Team* outer = std::exchange(current_team, this);  // barrier() works, a nested run() throws
+    try {
+      fn(0);
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      barrier_.break_all();
+    }
+    current_team = outer;
+  }
   auto finished = [&] { return pending_.load(std::memory_order_acquire) == 0; };
   const bool done_spinning = spin_until(finished, kCallerSpin);  // true: finished while spinning
   std::unique_lock lock(mutex_);

@@ -55,14 +55,22 @@ struct Pin {
   std::string error;    // why it did not; empty when pinned
 };
 
+// Who runs thread 0's share of Team::run(). `waits`: a team thread of its own, pinned like the others,
+// while the caller waits (probes: every timed thread on its PU). `works`: the caller itself, as an
+// OpenMP master thread does, with no thread 0 started; the caller's affinity stays its own (it is
+// typically bound to the team's PUs). For kernels called many times on small problems: with a thread of
+// its own, thread 0 shares a CPU with the waiting caller, and each run then waits for the scheduler to
+// switch between them (sgemm 64^3 at 2 threads: 34 us per call, of which 9 us computing, Zen 3 VM).
+enum class TeamCaller { waits, works };
+
 class Team {
  public:
-  // One worker thread per entry of pus (a PU may repeat: oversubscription). Every thread, thread 0
-  // included, is a worker: the caller's own affinity is never changed, and it sleeps during run().
-  // Pinning goes through Topology::binding(); a failure is recorded in pin_map(), never thrown, since
-  // a replayed topology may name PUs this machine lacks. Returns once every thread has pinned itself.
-  // Throws std::invalid_argument for an empty list or a negative PU.
-  explicit Team(std::vector<int> pus);
+  // One worker thread per entry of pus (a PU may repeat: oversubscription), but thread 0 with
+  // TeamCaller::works (the caller then runs it; its pin_map() entry says so). The caller's own affinity
+  // is never changed. Pinning goes through Topology::binding(); a failure is recorded in pin_map(), never
+  // thrown, since a replayed topology may name PUs this machine lacks. Returns once every thread has
+  // pinned itself. Throws std::invalid_argument for an empty list or a negative PU.
+  explicit Team(std::vector<int> pus, TeamCaller caller = TeamCaller::waits);
   Team(const Team&) = delete;
   Team& operator=(const Team&) = delete;
   // Stops and joins the threads.
@@ -72,9 +80,10 @@ class Team {
   const std::vector<Pin>& pin_map() const { return pins_; }
   bool all_pinned() const;
 
-  // Runs fn(thread_index) on every team thread and returns when all have returned. If any threw,
-  // the first exception is rethrown here (after all threads finished). Must not be called from a team
-  // thread (std::logic_error); calls from several outside threads are serialised.
+  // Runs fn(thread_index) on every team thread (thread 0 on the caller with TeamCaller::works) and
+  // returns when all have returned. If any threw, the first exception is rethrown here (after all
+  // threads finished). Must not be called from inside a run of this team (std::logic_error); calls from
+  // several outside threads are serialised.
   void run(const std::function<void(int thread_index)>& fn);
 
   // The team-wide barrier, for use inside run(): every thread must reach each barrier() call. A thread
@@ -84,6 +93,7 @@ class Team {
  private:
   void work(int index);
 
+  int first_worker_ = 0;  // 1 with TeamCaller::works: the caller is thread 0
   std::vector<Pin> pins_;
   std::vector<std::thread> threads_;
   Barrier barrier_;

@@ -36,8 +36,8 @@ std::string calling_thread_membind(const Topology& topology) {
   std::string key;
   hwloc_bitmap_t nodes = hwloc_bitmap_alloc();
   hwloc_membind_policy_t policy = HWLOC_MEMBIND_DEFAULT;
-  if (nodes != nullptr &&
-      hwloc_get_membind(topology.handle(), nodes, &policy, HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) == 0) {
+  if (nodes != nullptr && hwloc_get_membind(topology.handle(), nodes, &policy,
+                                            HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) == 0) {
     char* list = nullptr;
     if (hwloc_bitmap_list_asprintf(&list, nodes) >= 0 && list != nullptr) {
       key = std::to_string(static_cast<int>(policy)) + ":" + list;
@@ -68,7 +68,7 @@ Team& persistent_kernel_team(int threads) {
   std::string membind = calling_thread_membind(Topology::binding());
   const std::lock_guard lock(mutex);
   std::unique_ptr<Team>& team = teams[{pus, std::move(membind)}];
-  if (!team) team = std::make_unique<Team>(std::move(pus));
+  if (!team) team = std::make_unique<Team>(std::move(pus), TeamCaller::works);
   return *team;
 }
 

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -174,6 +175,57 @@ TEST(Team, MisuseIsALogicError) {
   Team team(cycled_pus(2));
   EXPECT_THROW(team.barrier(), std::logic_error);
   EXPECT_THROW(team.run([&](int) { team.run([](int) {}); }), std::logic_error);
+}
+
+// TeamCaller::works: thread 0 is run()'s caller, the others team threads; barriers, errors and misuse
+// behave as with a thread 0 of the team's own.
+TEST(Team, CallerRunsThreadZeroWhenItWorks) {
+  const std::vector<int> pus = cycled_pus(3);
+  Team team(pus, TeamCaller::works);
+  ASSERT_EQ(team.size(), 3);
+  EXPECT_FALSE(team.pin_map()[0].pinned);
+  EXPECT_THAT(team.pin_map()[0].error, HasSubstr("caller"));
+  EXPECT_EQ(team.pin_map()[0].pu, pus[0]);
+  for (int t = 1; t < 3; ++t) EXPECT_TRUE(team.pin_map()[static_cast<std::size_t>(t)].pinned);
+
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<std::thread::id> ids(3);
+  std::vector<long> slots(3, 0), sums(3, 0);
+  for (int repeat = 0; repeat < 20; ++repeat) {
+    team.run([&](int t) {
+      const auto i = static_cast<std::size_t>(t);
+      ids[i] = std::this_thread::get_id();
+      slots[i] = repeat * (t + 1);
+      team.barrier();
+      for (long v : slots) sums[i] += v;
+      team.barrier();
+    });
+    EXPECT_EQ(ids[0], caller);
+    EXPECT_NE(ids[1], caller);
+    EXPECT_NE(ids[2], caller);
+    EXPECT_NE(ids[1], ids[2]);
+  }
+  for (long sum : sums) EXPECT_EQ(sum, 6 * (19 * 20 / 2));  // sum over repeats of repeat * (1 + 2 + 3)
+
+  for (int failing : {0, 2}) {
+    try {
+      team.run([&](int t) {
+        if (t == failing) throw std::runtime_error("thread " + std::to_string(t) + " failed");
+        team.barrier();
+      });
+      FAIL() << "no exception from thread " << failing;
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), "thread " + std::to_string(failing) + " failed");
+    }
+  }
+  EXPECT_THROW(team.run([&](int t) {
+    if (t == 0) team.run([](int) {});
+  }),
+               std::logic_error);
+  EXPECT_THROW(team.barrier(), std::logic_error);  // the caller is outside the run again
+  std::atomic<int> ran{0};
+  team.run([&](int) { ran.fetch_add(1); });
+  EXPECT_EQ(ran.load(), 3);
 }
 
 // Eight threads on one or two cores hand a token round a ring with a condition variable. It needs
