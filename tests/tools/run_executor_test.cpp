@@ -4,11 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "core/result.hpp"
 #include "kernels/benchmarks.hpp"
@@ -233,6 +236,35 @@ TEST(RunExecutor, RoundsMeasureEveryItemOncePerRoundThenAggregateEach) {
       EXPECT_NE(reps[i].name, reps[i - 1].name) << i;
     }
   }
+}
+
+// A thread of the process that never stops running (a library's worker that spins) delays each kernel
+// call by the settle budget, three times, then the run says so once and stops waiting. Without one,
+// there is no such note.
+TEST(RunExecutor, WaitsForSpinningThreadsThreeTimesThenSaysSo) {
+  const std::string note = "still running after 500 ms of waiting";
+  {
+    test::ScratchDir dir;
+    const RunOutcome outcome = execute(two_kernels(3, "rounds"), settings_for(dir.path()));
+    for (const std::string& n : outcome.notes) EXPECT_THAT(n, ::testing::Not(HasSubstr(note)));
+  }
+  std::atomic<bool> stop{false};
+  std::thread spinner([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+    }
+  });
+  test::ScratchDir dir;
+  const auto began = std::chrono::steady_clock::now();
+  const RunOutcome outcome = execute(two_kernels(3, "rounds"), settings_for(dir.path()));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  stop = true;
+  spinner.join();
+  EXPECT_EQ(outcome.items_failed, 0u);
+  expect_complete_items(rows_of(dir.path()), 3);
+  EXPECT_EQ(std::count_if(outcome.notes.begin(), outcome.notes.end(),
+                          [&](const std::string& n) { return n.find(note) != std::string::npos; }),
+            1);
+  EXPECT_GE(seconds, 1.5);  // three waits of 0.5 s, then none for the other three calls
 }
 
 TEST(RunExecutor, OrderItemsRunsRepetitionsBackToBackWithTheSameAggregates) {

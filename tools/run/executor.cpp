@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/result.hpp"
+#include "core/siblings.hpp"
 #include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
 #include "probes/probe.hpp"
@@ -214,7 +215,8 @@ class Executor {
   // span several gbench calls.
   void append_kernel_row(const ResultRow& measured) {
     if (measured.error_message.empty() && measured.iterations > 0) {
-      static const std::map<std::string, double> unit = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
+      static const std::map<std::string, double> unit = {
+          {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
       const auto u = unit.find(measured.time_unit);
       if (u != unit.end()) item_runs_.push_back({measured.iterations, measured.real_time * u->second});
     }
@@ -265,6 +267,22 @@ class Executor {
     if (!binding_problem_.empty()) outcome_.notes.push_back(point_key(point) + ": " + binding_problem_);
   }
 
+  // Before a kernel call: the previous item's library threads that still spin would share its CPUs
+  // (core/siblings.hpp), so wait for them to sleep. Threads that never do (OMP_WAIT_POLICY=active)
+  // would cost the budget on every call: after kMaxUnsettled such calls, stop waiting.
+  static constexpr auto kSettleBudget = std::chrono::milliseconds(500);
+  static constexpr int kMaxUnsettled = 3;
+  void settle() {
+    if (unsettled_calls_ >= kMaxUnsettled) return;
+    if (!wait_for_idle_siblings(kSettleBudget) && ++unsettled_calls_ == kMaxUnsettled) {
+      outcome_.notes.push_back(fmt::format(
+          "{} kernel calls started with other threads of this process still running after {} ms of "
+          "waiting (a library's workers that spin?); later calls did not wait, and their rates may be low",
+          kMaxUnsettled, kSettleBudget.count()));
+    }
+  }
+  int unsettled_calls_ = 0;
+
   std::string run_kernel(const PlanItem& item) {
     enter_point(item.point);
     configure_gbench(plan_.min_time, std::max(1, call_repetitions(item)), item.warm_up);
@@ -272,6 +290,7 @@ class Executor {
     running_ = &item;
     item_runs_.clear();
     if (kernel_pmu_) kernel_pmu_->begin_item();
+    settle();
     const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter_, exact_filter(item.name));
     reporter_.set_item(nullptr);
     running_ = nullptr;
