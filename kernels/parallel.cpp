@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "core/topology.hpp"
@@ -61,14 +62,14 @@ std::vector<int> kernel_team_pus(int threads) {
   return pus;
 }
 
-Team& persistent_kernel_team(int threads) {
+Team& persistent_kernel_team(int threads, TeamCaller caller) {
   static std::mutex mutex;
-  static std::map<std::pair<std::vector<int>, std::string>, std::unique_ptr<Team>> teams;
+  static std::map<std::tuple<std::vector<int>, std::string, TeamCaller>, std::unique_ptr<Team>> teams;
   std::vector<int> pus = kernel_team_pus(threads);
   std::string membind = calling_thread_membind(Topology::binding());
   const std::lock_guard lock(mutex);
-  std::unique_ptr<Team>& team = teams[{pus, std::move(membind)}];
-  if (!team) team = std::make_unique<Team>(std::move(pus), TeamCaller::works);
+  std::unique_ptr<Team>& team = teams[{pus, std::move(membind), caller}];
+  if (!team) team = std::make_unique<Team>(std::move(pus), caller);
   return *team;
 }
 

@@ -22,9 +22,8 @@ std::vector<int> kernel_team_pus(int threads);
 // A persistent team on kernel_team_pus(threads), made on first use and kept for the process, one per
 // PU list and memory policy of the caller (its threads inherit that policy, so pages they first
 // touch follow the caller's membind): for kernels that call it every iteration (gemm, knn, spectral).
-// The caller runs thread 0's share itself (TeamCaller::works), so a team of n threads keeps n CPUs busy,
-// not n + 1 threads on n CPUs.
-Team& persistent_kernel_team(int threads);
+// `caller`: whether thread 0 is a team thread or the caller itself (core/team.hpp); one team each.
+Team& persistent_kernel_team(int threads, TeamCaller caller = TeamCaller::waits);
 
 // `units` units (elements, or rows of a row-wise op) in one contiguous slice per thread, boundaries on
 // multiples of `granule` units, on a team of its own: its threads start from the constructing thread,

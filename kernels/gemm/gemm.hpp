@@ -71,6 +71,10 @@ struct GemmBlocking {
   // read an untransposed B, and A where the micro-kernel can (MicroKernel::direct_a), in place. 0 derives
   // it from L1 (gemm_blocking), negative packs every product.
   std::int64_t unpacked_bytes = 0;
+  // Threaded products of fewer flops run with the caller as the team's thread 0 (TeamCaller::works),
+  // larger ones on a team with a pinned thread 0 of its own. 0 derives it (gemm_blocking), negative
+  // keeps the caller out of every team.
+  double caller_works_flops = 0;
 };
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.

@@ -432,6 +432,12 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // 55 -> 65-72 GFLOP/s. At 128^3 f32 and 64^3 f64 (32 and 64 KiB operands) it gained nothing or lost:
   // rows of B a power of two apart then share few L1 sets and evict each other.
   if (blk.unpacked_bytes == 0) blk.unpacked_bytes = caches.l1 / 2;
+  // The caller as thread 0 below 64 MFLOP (a run of ~0.5 ms at 2 threads): a short run cannot hide the
+  // hand-off between a waiting caller and a team thread 0 that shares its CPU (2 threads, Zen 3 VM:
+  // sgemm 64^3 16 -> 49 GFLOP/s, 128^3 57 -> 90, 256^3 107 -> 125; dgemm 64^3 13 -> 28). Longer runs
+  // keep a pinned thread 0, whose CPU and caches are not the scheduler's choice: at 512x4096x1024 the
+  // caller as thread 0 measured 0.93-0.97 of OpenBLAS against 0.94-0.98 pinned (noisy, not conclusive).
+  if (blk.caller_works_flops == 0) blk.caller_works_flops = 64e6;
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
   blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group
@@ -482,9 +488,13 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a);
   const auto per_thread = static_cast<std::size_t>(panels.total());
+  const double flops =
+      2.0 * static_cast<double>(args.m) * static_cast<double>(args.n) * static_cast<double>(args.k);
+  Team& team = persistent_kernel_team(args.threads,
+                                      flops < blk.caller_works_flops ? TeamCaller::works : TeamCaller::waits);
   if (!plan.shared_b) {
     // Each worker packs into its own buffer, first touched by that (pinned) worker.
-    persistent_kernel_team(args.threads).run([&](int t) {
+    team.run([&](int t) {
       const GemmRange& range = plan.ranges[static_cast<std::size_t>(t)];
       if (!range.empty()) gemm_block(args, kernel, blk, panels, range, workspace<T>(per_thread));
     });
@@ -495,7 +505,7 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   std::vector<T*> panel(plan.group_size.size(), nullptr);
   std::vector<std::unique_ptr<Barrier>> barriers;
   for (int size : plan.group_size) barriers.push_back(std::make_unique<Barrier>(size));
-  persistent_kernel_team(args.threads).run([&](int t) {
+  team.run([&](int t) {
     const auto g = static_cast<std::size_t>(plan.group[static_cast<std::size_t>(t)]);
     GroupB<T> group{{nullptr, nullptr},
                     barriers[g].get(),

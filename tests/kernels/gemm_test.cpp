@@ -8,7 +8,9 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -47,7 +49,7 @@ std::string describe(const Case& c) {
   os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
      << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
      << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc << ","
-     << c.blocking.unpacked_bytes;
+     << c.blocking.unpacked_bytes << "," << c.blocking.caller_works_flops;
   return os.str();
 }
 
@@ -333,18 +335,25 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
     if (ours()) {
       for (Trans tb : {Trans::no, Trans::yes}) {
         // Third shape: GEMV-like, each thread reading its band of B in place (row_stream or tiles).
+        // Each on a team whose thread 0 is the caller (below GemmBlocking::caller_works_flops) and on
+        // one with a thread 0 of its own.
         for (const auto& [m, n] :
              {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
               std::pair{mr() + 1, 5 * nr() + 1}}) {
-          cases.push_back({.ta = Trans::no,
-                           .tb = tb,
-                           .m = m,
-                           .n = n,
-                           .k = 3 * 16 + 5,
-                           .alpha = 0.75,
-                           .beta = -1,
-                           .blocking = {.mc = 2 * mr(), .kc = 16, .nc = 2 * nr()},
-                           .threads = threads});
+          for (double caller_works_flops : {0.0, -1.0}) {
+            cases.push_back({.ta = Trans::no,
+                             .tb = tb,
+                             .m = m,
+                             .n = n,
+                             .k = 3 * 16 + 5,
+                             .alpha = 0.75,
+                             .beta = -1,
+                             .blocking = {.mc = 2 * mr(),
+                                          .kc = 16,
+                                          .nc = 2 * nr(),
+                                          .caller_works_flops = caller_works_flops},
+                             .threads = threads});
+          }
         }
       }
       // The tall shape really takes the shared path (one node: the test machine's, or any).
@@ -728,6 +737,40 @@ TEST(GemmDriver, PacksNeitherOperandOfAnUnpackedProduct) {
   }
 }
 
+// Threaded products below GemmBlocking::caller_works_flops run a share on the calling thread (the
+// team's thread 0); above it, or with the limit negative, every share runs on a team thread.
+std::mutex tile_threads_mutex;
+std::set<std::thread::id> tile_threads;
+
+void recording_tile(std::int64_t kc, const float* a, const float* b, std::int64_t ldb, float* c,
+                    std::int64_t ldc, float alpha, float beta) {
+  {
+    const std::lock_guard lock(tile_threads_mutex);
+    tile_threads.insert(std::this_thread::get_id());
+  }
+  kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, b, ldb, c, ldc, alpha, beta);
+}
+
+void one_lane_recording_gemm(const GemmArgs<float>& args) {
+  kernels::gemm(args, kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &recording_tile));
+}
+
+TEST(GemmDriver, SmallThreadedProductsRunAShareOnTheCaller) {
+  // 2 x 30 x 40 x 37 = 88800 flops.
+  for (double limit : {0.0, 88801.0, 88800.0, -1.0}) {
+    const Case cs{.m = 10 * kOneLaneMr,
+                  .n = 10 * kOneLaneNv,
+                  .k = 37,
+                  .blocking = {.caller_works_flops = limit},
+                  .threads = 2};
+    tile_threads.clear();
+    EXPECT_EQ(check_case<float>(&one_lane_recording_gemm, cs), "");
+    const bool caller_works = limit == 0.0 || limit > 88800.0;
+    EXPECT_EQ(tile_threads.count(std::this_thread::get_id()), caller_works ? 1u : 0u) << describe(cs);
+    EXPECT_EQ(tile_threads.size(), 2u) << describe(cs);
+  }
+}
+
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
@@ -758,6 +801,9 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(blk.unpacked_bytes, 24 << 10);
   EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = -1}, 6, 64, 4, caches).unpacked_bytes, -1);
   EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = 100}, 6, 64, 4, caches).unpacked_bytes, 100);
+  // The caller is thread 0 of products below 64 MFLOP, unless set.
+  EXPECT_EQ(blk.caller_works_flops, 64e6);
+  EXPECT_EQ(kernels::gemm_blocking({.caller_works_flops = -1}, 6, 64, 4, caches).caller_works_flops, -1);
 }
 
 }  // namespace
