@@ -1,14 +1,15 @@
 #include "core/siblings.hpp"
 
-#include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace armperf {
@@ -17,8 +18,8 @@ namespace {
 
 // The state letter of /proc/self/task/<tid>/stat: after the command name, which is in parentheses
 // and may itself contain spaces and parentheses (hence the last ')').
-char task_state(const char* tid) {
-  const std::string path = std::string("/proc/self/task/") + tid + "/stat";
+char task_state(int tid) {
+  const std::string path = "/proc/self/task/" + std::to_string(tid) + "/stat";
   struct Close {
     void operator()(FILE* f) const { std::fclose(f); }
   };
@@ -33,17 +34,22 @@ char task_state(const char* tid) {
 
 }  // namespace
 
+std::vector<int> process_thread_ids() {
+  std::vector<int> ids;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    ids.push_back(std::atoi(entry.path().filename().c_str()));
+  }
+  return ids;
+}
+
 std::optional<int> runnable_sibling_threads() {
-  struct Close {
-    void operator()(DIR* d) const { closedir(d); }
-  };
-  std::unique_ptr<DIR, Close> dir(opendir("/proc/self/task"));
-  if (!dir) return std::nullopt;
-  const std::string self = std::to_string(static_cast<long>(syscall(SYS_gettid)));
+  const std::vector<int> ids = process_thread_ids();
+  if (ids.empty()) return std::nullopt;
+  const auto self = static_cast<int>(syscall(SYS_gettid));
   int runnable = 0;
-  while (const dirent* entry = readdir(dir.get())) {
-    if (entry->d_name[0] == '.' || self == entry->d_name) continue;
-    if (task_state(entry->d_name) == 'R') ++runnable;
+  for (int id : ids) {
+    if (id != self && task_state(id) == 'R') ++runnable;
   }
   return runnable;
 }

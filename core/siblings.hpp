@@ -7,8 +7,12 @@
 
 #include <chrono>
 #include <optional>
+#include <vector>
 
 namespace armperf {
+
+// The kernel's ids of this process's threads (/proc/self/task); empty where that cannot be read.
+std::vector<int> process_thread_ids();
 
 // Threads of this process other than the calling one that are running or runnable now (state R in
 // /proc/self/task/*/stat); nullopt where that cannot be read.

@@ -57,10 +57,11 @@ struct Pin {
 
 // Who runs thread 0's share of Team::run(). `waits`: a team thread of its own, pinned like the others,
 // while the caller waits (probes: every timed thread on its PU). `works`: the caller itself, as an
-// OpenMP master thread does, with no thread 0 started; the caller's affinity stays its own (it is
-// typically bound to the team's PUs). For kernels called many times on small problems: with a thread of
-// its own, thread 0 shares a CPU with the waiting caller, and each run then waits for the scheduler to
-// switch between them (sgemm 64^3 at 2 threads: 34 us per call, of which 9 us computing, Zen 3 VM).
+// OpenMP master thread does, with no thread 0 started; the caller's affinity stays its own (armperf
+// run binds it to all of the sweep point's PUs, so the scheduler may place it beside another thread). For
+// kernels called many times on small problems: with a thread of its own, thread 0 shares a CPU with the
+// waiting caller, and each run then waits for the scheduler to switch between them (sgemm 64^3 at 2 threads:
+// 34 us per call, of which 9 us computing, Zen 3 VM).
 enum class TeamCaller { waits, works };
 
 class Team {

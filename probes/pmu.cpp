@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/siblings.hpp"
 #include "probes/frequency.hpp"
 #include "probes/probe.hpp"
 #include "probes/support.hpp"
@@ -63,7 +64,6 @@ std::optional<EventEncoding> encode_event(const std::string& name, std::string& 
   return encoding;
 }
 
-
 // One event of a region: one counter per thread of the process (inherit: threads they create count too).
 struct PmuRegion::Event {
   std::optional<EventEncoding> encoding;
@@ -78,12 +78,10 @@ struct PmuRegion::Event {
 
 namespace {
 
+// Every thread of the process, or the calling one where /proc cannot say.
 std::vector<pid_t> process_threads() {
   std::vector<pid_t> tids;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    tids.push_back(static_cast<pid_t>(std::atol(entry.path().filename().c_str())));
-  }
+  for (int id : process_thread_ids()) tids.push_back(static_cast<pid_t>(id));
   if (tids.empty()) tids.push_back(static_cast<pid_t>(syscall(SYS_gettid)));
   return tids;
 }
@@ -122,7 +120,8 @@ void PmuRegion::start() {
       if (fd >= 0) {
         event->fds.push_back(fd);
       } else if (errno != ESRCH) {  // ESRCH: the thread ended since the listing
-        event->error = fmt::format("perf_event_open({}): {}", event->encoding->fully_qualified, std::strerror(errno));
+        event->error =
+            fmt::format("perf_event_open({}): {}", event->encoding->fully_qualified, std::strerror(errno));
         event->close_all();
         break;
       }
@@ -151,7 +150,8 @@ std::vector<std::optional<double>> PmuRegion::stop() {
         break;
       }
       double count = static_cast<double>(value[0]);
-      if (value[2] > 0 && value[2] < value[1]) count *= static_cast<double>(value[1]) / static_cast<double>(value[2]);
+      if (value[2] > 0 && value[2] < value[1])
+        count *= static_cast<double>(value[1]) / static_cast<double>(value[2]);
       if (value[2] == 0 && value[1] > 0) {
         event->error = fmt::format("{}: the counter was never scheduled (too many events at once)",
                                    event->encoding->fully_qualified);
@@ -261,12 +261,12 @@ std::optional<EventEncoding> encode_event(const std::string&, std::string& error
   return std::nullopt;
 }
 
-
 struct PmuRegion::Event {
   std::string error;
 };
 PmuRegion::PmuRegion(std::vector<std::string> events) : events_(std::move(events)) {
-  for (std::size_t i = 0; i < events_.size(); ++i) state_.push_back(std::make_unique<Event>(Event{pfm_init_error()}));
+  for (std::size_t i = 0; i < events_.size(); ++i)
+    state_.push_back(std::make_unique<Event>(Event{pfm_init_error()}));
 }
 PmuRegion::~PmuRegion() = default;
 void PmuRegion::start() {}
@@ -279,7 +279,6 @@ ProbeOutcome run_pmu(const ProbeConfig&, const RowSink&) { return {{"unavailable
 }  // namespace
 
 #endif
-
 
 // ---- shared by both builds ----
 
@@ -408,8 +407,9 @@ std::vector<std::string> expand_pmu_events(const std::vector<std::string>& items
 }
 
 namespace {
-ARMPERF_REGISTER_PROBE(Probe{"pmu", "PMUs libpfm4 detects and whether counters open; cycles and instructions of an add chain",
-                             &run_pmu});
+ARMPERF_REGISTER_PROBE(Probe{
+    "pmu", "PMUs libpfm4 detects and whether counters open; cycles and instructions of an add chain",
+    &run_pmu});
 }  // namespace
 
 }  // namespace armperf::probes

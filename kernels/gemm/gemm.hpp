@@ -68,13 +68,17 @@ inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16> ? 2 : 1;
 struct GemmBlocking {
   std::int64_t mc = 0, kc = 0, nc = 0;
   // A product whose op(A) and op(B) are each at most this many bytes is computed unpacked: the tiles
-  // read an untransposed B, and A where the micro-kernel can (MicroKernel::direct_a), in place. 0 derives
-  // it from L1 (gemm_blocking), negative packs every product.
+  // read an untransposed B in place (where no thread shares a packed B panel with others: one thread,
+  // or a column split; single k steps only), and A where the micro-kernel can (MicroKernel::direct_a).
+  // 0 derives it from L1 (gemm_blocking), negative packs every product.
   std::int64_t unpacked_bytes = 0;
   // Threaded products of fewer flops run with the caller as the team's thread 0 (TeamCaller::works),
   // larger ones on a team with a pinned thread 0 of its own. 0 derives it (gemm_blocking), negative
   // keeps the caller out of every team.
   double caller_works_flops = 0;
+  // Products of fewer flops run on the caller alone, whatever GemmArgs::threads asks: a second thread
+  // would cost more to hand its share to than the share takes. 0 derives it, negative never.
+  double solo_flops = 0;
 };
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.

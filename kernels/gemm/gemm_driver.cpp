@@ -438,6 +438,10 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // keep a pinned thread 0, whose CPU and caches are not the scheduler's choice: at 512x4096x1024 the
   // caller as thread 0 measured 0.93-0.97 of OpenBLAS against 0.94-0.98 pinned (noisy, not conclusive).
   if (blk.caller_works_flops == 0) blk.caller_works_flops = 64e6;
+  // On the caller alone below 1 MFLOP: a team of 2 with the caller working still spent ~7 us per call
+  // on the hand-off (sgemm 64^3, 0.5 MFLOP: 8.5 us alone, 11 us at 2 threads, Zen 3 VM), which a share
+  // of 1 MFLOP / 2 (~7 us) would just cover.
+  if (blk.solo_flops == 0) blk.solo_flops = 1e6;
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
   blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group
@@ -474,7 +478,9 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   const GemmBlocking blk =
       gemm_blocking(args.blocking, kernel.mr, kernel.nr, sizeof(T), gemm_caches(), kernel.k_unit);
-  if (args.threads == 1) {  // like the peers at one thread: on the caller, no hand-off
+  const double flops =
+      2.0 * static_cast<double>(args.m) * static_cast<double>(args.n) * static_cast<double>(args.k);
+  if (args.threads == 1 || flops < blk.solo_flops) {  // like the peers: on the caller, no hand-off
     const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a_elements(args, kernel, blk, args.m, args.n));
     gemm_block(args, kernel, blk, panels, GemmRange{0, args.m, 0, args.n},
                workspace<T>(static_cast<std::size_t>(panels.total())));
@@ -488,20 +494,19 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a);
   const auto per_thread = static_cast<std::size_t>(panels.total());
-  const double flops =
-      2.0 * static_cast<double>(args.m) * static_cast<double>(args.n) * static_cast<double>(args.k);
   Team& team = persistent_kernel_team(args.threads,
                                       flops < blk.caller_works_flops ? TeamCaller::works : TeamCaller::waits);
   if (!plan.shared_b) {
-    // Each worker packs into its own buffer, first touched by that (pinned) worker.
+    // Each thread packs into its own buffer, first touched by that thread (the caller's own for thread 0
+    // of a TeamCaller::works team).
     team.run([&](int t) {
       const GemmRange& range = plan.ranges[static_cast<std::size_t>(t)];
       if (!range.empty()) gemm_block(args, kernel, blk, panels, range, workspace<T>(per_thread));
     });
     return;
   }
-  // Two B panels per node group, allocated by the group's first thread (a persistent worker, so the
-  // buffer is reused by later calls) and first touched by the group's packers on that node.
+  // Two B panels per node group, allocated by the group's first thread (a team thread or the caller,
+  // both persistent, so the buffer is reused by later calls) and first touched by the group's packers.
   std::vector<T*> panel(plan.group_size.size(), nullptr);
   std::vector<std::unique_ptr<Barrier>> barriers;
   for (int size : plan.group_size) barriers.push_back(std::make_unique<Barrier>(size));

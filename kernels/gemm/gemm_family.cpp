@@ -65,7 +65,6 @@ bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
             value + "'";
     return false;
   }
-  if (three) unpacked = 0;
   blocking = {mc, kc, nc, unpacked};
   return true;
 }

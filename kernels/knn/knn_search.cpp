@@ -52,7 +52,7 @@ void run_threads(int threads, const std::function<void(int)>& fn) {
   if (threads == 1) {
     fn(0);  // on the caller, no hand-off
   } else {
-    kernels::persistent_kernel_team(threads).run(fn);  // the team gemm uses too: one per PU list
+    kernels::persistent_kernel_team(threads).run(fn);  // gemm's pinned team too: one per PU list
   }
 }
 
@@ -186,8 +186,8 @@ void check_knn_args(const KnnArgs& args) {
   for (std::int64_t i = 0; i < args.nq * args.d; ++i) {
     if (!std::isfinite(args.query[i])) {
       knn_require(false, "query " + std::to_string(i / args.d) + " component " + std::to_string(i % args.d) +
-                         " is " + (std::isnan(args.query[i]) ? "NaN" : "infinite") +
-                         ": expected a finite value");
+                             " is " + (std::isnan(args.query[i]) ? "NaN" : "infinite") +
+                             ": expected a finite value");
     }
   }
 }
@@ -331,11 +331,11 @@ KnnResult knn_search_reference(const KnnArgs& args) {
 double knn_recall(const KnnResult& result, const std::vector<std::int64_t>& truth, std::int64_t truth_k,
                   std::int64_t k) {
   knn_require(k >= 1 && k <= result.k && k <= truth_k, "recall@" + std::to_string(k) + ": result has " +
-                                                       std::to_string(result.k) + " and ground truth " +
-                                                       std::to_string(truth_k) + " neighbours per query");
+                                                           std::to_string(result.k) + " and ground truth " +
+                                                           std::to_string(truth_k) + " neighbours per query");
   knn_require(static_cast<std::int64_t>(truth.size()) >= result.nq * truth_k,
-          "ground truth has " + std::to_string(truth.size() / static_cast<std::size_t>(truth_k)) +
-              " queries, expected " + std::to_string(result.nq));
+              "ground truth has " + std::to_string(truth.size() / static_cast<std::size_t>(truth_k)) +
+                  " queries, expected " + std::to_string(result.nq));
   std::int64_t hits = 0;
   for (std::int64_t q = 0; q < result.nq; ++q) {
     const auto t0 = truth.begin() + q * truth_k;

@@ -49,7 +49,7 @@ std::string describe(const Case& c) {
   os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
      << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
      << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc << ","
-     << c.blocking.unpacked_bytes << "," << c.blocking.caller_works_flops;
+     << c.blocking.unpacked_bytes << "," << c.blocking.caller_works_flops << "," << c.blocking.solo_flops;
   return os.str();
 }
 
@@ -101,6 +101,9 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
                    .ldc = ldc,
                    .threads = cs.threads,
                    .blocking = cs.blocking};
+  // A threaded case tests the threaded paths, also where the product is too small for the driver to
+  // hand out shares (GemmBlocking::solo_flops); GemmDriver.TinyProductsRunOnTheCallerAlone tests that.
+  if (cs.threads > 1 && args.blocking.solo_flops == 0) args.blocking.solo_flops = -1;
   fn(args);
   args.c = ref.data();
   kernels::gemm_reference(args);
@@ -340,7 +343,9 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
         for (const auto& [m, n] :
              {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
               std::pair{mr() + 1, 5 * nr() + 1}}) {
-          for (double caller_works_flops : {0.0, -1.0}) {
+          // Packed with the caller as thread 0, unpacked with a team thread 0.
+          for (const auto& [caller_works_flops, unpacked_bytes] :
+               {std::pair{0.0, kAlwaysPacked.unpacked_bytes}, std::pair{-1.0, kUnpacked.unpacked_bytes}}) {
             cases.push_back({.ta = Trans::no,
                              .tb = tb,
                              .m = m,
@@ -351,6 +356,7 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
                              .blocking = {.mc = 2 * mr(),
                                           .kc = 16,
                                           .nc = 2 * nr(),
+                                          .unpacked_bytes = unpacked_bytes,
                                           .caller_works_flops = caller_works_flops},
                              .threads = threads});
           }
@@ -648,13 +654,14 @@ void one_lane_counting_gemm(const GemmArgs<float>& args) {
 TEST(GemmDriver, PacksASmallAOnceForEveryPanelOfB) {
   for (Trans ta : {Trans::no, Trans::yes}) {
     // 6 MR-row panels (the last partial) x 4 K slices (the last partial), B in 3 NC panels.
-    const Case small{.ta = ta,
-                     .m = 6 * kOneLaneMr - 1,
-                     .n = 5 * kOneLaneNv + 1,
-                     .k = 3 * 16 + 5,
-                     .alpha = 0.75,
-                     .beta = -1,
-                     .blocking = {.mc = 2 * kOneLaneMr, .kc = 16, .nc = 2 * kOneLaneNv}};
+    const Case small{
+        .ta = ta,
+        .m = 6 * kOneLaneMr - 1,
+        .n = 5 * kOneLaneNv + 1,
+        .k = 3 * 16 + 5,
+        .alpha = 0.75,
+        .beta = -1,
+        .blocking = {.mc = 2 * kOneLaneMr, .kc = 16, .nc = 2 * kOneLaneNv, .unpacked_bytes = -1}};
     one_lane_a_packs = 0;
     EXPECT_EQ(check_case<float>(&one_lane_counting_gemm, small), "");
     EXPECT_EQ(one_lane_a_packs, 6 * 4) << describe(small);
@@ -729,10 +736,8 @@ TEST(GemmDriver, PacksNeitherOperandOfAnUnpackedProduct) {
       EXPECT_EQ(check_case<float>(&one_lane_unpacked_only_gemm, cs), "");
       EXPECT_EQ(one_lane_a_packs > 0, e.packs_a) << describe(cs);
       EXPECT_EQ(one_lane_direct_calls > 0, !e.packs_a) << describe(cs);
-      // Two threads share a packed B panel (a row split), which reads B packed whatever its size.
-      if (threads == 1) {
-        EXPECT_EQ(one_lane_b_packs > 0, e.packs_b) << describe(cs);
-      }
+      // Two threads split this C by columns (each reads its own band of B), as one thread would.
+      EXPECT_EQ(one_lane_b_packs > 0, e.packs_b) << describe(cs);
     }
   }
 }
@@ -771,6 +776,17 @@ TEST(GemmDriver, SmallThreadedProductsRunAShareOnTheCaller) {
   }
 }
 
+TEST(GemmDriver, TinyProductsRunOnTheCallerAlone) {
+  for (double solo : {88801.0, 88800.0}) {  // 88800 flops, as above
+    const Case cs{
+        .m = 10 * kOneLaneMr, .n = 10 * kOneLaneNv, .k = 37, .blocking = {.solo_flops = solo}, .threads = 2};
+    tile_threads.clear();
+    EXPECT_EQ(check_case<float>(&one_lane_recording_gemm, cs), "");
+    EXPECT_EQ(tile_threads.size(), solo > 88800.0 ? 1u : 2u) << describe(cs);
+    EXPECT_EQ(tile_threads.count(std::this_thread::get_id()), 1u) << describe(cs);
+  }
+}
+
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const kernels::GemmCaches caches{.l1 = 48 << 10, .l2 = 1 << 20, .llc = 32 << 20};
   const GemmBlocking blk = kernels::gemm_blocking({}, 14, 32, 4, caches);
@@ -803,6 +819,7 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = 100}, 6, 64, 4, caches).unpacked_bytes, 100);
   // The caller is thread 0 of products below 64 MFLOP, unless set.
   EXPECT_EQ(blk.caller_works_flops, 64e6);
+  EXPECT_EQ(blk.solo_flops, 1e6);
   EXPECT_EQ(kernels::gemm_blocking({.caller_works_flops = -1}, 6, 64, 4, caches).caller_works_flops, -1);
 }
 
