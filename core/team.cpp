@@ -175,6 +175,14 @@ bool Team::all_pinned() const {
   return true;
 }
 
+void Team::record_failure(std::exception_ptr error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = std::move(error);
+  }
+  barrier_.break_all();  // the others leave their barrier instead of waiting for this thread
+}
+
 void Team::work(int index) {
   current_team = this;
   std::uint64_t seen = 0;
@@ -193,11 +201,7 @@ void Team::work(int index) {
     try {
       (*job)(index);
     } catch (...) {
-      {
-        std::lock_guard lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-      }
-      barrier_.break_all();
+      record_failure(std::current_exception());
     }
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       // Under the lock: a caller that found pending_ > 0 under it is then already waiting.
@@ -224,11 +228,7 @@ void Team::run(const std::function<void(int thread_index)>& fn) {
     try {
       fn(0);
     } catch (...) {
-      {
-        std::lock_guard lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-      }
-      barrier_.break_all();
+      record_failure(std::current_exception());
     }
     current_team = outer;
   }

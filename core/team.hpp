@@ -93,6 +93,8 @@ class Team {
 
  private:
   void work(int index);
+  // A thread's fn threw: keeps the run's first error for run() to rethrow, breaks the barrier.
+  void record_failure(std::exception_ptr error);
 
   int first_worker_ = 0;  // 1 with TeamCaller::works: the caller is thread 0
   std::vector<Pin> pins_;
