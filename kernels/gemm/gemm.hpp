@@ -9,6 +9,8 @@
 
 #include <bit>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -72,6 +74,10 @@ struct GemmBlocking {
   // or a column split; single k steps only), and A where the micro-kernel can (MicroKernel::direct_a).
   // 0 derives it from L1 (gemm_blocking), negative packs every product.
   std::int64_t unpacked_bytes = 0;
+  // Micro-kernels whose direct_a pays off for small A only (MicroKernel::direct_a_small_only) read an
+  // untransposed op(A) of at most this many bytes in place, and pack a larger one. 0 derives it from L2
+  // (gemm_blocking), negative packs A wherever the product is not unpacked.
+  std::int64_t direct_a_bytes = 0;
   // Threaded products of fewer flops run with the caller as the team's thread 0 (TeamCaller::works),
   // larger ones on a team with a pinned thread 0 of its own. 0 derives it (gemm_blocking), negative
   // keeps the caller out of every team.
@@ -80,6 +86,12 @@ struct GemmBlocking {
   // would cost more to hand its share to than the share takes. 0 derives it, negative never.
   double solo_flops = 0;
 };
+
+// GemmBlocking from text such as "kc=256,unpacked=-1": comma-separated key=value pairs of mc, kc, nc
+// (elements), unpacked, direct_a (bytes), caller_works, solo (flops), whole numbers (64e6 is one);
+// fields not named stay 0 (derived). ARMPERF_GEMM_BLOCKING takes it for our variants' benchmarks. On
+// bad text, says why in `error` and leaves `blocking` as it was.
+bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::string& error);
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.
 // beta == 0 means C is write-only (NaN or garbage in C is overwritten, never propagated).
@@ -167,8 +179,9 @@ struct MicroKernel {
   // Optional: GEMV-like shapes stream B's rows instead of reading it down column strips with fn
   // (single k steps only: k_unit 1).
   RowStreamFn<T> row_stream = nullptr;
-  // direct_a for unpacked products only (GemmBlocking::unpacked_bytes), packed A otherwise.
-  bool direct_a_unpacked_only = false;
+  // direct_a only for an op(A) within GemmBlocking::direct_a_bytes or an unpacked product
+  // (GemmBlocking::unpacked_bytes), packed A otherwise.
+  bool direct_a_small_only = false;
 };
 
 // Cache sizes in bytes the blocking is derived from.

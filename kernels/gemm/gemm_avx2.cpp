@@ -40,14 +40,14 @@ struct Ymm<double> {
 // MR rows x NV ymm vectors of C in registers. Haswell..Zen 5 issue two 256-bit FMAs per cycle with
 // 4-5 cycle latency: at least 10 independent accumulators; MR * NV + NV + 1 <= 16 registers, so
 // 6 x 2 vectors (12 accumulators, 2 for B, 1 broadcast of A) is the largest tile that fits.
-// A is read in place for unpacked products only (GemmBlocking::unpacked_bytes): for larger ones it
-// measured slower than the packed panel (see gemm_avx512.cpp).
+// A is read in place only where it is small (GemmBlocking::direct_a_bytes, unpacked_bytes): a large
+// one measured slower than the packed panel (see gemm_avx512.cpp).
 template <class T, int MR, int NV>
 void gemm_avx2(const GemmArgs<T>& args) {
   MicroKernel<T> kernel = with_row_stream<Ymm<T>>(
       gemm_micro_kernel<T, MR>(NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>,
                                &broadcast_ukernel_direct_a<Ymm<T>, T, MR, NV>));
-  kernel.direct_a_unpacked_only = true;
+  kernel.direct_a_small_only = true;
   gemm(args, kernel);
 }
 

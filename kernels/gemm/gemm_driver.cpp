@@ -105,8 +105,9 @@ bool unpacked_product(const GemmArgs<T>& args, const GemmBlocking& blk) {
 // untransposed A; a last panel of fewer rows is packed (zero-padded).
 template <class T>
 bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk) {
-  return kernel.direct_a != nullptr && args.trans_a == Trans::no &&
-         (!kernel.direct_a_unpacked_only || unpacked_product(args, blk));
+  if (kernel.direct_a == nullptr || args.trans_a != Trans::no) return false;
+  const std::int64_t a_bytes = args.m * args.k * static_cast<std::int64_t>(sizeof(T));
+  return !kernel.direct_a_small_only || a_bytes <= blk.direct_a_bytes || unpacked_product(args, blk);
 }
 
 // Elements of the copy of A packed once for `rows` rows of C and all of K, reused by each of the NC
@@ -432,6 +433,12 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // 55 -> 65-72 GFLOP/s. At 128^3 f32 and 64^3 f64 (32 and 64 KiB operands) it gained nothing or lost:
   // rows of B a power of two apart then share few L1 sets and evict each other.
   if (blk.unpacked_bytes == 0) blk.unpacked_bytes = caches.l1 / 2;
+  // A in place up to half of L2 (where the micro-kernel limits direct_a): its MR row streams then come
+  // from L2, and packing it was 11 % of sgemm 128^3's profile at 2 threads. Measured on Zen 3 (AVX2,
+  // 9 interleaved processes, ratio to oneDNN in the same process) with a 300 KB limit: 128^3 f32 at
+  // 2 threads 0.75 -> 0.92, 256^3 0.84 -> 0.97; at 1 thread 0.88 -> 0.91 and 1.00 -> 1.03. A larger A
+  // streams from L3 or memory, where the packed panel measured faster (gemm_avx2.cpp).
+  if (blk.direct_a_bytes == 0) blk.direct_a_bytes = caches.l2 / 2;
   // The caller as thread 0 below 64 MFLOP (a run of ~0.5 ms at 2 threads): a short run cannot hide the
   // hand-off between a waiting caller and a team thread 0 that shares its CPU (2 threads, Zen 3 VM:
   // sgemm 64^3 16 -> 49 GFLOP/s, 128^3 57 -> 90, 256^3 107 -> 125; dgemm 64^3 13 -> 28). Longer runs

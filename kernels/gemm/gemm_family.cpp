@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -49,24 +50,12 @@ std::vector<BenchShape> gemm_shapes(const BenchPlan& plan) {
   return shapes;
 }
 
-// ARMPERF_GEMM_BLOCKING="MC,KC,NC[,UNPACKED]" overrides the cache-derived blocking of our variants
-// (0 = derive; UNPACKED is GemmBlocking::unpacked_bytes, negative to pack every product).
 bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
   const char* value = std::getenv("ARMPERF_GEMM_BLOCKING");
   if (value == nullptr || *value == '\0') return true;
-  long long mc = 0, kc = 0, nc = 0, unpacked = 0;
-  char tail = 0;
-  const bool four = std::sscanf(value, "%lld,%lld,%lld,%lld%c", &mc, &kc, &nc, &unpacked, &tail) == 4;
-  const bool three = !four && std::sscanf(value, "%lld,%lld,%lld%c", &mc, &kc, &nc, &tail) == 3;
-  if (!(four || three) || mc < 0 || kc < 0 || nc < 0) {
-    error = std::string(
-                "ARMPERF_GEMM_BLOCKING: expected MC,KC,NC (non-negative integers), optionally ,UNPACKED "
-                "(bytes; negative: always pack), got '") +
-            value + "'";
-    return false;
-  }
-  blocking = {mc, kc, nc, unpacked};
-  return true;
+  if (parse_gemm_blocking(value, blocking, error)) return true;
+  error = "ARMPERF_GEMM_BLOCKING: " + error;
+  return false;
 }
 
 template <class T>
@@ -205,6 +194,48 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 }
 
 }  // namespace
+
+bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::string& error) {
+  GemmBlocking parsed;
+  while (!text.empty()) {
+    const std::string_view field = text.substr(0, text.find(','));
+    text.remove_prefix(std::min(text.size(), field.size() + 1));
+    const std::size_t eq = field.find('=');
+    const std::string key(field.substr(0, eq));
+    const std::string number(eq == std::string_view::npos ? std::string_view{} : field.substr(eq + 1));
+    char* end = nullptr;
+    const double x = std::strtod(number.c_str(), &end);
+    const bool whole = !number.empty() && end == number.c_str() + number.size() && std::isfinite(x) &&
+                       x == std::trunc(x) && std::abs(x) < 9e18;
+    const auto count = static_cast<std::int64_t>(whole ? x : 0);
+    std::int64_t* elements = key == "mc"   ? &parsed.mc
+                             : key == "kc" ? &parsed.kc
+                             : key == "nc" ? &parsed.nc
+                                           : nullptr;
+    std::int64_t* bytes = key == "unpacked"   ? &parsed.unpacked_bytes
+                          : key == "direct_a" ? &parsed.direct_a_bytes
+                                              : nullptr;
+    double* flops = key == "caller_works" ? &parsed.caller_works_flops
+                    : key == "solo"       ? &parsed.solo_flops
+                                          : nullptr;
+    if (elements == nullptr && bytes == nullptr && flops == nullptr) {
+      error = "unknown field '" + key +
+              "' (expected comma-separated key=value pairs of mc, kc, nc, unpacked, direct_a, caller_works, "
+              "solo)";
+      return false;
+    }
+    if (!whole || (elements != nullptr && count < 0)) {
+      error = "field '" + key + "': expected " + (elements != nullptr ? "a non-negative" : "an") +
+              " integer, got '" + number + "'";
+      return false;
+    }
+    if (elements != nullptr) *elements = count;
+    if (bytes != nullptr) *bytes = count;
+    if (flops != nullptr) *flops = x;
+  }
+  blocking = parsed;
+  return true;
+}
 
 ARMPERF_REGISTER_KERNEL(KernelFamily{
     .name = "gemm",

@@ -175,8 +175,9 @@ class GemmTest : public VariantTest {
   }
 };
 
-// Products packed (whatever their size) and unpacked (GemmBlocking::unpacked_bytes).
-constexpr GemmBlocking kAlwaysPacked{.unpacked_bytes = -1};
+// Products packed (whatever their size: A too where the micro-kernel reads a small one in place,
+// GemmBlocking::direct_a_bytes) and unpacked (GemmBlocking::unpacked_bytes).
+constexpr GemmBlocking kAlwaysPacked{.unpacked_bytes = -1, .direct_a_bytes = -1};
 constexpr GemmBlocking kUnpacked{.unpacked_bytes = std::int64_t{1} << 40};
 
 // Odd sizes around the tile on both dimensions, every transpose pair, a short and a longer k; packed
@@ -225,7 +226,8 @@ TEST_P(GemmTest, AlphaBetaEmptyKAndNaNInCWhenBetaIsZero) {
 // Several MC, KC and NC blocks with partial last blocks: exercises packing offsets and the beta = 1
 // accumulation of later K slices. Small explicit blocking keeps it cheap under qemu.
 TEST_P(GemmTest, CrossesCacheBlocks) {
-  const GemmBlocking small{.mc = 2 * mr(), .kc = 16, .nc = 2 * nr(), .unpacked_bytes = -1};
+  const GemmBlocking small{
+      .mc = 2 * mr(), .kc = 16, .nc = 2 * nr(), .unpacked_bytes = -1, .direct_a_bytes = -1};
   std::vector<Case> cases;
   for (Trans ta : {Trans::no, Trans::yes}) {
     for (Trans tb : {Trans::no, Trans::yes}) {
@@ -344,8 +346,8 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
              {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
               std::pair{mr() + 1, 5 * nr() + 1}}) {
           // Packed with the caller as thread 0, unpacked with a team thread 0.
-          for (const auto& [caller_works_flops, unpacked_bytes] :
-               {std::pair{0.0, kAlwaysPacked.unpacked_bytes}, std::pair{-1.0, kUnpacked.unpacked_bytes}}) {
+          for (const auto& [caller_works_flops, in_place] :
+               {std::pair{0.0, kAlwaysPacked}, std::pair{-1.0, kUnpacked}}) {
             cases.push_back({.ta = Trans::no,
                              .tb = tb,
                              .m = m,
@@ -356,7 +358,8 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
                              .blocking = {.mc = 2 * mr(),
                                           .kc = 16,
                                           .nc = 2 * nr(),
-                                          .unpacked_bytes = unpacked_bytes,
+                                          .unpacked_bytes = in_place.unpacked_bytes,
+                                          .direct_a_bytes = in_place.direct_a_bytes,
                                           .caller_works_flops = caller_works_flops},
                              .threads = threads});
           }
@@ -680,7 +683,8 @@ TEST(GemmDriver, PacksASmallAOnceForEveryPanelOfB) {
 
 // An unpacked product (op(A) and op(B) each within GemmBlocking::unpacked_bytes) packs neither operand:
 // tiles read an untransposed B in place, and an untransposed A through direct_a, also where the
-// micro-kernel offers it for unpacked products only (AVX2). Counted through forwarding packing routines.
+// micro-kernel offers it for small A only (AVX2). Otherwise such a micro-kernel reads an A within
+// GemmBlocking::direct_a_bytes in place and packs B. Counted through forwarding packing routines.
 std::atomic<int> one_lane_b_packs{0};
 kernels::PackBFn<float> one_lane_pack_b = nullptr;
 
@@ -690,10 +694,10 @@ void counting_pack_b(const kernels::GemmOperand<float>& b, std::int64_t p0, std:
   one_lane_pack_b(b, p0, kc, j0, cols, nr, dst);
 }
 
-void one_lane_unpacked_only_gemm(const GemmArgs<float>& args) {
+void one_lane_small_a_only_gemm(const GemmArgs<float>& args) {
   kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(
       kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>, &one_lane_direct_a);
-  kernel.direct_a_unpacked_only = true;
+  kernel.direct_a_small_only = true;
   one_lane_pack_a = kernel.pack_a;
   kernel.pack_a = &counting_pack_a;
   one_lane_pack_b = kernel.pack_b;
@@ -701,22 +705,27 @@ void one_lane_unpacked_only_gemm(const GemmArgs<float>& args) {
   kernels::gemm(args, kernel);
 }
 
-TEST(GemmDriver, PacksNeitherOperandOfAnUnpackedProduct) {
+TEST(GemmDriver, ReadsOperandsInPlaceWithinTheirLimits) {
   // Whole MR-row panels and NR-column slivers, more rows than a GEMV-like range: A is 12 x 53 f32
   // (2544 bytes), B 53 x 24 (5088 bytes).
-  const std::int64_t m = 4 * kOneLaneMr, n = 6 * kOneLaneNv, k = 53, b_bytes = n * k * 4;
+  const std::int64_t m = 4 * kOneLaneMr, n = 6 * kOneLaneNv, k = 53, a_bytes = m * k * 4, b_bytes = n * k * 4;
   struct Expect {
     Trans ta, tb;
-    std::int64_t unpacked_bytes;
+    std::int64_t unpacked_bytes, direct_a_bytes;
     bool packs_a, packs_b;
   };
   const Expect expectations[] = {
-      {Trans::no, Trans::no, 0, false, false},  // derived from L1: at least 5088 bytes
-      {Trans::no, Trans::no, b_bytes, false, false},
-      {Trans::no, Trans::no, b_bytes - 1, true, true},  // B is one byte too large: both packed
-      {Trans::no, Trans::no, -1, true, true},
-      {Trans::yes, Trans::no, b_bytes, true, false},  // a transposed operand is packed all the same
-      {Trans::no, Trans::yes, b_bytes, false, true},
+      {Trans::no, Trans::no, 0, -1, false, false},  // derived from L1: at least 5088 bytes
+      {Trans::no, Trans::no, b_bytes, -1, false, false},
+      {Trans::no, Trans::no, b_bytes - 1, -1, true, true},  // B is one byte too large: both packed
+      {Trans::no, Trans::no, -1, -1, true, true},
+      {Trans::yes, Trans::no, b_bytes, -1, true, false},  // a transposed operand is packed all the same
+      {Trans::no, Trans::yes, b_bytes, -1, false, true},
+      // Packed products: A in place within direct_a_bytes (derived from L2: more than 2544 bytes).
+      {Trans::no, Trans::no, -1, 0, false, true},
+      {Trans::no, Trans::no, -1, a_bytes, false, true},
+      {Trans::no, Trans::no, b_bytes - 1, a_bytes - 1, true, true},
+      {Trans::yes, Trans::no, -1, a_bytes, true, true},
   };
   for (int threads : {1, 2}) {
     for (const Expect& e : expectations) {
@@ -728,12 +737,12 @@ TEST(GemmDriver, PacksNeitherOperandOfAnUnpackedProduct) {
                     .alpha = 0.75,
                     .beta = 0,
                     .nan_in_c = true,
-                    .blocking = {.unpacked_bytes = e.unpacked_bytes},
+                    .blocking = {.unpacked_bytes = e.unpacked_bytes, .direct_a_bytes = e.direct_a_bytes},
                     .threads = threads};
       one_lane_a_packs = 0;
       one_lane_b_packs = 0;
       one_lane_direct_calls = 0;
-      EXPECT_EQ(check_case<float>(&one_lane_unpacked_only_gemm, cs), "");
+      EXPECT_EQ(check_case<float>(&one_lane_small_a_only_gemm, cs), "");
       EXPECT_EQ(one_lane_a_packs > 0, e.packs_a) << describe(cs);
       EXPECT_EQ(one_lane_direct_calls > 0, !e.packs_a) << describe(cs);
       // Two threads split this C by columns (each reads its own band of B), as one thread would.
@@ -817,10 +826,53 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_EQ(blk.unpacked_bytes, 24 << 10);
   EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = -1}, 6, 64, 4, caches).unpacked_bytes, -1);
   EXPECT_EQ(kernels::gemm_blocking({.unpacked_bytes = 100}, 6, 64, 4, caches).unpacked_bytes, 100);
+  // A in place (where the micro-kernel limits it) up to half of L2, unless set.
+  EXPECT_EQ(blk.direct_a_bytes, 512 << 10);
+  EXPECT_EQ(kernels::gemm_blocking({.direct_a_bytes = -1}, 6, 64, 4, caches).direct_a_bytes, -1);
   // The caller is thread 0 of products below 64 MFLOP, unless set.
   EXPECT_EQ(blk.caller_works_flops, 64e6);
   EXPECT_EQ(blk.solo_flops, 1e6);
   EXPECT_EQ(kernels::gemm_blocking({.caller_works_flops = -1}, 6, 64, 4, caches).caller_works_flops, -1);
+}
+
+TEST(GemmBlocking, ParsesKeyValueTextAndRejectsBadFields) {
+  GemmBlocking blk;
+  std::string error;
+  ASSERT_TRUE(kernels::parse_gemm_blocking(
+      "mc=96,kc=256,nc=2048,unpacked=-1,direct_a=4096,caller_works=64e6,solo=-1", blk, error))
+      << error;
+  EXPECT_EQ(blk.mc, 96);
+  EXPECT_EQ(blk.kc, 256);
+  EXPECT_EQ(blk.nc, 2048);
+  EXPECT_EQ(blk.unpacked_bytes, -1);
+  EXPECT_EQ(blk.direct_a_bytes, 4096);
+  EXPECT_EQ(blk.caller_works_flops, 64e6);
+  EXPECT_EQ(blk.solo_flops, -1);
+  // Fields not named are derived (0); the empty text derives all of them.
+  ASSERT_TRUE(kernels::parse_gemm_blocking("kc=128", blk, error)) << error;
+  EXPECT_EQ(blk.kc, 128);
+  EXPECT_EQ(blk.mc, 0);
+  EXPECT_EQ(blk.unpacked_bytes, 0);
+  ASSERT_TRUE(kernels::parse_gemm_blocking("", blk, error)) << error;
+  EXPECT_EQ(blk.kc, 0);
+  // Each bad text names its field and leaves the blocking as it was.
+  blk.kc = 7;
+  const std::pair<const char*, const char*> bad[] = {
+      {"96,256,2048", "unknown field '96'"},  // the old positional form
+      {"kc=256,mk=3", "unknown field 'mk'"},
+      {"mc=-6", "field 'mc': expected a non-negative integer, got '-6'"},
+      {"kc=", "field 'kc': expected a non-negative integer, got ''"},
+      {"kc", "field 'kc': expected a non-negative integer, got ''"},
+      {"unpacked=1.5", "field 'unpacked': expected an integer, got '1.5'"},
+      {"solo=1e6x", "field 'solo': expected an integer, got '1e6x'"},
+      {"nc=nan", "field 'nc': expected a non-negative integer, got 'nan'"},
+  };
+  for (const auto& [text, why] : bad) {
+    error.clear();
+    EXPECT_FALSE(kernels::parse_gemm_blocking(text, blk, error)) << text;
+    EXPECT_EQ(error.rfind(why, 0), 0u) << text << ": " << error;
+    EXPECT_EQ(blk.kc, 7) << text;
+  }
 }
 
 }  // namespace
