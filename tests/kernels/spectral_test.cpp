@@ -406,7 +406,7 @@ class LanczosTest : public VariantTest {
 };
 
 TEST_P(LanczosTest, EigenpairsMatchTheDenseSolver) {
-  Csr g = sbm_csr(generate_sbm(params(400, 3, 30, 3, 4)));
+  Csr g = sbm_csr(generate_sbm(params(200, 3, 30, 3, 4)));
   g.val.assign(g.col.size(), 1.0f);
   const Eigen::MatrixXd a = dense(g);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> exact(a);
@@ -541,7 +541,7 @@ class PipelineTest : public VariantTest {
 TEST_P(PipelineTest, RecoversFarAboveKestenStigum) {
   for (OperatorKind op : {OperatorKind::bethe_hessian, OperatorKind::adjacency, OperatorKind::normalized}) {
     SCOPED_TRACE(std::string(operator_name(op)));
-    const PipelineResult r = run(params(20000, 2, 20, 2, 11), op);
+    const PipelineResult r = run(params(5000, 2, 20, 2, 11), op);
     ASSERT_TRUE(r.scores.has_value());
     EXPECT_GE(r.scores->accuracy, 0.95);
     EXPECT_GE(r.scores->ari, 0.8);
@@ -552,7 +552,7 @@ TEST_P(PipelineTest, RecoversFarAboveKestenStigum) {
 
 TEST_P(PipelineTest, NoBetterThanChanceBelowKestenStigum) {
   ASSERT_FALSE(above_kesten_stigum(5, 4, 2));
-  const PipelineResult r = run(params(20000, 2, 5, 4, 11), OperatorKind::bethe_hessian);
+  const PipelineResult r = run(params(5000, 2, 5, 4, 11), OperatorKind::bethe_hessian);
   EXPECT_LE(r.scores->accuracy, 0.6);
 }
 
