@@ -163,10 +163,9 @@ std::vector<ScalingTable> scaling_tables(const std::vector<ReportRow>& rows, std
         const Cell& base = base_row.cells[c];
         if (!measured(cell)) continue;
         values[c] = cell.median;
-        if (measured(base) && base.median > 0 && cell.median > 0) {
-          const double speedup = row->better == Better::lower ? base.median / cell.median : cell.median / base.median;
-          efficiency[c] = speedup * static_cast<double>(t.threads.front()) / static_cast<double>(threads);
-        }
+        // NaN where the base count's cell has no rate (speedup()).
+        efficiency[c] = speedup(base, cell, row->better) * static_cast<double>(t.threads.front()) /
+                        static_cast<double>(threads);
       }
       t.value.push_back(std::move(values));
       t.efficiency.push_back(std::move(efficiency));

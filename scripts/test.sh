@@ -65,14 +65,67 @@ run_ctest() {
   (( rc == 0 )) || failed_configs+=("$label")
 }
 
-# run_emulated LABEL DIR EMULATOR... : under EMULATOR, the test binaries of the registries (core,
-# kernels, probes) in full, with EMULATED_GTEST_FILTER; the other binaries only start (`armperf list`,
-# `armperf-bench --benchmark_list_tests`, the report and tool tests listing theirs), which runs all their
-# start-up code in a tenth of the time. Counts tests from gtest's XML; each start counts as one test.
-run_emulated() {
-  local label=$1 dir=$2; shift 2
+# The tests of the gtest binaries that are not commands of their own (the CLI's, reports' and probes'
+# checks, named cli.*, reports.*, probes.*): ctest -R selects the others for run_ctest.
+commands_re='^(cli|reports|probes)[.]'
+
+# run_gtests LABEL DIR INCLUDE_RE EXCLUDE_RE BINARY... [-- EMULATOR...] : each gtest binary (a path under
+# DIR/tests) run whole, as two shards at once (GTEST_TOTAL_SHARDS), instead of ctest's one process per
+# test: under qemu or ASan a test process takes 0.1-0.25 s to start (its libraries' relocations, the
+# sanitizer), a third of those runs' time over ~750 tests. The tests run are those whose full names
+# (Suite.Test/param, as --gtest_list_tests gives them) match INCLUDE_RE and not EXCLUDE_RE (grep -E; an
+# empty one selects all, or none). Counts come from gtest's XML; a shard that leaves none (it crashed,
+# or timed out) counts as one failure.
+run_gtests() {
+  local label=$1 dir=$2 include=$3 exclude=$4; shift 4
+  local -a bins=() emulator=()
+  while (( $# )) && [[ $1 != -- ]]; do bins+=("$dir/tests/$1"); shift; done
+  (( $# )) && { shift; emulator=("$@"); }
   local t0=$(date +%s) passed=0 failures=0 skipped=0 rc=0
-  local log="$dir/emulated.log" bin xml tests failed skip
+  local bin names filter shard xml tests failed skip
+  for bin in "${bins[@]}"; do
+    if ! names=$(timeout 300 "${emulator[@]}" "$bin" --gtest_list_tests 2>&1); then
+      echo "$bin: does not list its tests"; tail -3 <<<"$names"; failures=$((failures + 1)) rc=1; continue
+    fi
+    names=$(awk '/^[^ ]/ {suite = $1} /^  [^ ]/ {print suite $1}' <<<"$names" | grep -E -- "${include:-.}" |
+            { [[ -n $exclude ]] && grep -vE -- "$exclude" || cat; })
+    [[ -z $names ]] && continue
+    filter=$(tr '\n' ':' <<<"$names")
+    for shard in 0 1; do
+      xml="$bin.shard$shard.xml"
+      rm -f "$xml"
+      ARMPERF_SOURCE_DIR="$root" GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$shard timeout 1800 \
+        "${emulator[@]}" "$bin" --gtest_filter="${filter%:}" --gtest_output="xml:$xml" >"$xml.log" 2>&1 &
+    done
+    for shard in 0 1; do wait -n || rc=1; done
+    for shard in 0 1; do
+      xml="$bin.shard$shard.xml"
+      grep -E '^\[  FAILED  \]|Illegal instruction|terminate|ERROR: AddressSanitizer|runtime error' "$xml.log" | head -20
+      if [[ -f $xml ]]; then
+        # <testsuites tests="N" failures="F" ...>: F counts failed tests; skipped ones are marked per test.
+        tests=$(grep -o '<testsuites tests="[0-9]*"' "$xml" | grep -o '[0-9]*')
+        failed=$(grep -o '<testsuites [^>]*failures="[0-9]*"' "$xml" | grep -o 'failures="[0-9]*"' | grep -o '[0-9]*')
+        skip=$(grep -c 'result="skipped"' "$xml")
+        passed=$((passed + tests - failed - skip)) failures=$((failures + failed)) skipped=$((skipped + skip))
+      else
+        echo "$bin (shard $shard): no test report (it crashed or timed out)"; tail -5 "$xml.log"
+        failures=$((failures + 1))
+      fi
+    done
+  done
+  (( rc != 0 && failures == 0 )) && failures=1
+  total_pass=$((total_pass + passed)) total_fail=$((total_fail + failures)) total_skip=$((total_skip + skipped))
+  printf -- '---- %s: %d passed, %d failed, %d skipped (%ds)\n' "$label" "$passed" "$failures" "$skipped" $(( $(date +%s) - t0 ))
+  (( rc == 0 && failures == 0 )) || failed_configs+=("$label")
+}
+
+# run_starts LABEL DIR EMULATOR... : under EMULATOR, the binaries whose tests are not run there only
+# start (`armperf list`, `armperf-bench --benchmark_list_tests`, the report and tool tests listing
+# theirs), which runs all their start-up code in a tenth of the time. Each start counts as one test.
+run_starts() {
+  local label=$1 dir=$2; shift 2
+  local t0=$(date +%s) passed=0 failures=0
+  local log="$dir/emulated.log" bin
   local -a start
   : >"$log"
   for bin in "$dir/tools/armperf" "$dir/tools/armperf-bench" "$dir/tests/armperf_report_tests" \
@@ -85,34 +138,16 @@ run_emulated() {
     if [[ -x $bin ]] && timeout 900 "$@" "$bin" "${start[@]}" >>"$log" 2>&1; then
       passed=$((passed + 1))
     else
-      echo "does not start (or is missing): $bin ${start[*]}"; tail -3 "$log"; failures=$((failures + 1)) rc=1
+      echo "does not start (or is missing): $bin ${start[*]}"; tail -3 "$log"; failures=$((failures + 1))
     fi
   done
-  for bin in "$dir"/tests/armperf_{core,kernel,probe}_tests; do
-    xml="$dir/emulated-$(basename "$bin").xml"
-    rm -f "$xml"
-    if ! ARMPERF_SOURCE_DIR="$root" timeout 900 "$@" "$bin" --gtest_output="xml:$xml" \
-        --gtest_filter="${EMULATED_GTEST_FILTER:-*}" >"$xml.log" 2>&1; then
-      grep -E '^\[  FAILED  \]|Illegal instruction|terminate' "$xml.log" | head -20
-      rc=1
-    fi
-    if [[ -f $xml ]]; then
-      # <testsuites tests="N" failures="F" ...>: F counts failed tests; skipped ones are marked per test.
-      tests=$(grep -o '<testsuites tests="[0-9]*"' "$xml" | grep -o '[0-9]*')
-      failed=$(grep -o '<testsuites [^>]*failures="[0-9]*"' "$xml" | grep -o 'failures="[0-9]*"' | grep -o '[0-9]*')
-      skip=$(grep -c 'result="skipped"' "$xml")
-      passed=$((passed + tests - failed - skip)) failures=$((failures + failed)) skipped=$((skipped + skip))
-    else
-      echo "$bin: no test report (missing, or died before main)"; tail -3 "$xml.log"; failures=$((failures + 1))
-    fi
-  done
-  (( rc != 0 && failures == 0 )) && failures=1
-  total_pass=$((total_pass + passed)) total_fail=$((total_fail + failures)) total_skip=$((total_skip + skipped))
-  printf -- '---- %s: %d passed, %d failed, %d skipped (%ds)\n' "$label" "$passed" "$failures" "$skipped" $(( $(date +%s) - t0 ))
-  (( rc == 0 )) || failed_configs+=("$label")
+  total_pass=$((total_pass + passed)) total_fail=$((total_fail + failures))
+  printf -- '---- %s: %d passed, %d failed (%ds)\n' "$label" "$passed" "$failures" $(( $(date +%s) - t0 ))
+  (( failures == 0 )) || failed_configs+=("$label")
 }
 
 mkdir -p build
+gtest_binaries=(armperf_core_tests armperf_kernel_tests armperf_probe_tests armperf_report_tests tools/armperf_tool_tests)
 
 header "native-release (x86_64 Release, all ISAs the CPU has)"
 if build native-release -DCMAKE_BUILD_TYPE=Release; then
@@ -130,8 +165,11 @@ if build native-release -DCMAKE_BUILD_TYPE=Release; then
   if [[ $(uname -m) == x86_64 ]]; then
     header "native-release on a baseline-only CPU (qemu-x86_64 -cpu Nehalem)"
     if command -v qemu-x86_64 >/dev/null; then
-      EMULATED_GTEST_FILTER='-Registry/ActivationTest.*__onednn*' \
-        run_emulated "native-release baseline CPU (qemu Nehalem)" build/test-native-release qemu-x86_64 -cpu Nehalem
+      run_starts "native-release baseline CPU (qemu Nehalem), start-up" build/test-native-release \
+        qemu-x86_64 -cpu Nehalem
+      run_gtests "native-release baseline CPU (qemu Nehalem)" build/test-native-release \
+        '' '^Registry/ActivationTest[.].*__onednn' armperf_core_tests armperf_kernel_tests armperf_probe_tests \
+        -- qemu-x86_64 -cpu Nehalem
     else
       echo "skipped: qemu-x86_64 is not installed (qemu-user; scripts/install-deps.sh installs it without --native-only)"
     fi
@@ -162,9 +200,11 @@ if (( ! quick )); then
   # -g1: line tables are all the sanitizers need for their stack traces, and full -g costs a quarter
   # of this build's compile time.
   if build native-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DARMPERF_SANITIZE=address,undefined; then
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      run_ctest native-asan-ubsan build/test-native-asan
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    run_gtests native-asan-ubsan build/test-native-asan '' '' "${gtest_binaries[@]}"
+    run_ctest "native-asan-ubsan commands" build/test-native-asan -R "$commands_re"
+    unset ASAN_OPTIONS UBSAN_OPTIONS
   else
     failed_configs+=("native-asan (build)"); total_fail=$((total_fail + 1))
   fi
@@ -178,22 +218,32 @@ if (( ! quick )); then
       header "aarch64 QEMU_CPU=$cpu"
       sve_bits=0
       [[ $cpu == *sve-default-vector-length=* ]] && sve_bits=$(( ${cpu##*=} * 8 ))
-      # The whole suite runs at neoverse-n1. The report and CLI tests run there only: their code is
-      # compiled without SVE flags, so qemu executes the same instructions whatever the CPU model (they
-      # took 70 s of the SVE 256 run). At SVE 256 the core, kernel and probe tests run, less the registry
-      # tests of our own f32/f64/i32 scalar and plain NEON variants (and libm's, Eigen's, Spectra's):
-      # neoverse-n1 ran them, alike (about 70 s). The suffixes are listed so that a new NEON variant
-      # needing more than neoverse-n1 has (bf16, i8mm) is not left out by accident. The peers stay:
-      # OpenBLAS, BLIS and oneDNN pick SVE code from the CPU, and no other run tests theirs.
-      # The other vector lengths run only the tests whose code depends on the vector length: the SVE
-      # variants of kernels and probes (their names carry "sve") and core's check of the detected vector
-      # length; not the SBM pipeline's end-to-end tests, whose SVE code is the kernels tested on their
-      # own at every length (40 s over the three lengths).
-      filter=()
-      [[ $cpu == *=16 || $cpu == *=64 || $cpu == *=256 ]] &&
-        filter=(-L '^(core|kernels|probes)$' -R '[Ss][Vv][Ee]|IsaThisCpu' -E '^Registry/PipelineTest[.]')
-      [[ $cpu == *=32 ]] && filter=(-L '^(core|kernels|probes)$' -E '/(f32|f64|i32)_[a-z0-9_]+__((scalar|libm|eigen|spectra)([_ ]|$)|neon(_u[0-9]+|_p6|_t7|_lut16|_[0-9]+x[0-9]+|_csr|_pattern)*([ ]|$))')
-      QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits run_ctest "aarch64 QEMU_CPU=$cpu" build/test-aarch64 "${filter[@]}"
+      # The whole suite runs at neoverse-n1. The report and CLI tests run there only (they took 70 s of
+      # the SVE 256 run): the report code has no SVE path, and the SVE kernels the CLI would pick here
+      # (armperf sbm, knn) are the registry variants tested directly. At SVE 256 the core, kernel and
+      # probe tests run, less the registry tests of our own f32/f64/i32 scalar and plain NEON variants
+      # (and libm's, Eigen's, Spectra's): neoverse-n1 ran them, alike (about 70 s). The suffixes are
+      # listed so that a new NEON variant needing more than neoverse-n1 has (bf16, i8mm) is not left out
+      # by accident. The peers stay: OpenBLAS, BLIS and oneDNN pick SVE code from the CPU, and no other
+      # run tests theirs. The other vector lengths run only the tests whose code depends on the vector
+      # length: the SVE variants of kernels and probes (their names carry "sve") and core's check of the
+      # detected vector length; not the SBM pipeline's end-to-end tests, whose SVE code is the kernels
+      # tested on their own at every length (40 s over the three lengths).
+      export QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits
+      registries=(armperf_core_tests armperf_kernel_tests armperf_probe_tests)
+      emulator=(-- qemu-aarch64 -L /)
+      if [[ $cpu == neoverse-n1 ]]; then
+        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' '' "${gtest_binaries[@]}" "${emulator[@]}"
+        run_ctest "aarch64 QEMU_CPU=$cpu commands" build/test-aarch64 -R "$commands_re"
+      elif [[ $cpu == *=32 ]]; then
+        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' \
+          '/(f32|f64|i32)_[a-z0-9_]+__((scalar|libm|eigen|spectra)(_|$)|neon(_u[0-9]+|_p6|_t7|_lut16|_[0-9]+x[0-9]+|_csr|_pattern)*$)' \
+          "${registries[@]}" "${emulator[@]}"
+      else
+        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '[Ss][Vv][Ee]|IsaThisCpu' '^Registry/PipelineTest[.]' \
+          "${registries[@]}" "${emulator[@]}"
+      fi
+      unset QEMU_CPU ARMPERF_EXPECT_SVE_BITS
     done
   else
     failed_configs+=("aarch64 (build)"); total_fail=$((total_fail + 1))

@@ -1,8 +1,9 @@
 // The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
 // of the inner dimension, pack B once (GEMV-like shapes read it in place: through the micro-kernel's
 // row_stream, row by row, where it has one, else by its tiles); for each MC row block of A, pack A
-// (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a; a small A is packed by
-// the first NC panel only and kept for the others: kept_a_elements); then sweep MR x NR tiles
+// (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a, within the limits of
+// reads_a_in_place; an A packed whole is packed by the first NC panel only and kept for the others:
+// kept_a_elements); then sweep MR x NR tiles
 // with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the micro-kernel
 // (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that they are vectorised
 // like it. Threads of one NUMA node share one packed B panel and split its rows of C (gemm_team_plan);

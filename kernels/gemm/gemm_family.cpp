@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -196,18 +197,17 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 }  // namespace
 
 bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::string& error) {
+  // Beyond any cache or product size; also keeps round_up(mc, mr) * kc and the like far from overflow.
+  constexpr double kMaxMagnitude = 0x1p40;
   GemmBlocking parsed;
-  while (!text.empty()) {
-    const std::string_view field = text.substr(0, text.find(','));
-    text.remove_prefix(std::min(text.size(), field.size() + 1));
+  std::size_t from = 0;
+  while (!text.empty() && from <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', from), text.size());
+    const std::string_view field = text.substr(from, comma - from);
+    from = comma + 1;
     const std::size_t eq = field.find('=');
     const std::string key(field.substr(0, eq));
     const std::string number(eq == std::string_view::npos ? std::string_view{} : field.substr(eq + 1));
-    char* end = nullptr;
-    const double x = std::strtod(number.c_str(), &end);
-    const bool whole = !number.empty() && end == number.c_str() + number.size() && std::isfinite(x) &&
-                       x == std::trunc(x) && std::abs(x) < 9e18;
-    const auto count = static_cast<std::int64_t>(whole ? x : 0);
     std::int64_t* elements = key == "mc"   ? &parsed.mc
                              : key == "kc" ? &parsed.kc
                              : key == "nc" ? &parsed.nc
@@ -219,18 +219,24 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
                     : key == "solo"       ? &parsed.solo_flops
                                           : nullptr;
     if (elements == nullptr && bytes == nullptr && flops == nullptr) {
-      error = "unknown field '" + key +
-              "' (expected comma-separated key=value pairs of mc, kc, nc, unpacked, direct_a, caller_works, "
-              "solo)";
+      error =
+          "unknown field '" + key +
+          "': expected comma-separated key=value pairs such as kc=256 (keys mc, kc, nc, unpacked, direct_a, "
+          "caller_works, solo)";
       return false;
     }
-    if (!whole || (elements != nullptr && count < 0)) {
+    char* end = nullptr;
+    const double x = std::strtod(number.c_str(), &end);
+    const bool whole = !number.empty() && !std::isspace(static_cast<unsigned char>(number.front())) &&
+                       end == number.c_str() + number.size() && std::abs(x) <= kMaxMagnitude &&
+                       x == std::trunc(x);
+    if (!whole || (elements != nullptr && x < 0)) {
       error = "field '" + key + "': expected " + (elements != nullptr ? "a non-negative" : "an") +
-              " integer, got '" + number + "'";
+              " integer of at most 2^40, got '" + number + "'";
       return false;
     }
-    if (elements != nullptr) *elements = count;
-    if (bytes != nullptr) *bytes = count;
+    if (elements != nullptr) *elements = static_cast<std::int64_t>(x);
+    if (bytes != nullptr) *bytes = static_cast<std::int64_t>(x);
     if (flops != nullptr) *flops = x;
   }
   blocking = parsed;

@@ -49,7 +49,8 @@ std::string describe(const Case& c) {
   os << "trans=" << char(c.ta) << char(c.tb) << " m=" << c.m << " n=" << c.n << " k=" << c.k
      << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
      << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc << ","
-     << c.blocking.unpacked_bytes << "," << c.blocking.caller_works_flops << "," << c.blocking.solo_flops;
+     << c.blocking.unpacked_bytes << "," << c.blocking.direct_a_bytes << "," << c.blocking.caller_works_flops
+     << "," << c.blocking.solo_flops;
   return os.str();
 }
 
@@ -346,7 +347,7 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
              {std::pair{5 * mr() + 3, 5 * nr() + 1}, std::pair{4 * nr() + 3, 2 * nr() + 1},
               std::pair{mr() + 1, 5 * nr() + 1}}) {
           // Packed with the caller as thread 0, unpacked with a team thread 0.
-          for (const auto& [caller_works_flops, in_place] :
+          for (const auto& [caller_works_flops, operands] :
                {std::pair{0.0, kAlwaysPacked}, std::pair{-1.0, kUnpacked}}) {
             cases.push_back({.ta = Trans::no,
                              .tb = tb,
@@ -358,8 +359,8 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
                              .blocking = {.mc = 2 * mr(),
                                           .kc = 16,
                                           .nc = 2 * nr(),
-                                          .unpacked_bytes = in_place.unpacked_bytes,
-                                          .direct_a_bytes = in_place.direct_a_bytes,
+                                          .unpacked_bytes = operands.unpacked_bytes,
+                                          .direct_a_bytes = operands.direct_a_bytes,
                                           .caller_works_flops = caller_works_flops},
                              .threads = threads});
           }
@@ -858,14 +859,19 @@ TEST(GemmBlocking, ParsesKeyValueTextAndRejectsBadFields) {
   // Each bad text names its field and leaves the blocking as it was.
   blk.kc = 7;
   const std::pair<const char*, const char*> bad[] = {
-      {"96,256,2048", "unknown field '96'"},  // the old positional form
+      {"96,256,2048",
+       "unknown field '96': expected comma-separated key=value pairs"},  // the old positional form
       {"kc=256,mk=3", "unknown field 'mk'"},
-      {"mc=-6", "field 'mc': expected a non-negative integer, got '-6'"},
-      {"kc=", "field 'kc': expected a non-negative integer, got ''"},
-      {"kc", "field 'kc': expected a non-negative integer, got ''"},
-      {"unpacked=1.5", "field 'unpacked': expected an integer, got '1.5'"},
-      {"solo=1e6x", "field 'solo': expected an integer, got '1e6x'"},
-      {"nc=nan", "field 'nc': expected a non-negative integer, got 'nan'"},
+      {"kc=256,", "unknown field ''"},
+      {" kc=256", "unknown field ' kc'"},
+      {"mc=-6", "field 'mc': expected a non-negative integer of at most 2^40, got '-6'"},
+      {"kc=", "field 'kc': expected a non-negative integer of at most 2^40, got ''"},
+      {"kc", "field 'kc': expected a non-negative integer of at most 2^40, got ''"},
+      {"kc= 256", "field 'kc': expected a non-negative integer of at most 2^40, got ' 256'"},
+      {"nc=2e12", "field 'nc': expected a non-negative integer of at most 2^40, got '2e12'"},
+      {"unpacked=1.5", "field 'unpacked': expected an integer of at most 2^40, got '1.5'"},
+      {"solo=1e6x", "field 'solo': expected an integer of at most 2^40, got '1e6x'"},
+      {"nc=nan", "field 'nc': expected a non-negative integer of at most 2^40, got 'nan'"},
   };
   for (const auto& [text, why] : bad) {
     error.clear();

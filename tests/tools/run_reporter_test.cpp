@@ -106,7 +106,7 @@ TEST(KernelRow, NonFiniteCountersAreLeftOutAndErrorsKept) {
 // computes them (run_aggregates_test.cpp).
 TEST(RowReporter, PassesRepetitionsOnAndLeavesGbenchAggregatesOut) {
   std::vector<ResultRow> rows;
-  RowReporter reporter([&](const ResultRow& row) { rows.push_back(row); }, nullptr);
+  RowReporter reporter([&](const ResultRow& row, const PlanItem&) { rows.push_back(row); }, nullptr);
   const PlanItem item = copy_item();
   reporter.set_item(&item);
   GbenchRun run = iteration_run();

@@ -90,7 +90,7 @@ class Executor {
       : plan_(plan),
         settings_(settings),
         writer_(writer),
-        reporter_([this](const ResultRow& row) { append_kernel_row(row); }, raw) {
+        reporter_([this](const ResultRow& row, const PlanItem& item) { append_kernel_row(row, item); }, raw) {
     if (!plan.pmu_events.empty()) kernel_pmu_ = std::make_unique<KernelPmu>(plan.pmu_events);
   }
 
@@ -211,9 +211,9 @@ class Executor {
     ++outcome_.rows_written;
   }
 
-  // A repetition of the running kernel item: numbered among all of the item's repetitions, which may
-  // span several gbench calls.
-  void append_kernel_row(const ResultRow& measured) {
+  // A repetition of the kernel item being run: numbered among all of the item's repetitions, which
+  // may span several gbench calls.
+  void append_kernel_row(const ResultRow& measured, const PlanItem& running) {
     if (measured.error_message.empty() && measured.iterations > 0) {
       static const std::map<std::string, double> unit = {
           {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
@@ -222,7 +222,7 @@ class Executor {
     }
     ResultRow row = measured;
     if (kernel_pmu_) kernel_pmu_->attach(row);  // by gbench's numbering within the call
-    KernelItemRows& item = kernels_[running_->key];
+    KernelItemRows& item = kernels_[running.key];
     row.repetitions = plan_.repetitions;
     row.repetition_index = static_cast<std::int64_t>(item.rows.size());
     append(row);
@@ -287,13 +287,11 @@ class Executor {
     enter_point(item.point);
     configure_gbench(plan_.min_time, std::max(1, call_repetitions(item)), item.warm_up);
     reporter_.set_item(&item);
-    running_ = &item;
     item_runs_.clear();
     if (kernel_pmu_) kernel_pmu_->begin_item();
     settle();
     const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter_, exact_filter(item.name));
     reporter_.set_item(nullptr);
-    running_ = nullptr;
     if (ran == 0) {
       kernels_[item.key].failed = true;
       return "error: the benchmark is not registered (its family's shapes changed?)";
@@ -391,7 +389,6 @@ class Executor {
       item_runs_;                                  // the running kernel call: iterations, s/iteration
   std::map<std::string, KernelItemRows> kernels_;  // by item key
   std::set<std::string> started_;                  // items this run has called
-  const PlanItem* running_ = nullptr;
   std::optional<SweepPoint> registered_;
   std::string binding_problem_;
 };

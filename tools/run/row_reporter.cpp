@@ -87,7 +87,7 @@ void RowReporter::ReportRuns(const std::vector<Run>& runs) {
     // gbench's aggregates cover one call's repetitions only; the executor aggregates all of an
     // item's (tools/run/aggregates.hpp).
     if (run.run_type == Run::RT_Aggregate) continue;
-    sink_(kernel_row(run, *item_));
+    sink_(kernel_row(run, *item_), *item_);
     ++rows_;
   }
 }

@@ -32,7 +32,8 @@ ResultRow kernel_row(const benchmark::BenchmarkReporter::Run& run, const PlanIte
 
 class RowReporter : public benchmark::BenchmarkReporter {
  public:
-  using Sink = std::function<void(const ResultRow&)>;
+  // Each row with the plan item it measured (set_item).
+  using Sink = std::function<void(const ResultRow&, const PlanItem&)>;
   // raw, when given, receives the same context (once) and runs: gbench's JSON of the whole run.
   RowReporter(Sink sink, benchmark::BenchmarkReporter* raw);
 
