@@ -78,41 +78,62 @@ commands_re='^(cli|reports|probes)[.]'
 # or timed out) counts as one failure.
 run_gtests() {
   local label=$1 dir=$2 include=$3 exclude=$4; shift 4
-  local -a bins=() emulator=()
+  local -a bins=() emulator=() pids
   while (( $# )) && [[ $1 != -- ]]; do bins+=("$dir/tests/$1"); shift; done
   (( $# )) && { shift; emulator=("$@"); }
-  local t0=$(date +%s) passed=0 failures=0 skipped=0 rc=0
-  local bin names filter shard xml tests failed skip
+  local t0=$(date +%s) passed=0 failures=0 skipped=0 rc=0 selected=0
+  local bin names filter shard xml tests failed skip ran re
+  for re in "$include" "$exclude"; do  # grep exits 2 on a bad pattern: it would select nothing, or all
+    grep -qE -- "$re" </dev/null; (( $? < 2 )) || {
+      echo "run_gtests: bad regex '$re'"; total_fail=$((total_fail + 1)); failed_configs+=("$label"); return
+    }
+  done
   for bin in "${bins[@]}"; do
     if ! names=$(timeout 300 "${emulator[@]}" "$bin" --gtest_list_tests 2>&1); then
       echo "$bin: does not list its tests"; tail -3 <<<"$names"; failures=$((failures + 1)) rc=1; continue
     fi
     names=$(awk '/^[^ ]/ {suite = $1} /^  [^ ]/ {print suite $1}' <<<"$names" | grep -E -- "${include:-.}" |
-            { [[ -n $exclude ]] && grep -vE -- "$exclude" || cat; })
+            { if [[ -n $exclude ]]; then grep -vE -- "$exclude"; else cat; fi; })
     [[ -z $names ]] && continue
+    selected=$((selected + $(wc -l <<<"$names")))
     filter=$(tr '\n' ':' <<<"$names")
+    pids=()
     for shard in 0 1; do
       xml="$bin.shard$shard.xml"
       rm -f "$xml"
       ARMPERF_SOURCE_DIR="$root" GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$shard timeout 1800 \
         "${emulator[@]}" "$bin" --gtest_filter="${filter%:}" --gtest_output="xml:$xml" >"$xml.log" 2>&1 &
+      pids+=($!)
     done
-    for shard in 0 1; do wait -n || rc=1; done
+    ran=0
     for shard in 0 1; do
       xml="$bin.shard$shard.xml"
-      grep -E '^\[  FAILED  \]|Illegal instruction|terminate|ERROR: AddressSanitizer|runtime error' "$xml.log" | head -20
+      # A shard can fail after its XML is complete (LeakSanitizer reports at exit): its status counts too.
+      if ! wait "${pids[shard]}"; then
+        rc=1
+        echo "$bin (shard $shard of 2) exited with an error:"
+        grep -E '^\[  FAILED  \]|Illegal instruction|terminate|Sanitizer|runtime error' "$xml.log" | head -20
+        tail -5 "$xml.log"
+      fi
       if [[ -f $xml ]]; then
-        # <testsuites tests="N" failures="F" ...>: F counts failed tests; skipped ones are marked per test.
+        # <testsuites tests="N" failures="F" ...>: N counts the shard's share of the filter's tests, F the
+        # failed ones; skipped ones are marked per test.
         tests=$(grep -o '<testsuites tests="[0-9]*"' "$xml" | grep -o '[0-9]*')
         failed=$(grep -o '<testsuites [^>]*failures="[0-9]*"' "$xml" | grep -o 'failures="[0-9]*"' | grep -o '[0-9]*')
         skip=$(grep -c 'result="skipped"' "$xml")
+        ran=$((ran + tests))
         passed=$((passed + tests - failed - skip)) failures=$((failures + failed)) skipped=$((skipped + skip))
       else
-        echo "$bin (shard $shard): no test report (it crashed or timed out)"; tail -5 "$xml.log"
+        echo "$bin (shard $shard of 2): no test report (it crashed or timed out)"
         failures=$((failures + 1))
       fi
     done
+    # Every selected name must have run in one of the shards (a name gtest does not know runs nowhere).
+    if (( ran != $(wc -l <<<"$names") )); then
+      echo "$bin: $(wc -l <<<"$names") tests selected, $ran run"; rc=1
+    fi
   done
+  (( selected == 0 )) && { echo "$label: no test selected"; rc=1; }
   (( rc != 0 && failures == 0 )) && failures=1
   total_pass=$((total_pass + passed)) total_fail=$((total_fail + failures)) total_skip=$((total_skip + skipped))
   printf -- '---- %s: %d passed, %d failed, %d skipped (%ds)\n' "$label" "$passed" "$failures" "$skipped" $(( $(date +%s) - t0 ))
@@ -200,11 +221,11 @@ if (( ! quick )); then
   # -g1: line tables are all the sanitizers need for their stack traces, and full -g costs a quarter
   # of this build's compile time.
   if build native-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DARMPERF_SANITIZE=address,undefined; then
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
-    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-    run_gtests native-asan-ubsan build/test-native-asan '' '' "${gtest_binaries[@]}"
-    run_ctest "native-asan-ubsan commands" build/test-native-asan -R "$commands_re"
-    unset ASAN_OPTIONS UBSAN_OPTIONS
+    asan=detect_leaks=1:abort_on_error=1:strict_string_checks=1 ubsan=halt_on_error=1:print_stacktrace=1
+    ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan \
+      run_gtests native-asan-ubsan build/test-native-asan '' '' "${gtest_binaries[@]}"
+    ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan \
+      run_ctest "native-asan-ubsan commands" build/test-native-asan -R "$commands_re"
   else
     failed_configs+=("native-asan (build)"); total_fail=$((total_fail + 1))
   fi
@@ -229,21 +250,20 @@ if (( ! quick )); then
       # length: the SVE variants of kernels and probes (their names carry "sve") and core's check of the
       # detected vector length; not the SBM pipeline's end-to-end tests, whose SVE code is the kernels
       # tested on their own at every length (40 s over the three lengths).
-      export QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits
       registries=(armperf_core_tests armperf_kernel_tests armperf_probe_tests)
       emulator=(-- qemu-aarch64 -L /)
       if [[ $cpu == neoverse-n1 ]]; then
-        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' '' "${gtest_binaries[@]}" "${emulator[@]}"
-        run_ctest "aarch64 QEMU_CPU=$cpu commands" build/test-aarch64 -R "$commands_re"
+        QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits \
+          run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' '' "${gtest_binaries[@]}" "${emulator[@]}"
+        QEMU_CPU=$cpu run_ctest "aarch64 QEMU_CPU=$cpu commands" build/test-aarch64 -R "$commands_re"
       elif [[ $cpu == *=32 ]]; then
-        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' \
+        QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '' \
           '/(f32|f64|i32)_[a-z0-9_]+__((scalar|libm|eigen|spectra)(_|$)|neon(_u[0-9]+|_p6|_t7|_lut16|_[0-9]+x[0-9]+|_csr|_pattern)*$)' \
           "${registries[@]}" "${emulator[@]}"
       else
-        run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 '[Ss][Vv][Ee]|IsaThisCpu' '^Registry/PipelineTest[.]' \
-          "${registries[@]}" "${emulator[@]}"
+        QEMU_CPU=$cpu ARMPERF_EXPECT_SVE_BITS=$sve_bits run_gtests "aarch64 QEMU_CPU=$cpu" build/test-aarch64 \
+          '[Ss][Vv][Ee]|IsaThisCpu' '^Registry/PipelineTest[.]' "${registries[@]}" "${emulator[@]}"
       fi
-      unset QEMU_CPU ARMPERF_EXPECT_SVE_BITS
     done
   else
     failed_configs+=("aarch64 (build)"); total_fail=$((total_fail + 1))
