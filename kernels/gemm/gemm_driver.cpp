@@ -436,9 +436,10 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   if (blk.unpacked_bytes == 0) blk.unpacked_bytes = caches.l1 / 2;
   // A in place up to half of L2 (where the micro-kernel limits direct_a): its MR row streams then come
   // from L2, and packing it was 11 % of sgemm 128^3's profile at 2 threads. Measured on Zen 3 (AVX2,
-  // 9 interleaved processes, ratio to oneDNN in the same process) with a 300 KB limit: 128^3 f32 at
-  // 2 threads 0.75 -> 0.92, 256^3 0.84 -> 0.97; at 1 thread 0.88 -> 0.91 and 1.00 -> 1.03. A larger A
-  // streams from L3 or memory, where the packed panel measured faster (gemm_avx2.cpp).
+  // 9 interleaved processes, ratio to oneDNN in the same process): 128^3 f32 at 2 threads 0.71 -> 0.91
+  // (88.6 -> 104 GFLOP/s), 256^3 123 -> 130 GFLOP/s; at 1 thread no change over 15 rounds (f32 and f64,
+  // 128^3 and 256^3). A larger A streams from L3 or memory, where the packed panel measured faster
+  // (gemm_avx2.cpp).
   if (blk.direct_a_bytes == 0) blk.direct_a_bytes = caches.l2 / 2;
   // The caller as thread 0 below 64 MFLOP (a run of ~0.5 ms at 2 threads): a short run cannot hide the
   // hand-off between a waiting caller and a team thread 0 that shares its CPU (2 threads, Zen 3 VM:
