@@ -1,4 +1,5 @@
-// GEMM: C = alpha * op(A) * op(B) + beta * C, row-major, f32 (sgemm) and f64 (dgemm).
+// GEMM: C = alpha * op(A) * op(B) + beta * C, row-major, f32 (sgemm) and f64 (dgemm); bf16 A and B
+// into an f32 C (sbgemm); int8 A and B into an int32 C (s8gemm).
 //
 // Our implementation follows the BLIS split (STYLE.md): a portable driver that blocks for the caches
 // and packs A and B into contiguous, zero-padded panels (gemm_driver.cpp; B is read in place for
@@ -25,7 +26,7 @@ inline float bf16_value(Bfloat16 x) { return std::bit_cast<float>(std::uint32_t(
 // f32 to bf16 by truncation (tests and benchmarks draw values; no kernel converts).
 inline Bfloat16 bf16_truncate(float x) { return Bfloat16(std::bit_cast<std::uint32_t>(x) >> 16); }
 
-// The type of C, alpha and beta for A and B of type T: T itself, f32 for bf16.
+// The type of C, alpha and beta for A and B of type T: T itself, f32 for bf16, int32 for int8.
 template <class T>
 struct GemmAccumulator {
   using type = T;
@@ -33,6 +34,13 @@ struct GemmAccumulator {
 template <>
 struct GemmAccumulator<Bfloat16> {
   using type = float;
+};
+// s8gemm (oneDNN's gemm_s8s8s32 without offsets): int8 A and B, int32 C, alpha and beta. The sums are
+// exact; the caller keeps C within int32 (k * 128 * 128 * |alpha| + |beta * C| < 2^31), as with any
+// integer GEMM.
+template <>
+struct GemmAccumulator<std::int8_t> {
+  using type = std::int32_t;
 };
 template <class T>
 using GemmAcc = typename GemmAccumulator<T>::type;
@@ -51,19 +59,25 @@ template <class T>
 double gemm_value(T x) {
   return double(gemm_acc_value(x));
 }
-// A value of C's type as an element of A or B (bf16: truncated): how tests and benchmarks draw operands.
+// A value of C's type as an element of A or B (bf16: truncated; int8: clamped to its range), how tests
+// and benchmarks draw operands.
 template <class T>
 T gemm_element(GemmAcc<T> x) {
   if constexpr (std::is_same_v<T, Bfloat16>) {
     return bf16_truncate(x);
+  } else if constexpr (std::is_same_v<T, std::int8_t>) {
+    return static_cast<std::int8_t>(x < -128 ? -128 : x > 127 ? 127 : x);
   } else {
     return x;
   }
 }
 // k steps per packed group of the micro-kernels for T: bf16 instructions (vdpbf16ps, BFDOT) multiply
-// pairs. The one rule gemm_micro_kernel() (MicroKernel::k_unit) and every kernel's traits follow.
+// pairs, int8 dot products (SDOT, VPDPBUSD) quads. The one rule gemm_micro_kernel() (MicroKernel::k_unit)
+// and every kernel's traits follow.
 template <class T>
-inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16> ? 2 : 1;
+inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16>      ? 2
+                                  : std::is_same_v<T, std::int8_t> ? 4
+                                                                   : 1;
 
 // Cache blocking (Goto/BLIS names): an MC x KC block of A stays in L2, a KC x NC panel of B in the
 // last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).
@@ -113,17 +127,19 @@ struct GemmArgs {
   GemmBlocking blocking{};  // ours only; peers choose their own
 };
 
-// The family's signature: what KernelVariant::fn points to for ops "sgemm", "dgemm" and "sbgemm".
+// The family's signature: what KernelVariant::fn points to for ops "sgemm", "dgemm", "sbgemm" and
+// "s8gemm".
 using SgemmFn = void (*)(const GemmArgs<float>&);
 using DgemmFn = void (*)(const GemmArgs<double>&);
 using SbgemmFn = void (*)(const GemmArgs<Bfloat16>&);
+using S8gemmFn = void (*)(const GemmArgs<std::int8_t>&);
 
 // A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*ldb + j] + beta * C, where a is a
 // packed panel (zero-padded to MR rows, 64-byte aligned), b either a packed panel (ldb = NR) or,
 // for GEMV-like shapes, the rows of B itself (ldb = B's leading dimension), and C is row-major
 // with stride ldc. beta == 0: C is not read. Kernels that take k in groups (MicroKernel::k_unit: bf16
-// pairs) read packed panels in groups: a[g * MR * u + i * u + e] and b[g * ldb * u + j * u + e] for
-// k = g * u + e, zero-padded to a whole group.
+// pairs, int8 quads) read packed panels in groups: a[g * MR * u + i * u + e] and b[g * ldb * u + j * u + e]
+// for k = g * u + e, zero-padded to a whole group.
 template <class T>
 using MicroKernelFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c,
                                std::int64_t ldc, GemmAcc<T> alpha, GemmAcc<T> beta);
@@ -175,7 +191,7 @@ struct MicroKernel {
   PackAFn<T> pack_a = nullptr;
   PackBFn<T> pack_b = nullptr;
   DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
-  int k_unit = 1;                   // k steps per packed group (2: bf16 pairs); KC slices are whole groups
+  int k_unit = 1;  // k steps per packed group (2: bf16 pairs, 4: int8 quads); KC slices are whole groups
   // Optional: GEMV-like shapes stream B's rows instead of reading it down column strips with fn
   // (single k steps only: k_unit 1).
   RowStreamFn<T> row_stream = nullptr;
@@ -192,7 +208,7 @@ struct GemmCaches {
 GemmCaches gemm_caches();
 
 // Fills the zero fields of `requested` from the caches; nonzero fields are kept, rounded to the tile.
-// KC becomes a whole number of the micro-kernel's k groups (k_unit: 2 for bf16 pairs), rounded up.
+// KC becomes a whole number of the micro-kernel's k groups (k_unit: 2 for bf16, 4 for int8), rounded up.
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
                            const GemmCaches& caches, int k_unit = 1);
 

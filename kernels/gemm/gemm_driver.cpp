@@ -542,8 +542,10 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
 template void gemm<float>(const GemmArgs<float>&, const MicroKernel<float>&);
 template void gemm<double>(const GemmArgs<double>&, const MicroKernel<double>&);
 template void gemm<Bfloat16>(const GemmArgs<Bfloat16>&, const MicroKernel<Bfloat16>&);
+template void gemm<std::int8_t>(const GemmArgs<std::int8_t>&, const MicroKernel<std::int8_t>&);
 template void check_gemm_args<float>(const GemmArgs<float>&);
 template void check_gemm_args<double>(const GemmArgs<double>&);
 template void check_gemm_args<Bfloat16>(const GemmArgs<Bfloat16>&);
+template void check_gemm_args<std::int8_t>(const GemmArgs<std::int8_t>&);
 
 }  // namespace armperf::kernels

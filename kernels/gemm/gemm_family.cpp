@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -59,12 +60,23 @@ bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
   return false;
 }
 
+// int8 operands of the benchmark: a range oneDNN computes exactly without VNNI (its vpmaddubsw pair sums
+// saturate at int16 over the whole int8 range; gemm_test found results off by thousands), so that its
+// row passes the result check. Every implementation gets the same operands; the rate does not depend
+// on them.
+constexpr int kGemmInt8Min = -64, kGemmInt8Max = 64;
+
 template <class T>
 std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   std::mt19937 rng(seed);
-  std::uniform_real_distribution<GemmAcc<T>> dist(-1, 1);
   std::vector<T> out(static_cast<std::size_t>(elements));
-  for (auto& x : out) x = gemm_element<T>(dist(rng));
+  if constexpr (std::is_integral_v<T>) {
+    std::uniform_int_distribution<int> dist(kGemmInt8Min, kGemmInt8Max);
+    for (auto& x : out) x = gemm_element<T>(dist(rng));
+  } else {
+    std::uniform_real_distribution<GemmAcc<T>> dist(-1, 1);
+    for (auto& x : out) x = gemm_element<T>(dist(rng));
+  }
   return out;
 }
 
@@ -93,32 +105,51 @@ int fma_register_bits(const KernelVariant& variant, int element_bits) {
   return element_bits;
 }
 
+// The dot-product instruction a bf16 or int8 row runs on registers of `bits`, if this CPU has one
+// (the peak's instruction class of core/peak.hpp), and its products per 32-bit lane.
+struct DotInstruction {
+  const char* key = nullptr;
+  int products = 0;
+};
+DotInstruction dot_instruction(std::string_view dtype, int bits) {
+  auto has = [](const char* feature) { return feature_skip_reason(feature).empty(); };
+  if (dtype == "bf16") {
+    if (bits == 512 && has("avx512bf16")) return {"vdpbf16ps", 2};
+    if (bits == 128 && has("bf16")) return {"bfdot", 2};
+  } else if (dtype == "int8") {
+    if (bits == 512 && has("avx512vnni")) return {"vpdpbusd", 4};
+    if (bits == 128 && has("dotprod")) return {"sdot", 4};
+  }
+  return {};
+}
+
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
-// thread right after the timed loop. bf16 against the bf16 dot instruction's peak where the row ran one
-// (our SIMD variants; a peer on a CPU that has it), else against f32 FMAs (our scalar variant, and a peer
-// on a CPU without it). core/peak.cpp has the dot rates of few cores (vdpbf16ps: Zen 5; bfdot: none
-// yet): a bf16 row on another core has no pct_of_peak, like any row on a core the table lacks.
+// thread right after the timed loop. bf16 and int8 against their dot instruction's peak where the row
+// ran one (our SIMD variants; a peer on a CPU that has it); else bf16 against f32 FMAs (our scalar
+// variant, and a peer on a CPU without it) and int8 against nothing (AVX2 has no int8 dot product: its
+// multiply-adds have no stated rate). core/peak.cpp has the dot rates of few cores (vdpbf16ps and
+// vpdpbusd: Zen 5; sdot: Neoverse N1): a row on another core has no pct_of_peak, like any row on a core
+// the table lacks. `rate` is GFLOP/s, GOP/s for int8 (peak_gops then).
 void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std::string_view dtype,
-                     double gflops, int threads) {
+                     double rate, int threads) {
   const double ghz = measure_ghz(0.01);
   const std::string clock = "dependent add chain after the timed loop";
   const std::string& uarch = this_cpu().microarchitecture;
-  const int element_bits = dtype == "f64" ? 64 : 32;  // bf16 accumulates in f32
+  const int element_bits = dtype == "f64" ? 64 : 32;  // bf16 accumulates in f32, int8 in int32
   const int bits = fma_register_bits(variant, element_bits);
   std::optional<TheoreticalPeak> peak;
-  // The bf16 dot instructions: 2 products per 32-bit lane, 2 FLOP each.
-  const char* dot = bits == 512 && feature_skip_reason("avx512bf16").empty() ? "vdpbf16ps"
-                    : bits == 128 && feature_skip_reason("bf16").empty()     ? "bfdot"
-                                                                             : nullptr;
-  if (dtype == "bf16" && dot != nullptr && bits > 32) {
+  const DotInstruction dot = dot_instruction(dtype, bits);
+  if (dot.key != nullptr) {
+    // 2 operations (multiply, add) per product, `products` per 32-bit lane.
+    const double ops = 2.0 * dot.products * bits / 32;
     std::string unknown;  // why there is no peak (the row then has none)
-    peak = theoretical_instruction_peak(uarch, dot, bits, 4.0 * bits / 32, ghz, threads, clock, unknown);
-  } else {
+    peak = theoretical_instruction_peak(uarch, dot.key, bits, ops, ghz, threads, clock, unknown);
+  } else if (dtype != "int8") {
     peak = theoretical_peak(uarch, bits, element_bits, ghz, threads, clock);
   }
-  if (!peak || !(gflops > 0)) return;
-  state.counters["pct_of_peak"] = 100.0 * gflops / peak->gflops();
-  state.counters["peak_gflops"] = peak->gflops();
+  if (!peak || !(rate > 0)) return;
+  state.counters["pct_of_peak"] = 100.0 * rate / peak->gflops();
+  state.counters[dtype == "int8" ? "peak_gops" : "peak_gflops"] = peak->gflops();
 }
 
 template <class T>
@@ -167,8 +198,9 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   const double tolerance = 4.0 * double(k) * std::numeric_limits<Acc>::epsilon();
   if (!(std::abs(double(c.back()) - dot) <= tolerance)) state.SkipWithError("gemm result check failed");
 
+  // Integer operations are not FLOP: int8 rows carry gops, as the peakflops probe's do.
   const double flops = 2.0 * double(m) * double(n) * double(k);
-  state.counters["gflops"] =
+  state.counters[std::is_integral_v<T> ? "gops" : "gflops"] =
       benchmark::Counter(flops * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   // Compulsory traffic only (A and B read once, C read and written once): what a roofline places GEMM by.
   const double bytes =
@@ -189,6 +221,8 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
     gemm_bench<double>(state, variant, shape);
   } else if (variant.dtype == "bf16") {
     gemm_bench<Bfloat16>(state, variant, shape);
+  } else if (variant.dtype == "int8") {
+    gemm_bench<std::int8_t>(state, variant, shape);
   } else {
     gemm_bench<float>(state, variant, shape);
   }
@@ -245,7 +279,8 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
 
 ARMPERF_REGISTER_KERNEL(KernelFamily{
     .name = "gemm",
-    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm; sbgemm: bf16 A and B, f32 C)",
+    .description = "C = alpha*op(A)*op(B) + beta*C, row-major (sgemm, dgemm; sbgemm: bf16 A and B, f32 C; "
+                   "s8gemm: int8 A and B, int32 C)",
     .shapes = gemm_shapes,
     .run = gemm_bench_any});
 

@@ -1,6 +1,7 @@
-// oneDNN as a gemm peer (impl "onednn"): dnnl_sgemm, row-major like ours, and for sbgemm (bf16 A and
-// B, f32 C) its matmul primitive, which is what frameworks run bf16 GEMMs on (its C API has no bf16
-// gemm function). oneDNN has no f64 GEMM. Debian builds it on OpenMP, so the thread count is OpenMP's.
+// oneDNN as a gemm peer (impl "onednn"): dnnl_sgemm and dnnl_gemm_s8s8s32 (s8gemm), row-major like
+// ours, and for sbgemm (bf16 A and B, f32 C) its matmul primitive, which is what frameworks run bf16 GEMMs on
+// (its C API has no bf16 gemm function). oneDNN has no f64 GEMM. Debian builds it on OpenMP, so the thread
+// count is OpenMP's.
 #include <benchmark/benchmark.h>
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
@@ -61,14 +62,26 @@ void onednn_check(dnnl_status_t status, const std::string& what) {
 // reaches them. Returns true when it handled the call.
 template <class T>
 bool scale_only(const GemmArgs<T>& args) {
-  if (args.k != 0 && args.alpha != 0.0f) return false;
+  using Acc = GemmAcc<T>;
+  if (args.k != 0 && args.alpha != Acc(0)) return false;
   for (std::int64_t i = 0; i < args.m; ++i) {
     for (std::int64_t j = 0; j < args.n; ++j) {
-      float& c = args.c[i * args.ldc + j];
-      c = args.beta == 0.0f ? 0.0f : args.beta * c;
+      Acc& c = args.c[i * args.ldc + j];
+      c = args.beta == Acc(0) ? Acc(0) : args.beta * c;
     }
   }
   return true;
+}
+
+// A failed BLAS-style call, with its arguments.
+template <class T>
+[[noreturn]] void blas_call_failed(const char* function, const GemmArgs<T>& args, dnnl_status_t status) {
+  throw std::runtime_error("onednn: " + std::string(function) + "(" +
+                           std::string{char(args.trans_a), char(args.trans_b)} +
+                           ", m=" + std::to_string(args.m) + ", n=" + std::to_string(args.n) +
+                           ", k=" + std::to_string(args.k) + ", lda=" + std::to_string(args.lda) +
+                           ", ldb=" + std::to_string(args.ldb) + ", ldc=" + std::to_string(args.ldc) +
+                           ") failed with status " + std::to_string(static_cast<int>(status)));
 }
 
 // One matmul primitive for one call's shape, strides, transposes, alpha, beta and thread count (its
@@ -158,13 +171,23 @@ void f32_sgemm__onednn(const GemmArgs<float>& args) {
   const dnnl_status_t status =
       dnnl_sgemm(static_cast<char>(args.trans_a), static_cast<char>(args.trans_b), args.m, args.n, args.k,
                  args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, args.ldc);
-  if (status != dnnl_success) {
-    throw std::runtime_error("onednn: dnnl_sgemm(" + std::string{char(args.trans_a), char(args.trans_b)} +
-                             ", m=" + std::to_string(args.m) + ", n=" + std::to_string(args.n) +
-                             ", k=" + std::to_string(args.k) + ", lda=" + std::to_string(args.lda) +
-                             ", ldb=" + std::to_string(args.ldb) + ", ldc=" + std::to_string(args.ldc) +
-                             ") failed with status " + std::to_string(static_cast<int>(status)));
-  }
+  if (status != dnnl_success) blas_call_failed("dnnl_sgemm", args, status);
+}
+
+// s8gemm: dnnl_gemm_s8s8s32 with zero offsets for A, B and C. Its alpha and beta are floats (exact for
+// the small whole numbers callers pass). Without VNNI, oneDNN's x86 kernels multiply bytes with
+// vpmaddubsw, whose int16 pair sums may saturate (oneDNN's int8 guide); the tests and the benchmark's
+// check draw operands the peer computes exactly.
+void int8_s8gemm__onednn(const GemmArgs<std::int8_t>& args) {
+  check_gemm_args(args);
+  if (args.m == 0 || args.n == 0 || scale_only(args)) return;
+  omp_set_num_threads(args.threads);
+  const std::int32_t c_offset = 0;
+  const dnnl_status_t status =
+      dnnl_gemm_s8s8s32(static_cast<char>(args.trans_a), static_cast<char>(args.trans_b), 'F', args.m, args.n,
+                        args.k, static_cast<float>(args.alpha), args.a, args.lda, 0, args.b, args.ldb, 0,
+                        static_cast<float>(args.beta), args.c, args.ldc, &c_offset);
+  if (status != dnnl_success) blas_call_failed("dnnl_gemm_s8s8s32", args, status);
 }
 
 void bf16_sbgemm__onednn(const GemmArgs<Bfloat16>& args) {
@@ -197,6 +220,12 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__onednn",
                                       .dtype = "f32",
                                       .impl = "onednn",
                                       .fn = reinterpret_cast<KernelFn>(&f32_sgemm__onednn)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "int8_s8gemm__onednn",
+                                      .family = "gemm",
+                                      .op = "s8gemm",
+                                      .dtype = "int8",
+                                      .impl = "onednn",
+                                      .fn = reinterpret_cast<KernelFn>(&int8_s8gemm__onednn)});
 // x86 with AVX-512 only: oneDNN 2.6 implements bf16 matmul from avx512_core up (primitive creation
 // returns dnnl_unimplemented below it), and Debian's build for arm64 (without the Arm Compute Library)
 // has none (found by gemm_test under qemu). So sbgemm has no peer on ARM: neither Debian's OpenBLAS

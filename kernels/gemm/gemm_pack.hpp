@@ -115,59 +115,58 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
   }
 }
 
-// k in pairs, for micro-kernels whose instruction multiplies two k steps at once (bf16: vdpbf16ps,
-// BFDOT): A's panel holds element (r, p) at dst[p / 2 * 2 * MR + 2 * r + p % 2], B's sliver element
-// (p, j) at dst[p / 2 * 2 * nr + 2 * j + p % 2], so that one 32-bit lane carries a row's (or a column's)
-// pair. An odd kc is padded with a zero k step. The untransposed operands (the benchmarks' layout) are
-// copied row by row, contiguous reads that the compiler vectorises; transposed ones element by element.
+// k in groups of U, for micro-kernels whose instruction multiplies U k steps at once (bf16 pairs:
+// vdpbf16ps, BFDOT; int8 quads: SDOT): A's panel holds element (r, p) at dst[p / U * U * MR + U * r +
+// p % U], B's sliver element (p, j) at dst[p / U * U * nr + U * j + p % U], so that one 32-bit lane
+// carries a group of a row (or a column). A kc that is not a whole number of groups is padded with zero
+// k steps. The untransposed operands (the benchmarks' layout) are copied a group of contiguous elements
+// at a time, reads the compiler vectorises; transposed ones element by element.
 template <class T>
 T operand_element(const GemmOperand<T>& x, std::int64_t row, std::int64_t col) {
   return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
 }
 
-template <class T, int MR>
-void pack_a_pairs(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
-                  std::int64_t kc, int /*mr*/, std::int64_t /*next_rows*/, T* dst) {
-  const std::int64_t pairs = (kc + 1) / 2, full = kc / 2;
+template <class T, int MR, int U>
+void pack_a_groups(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, std::int64_t p0,
+                   std::int64_t kc, int /*mr*/, std::int64_t /*next_rows*/, T* dst) {
+  const std::int64_t groups = (kc + U - 1) / U, full = kc / U;
   for (std::int64_t r = 0; r < MR; ++r) {
-    T* out = dst + 2 * r;
+    T* out = dst + U * r;
     if (r >= rows) {
-      for (std::int64_t g = 0; g < pairs; ++g) out[g * 2 * MR] = out[g * 2 * MR + 1] = T(0);
+      for (std::int64_t g = 0; g < groups; ++g) unroll<U>([&](auto e) { out[g * U * MR + e] = T(0); });
     } else if (!a.transposed) {
-      const T* src = a.data + (i0 + r) * a.ld + p0;  // row r: its pairs are adjacent
-      for (std::int64_t g = 0; g < full; ++g) {
-        out[g * 2 * MR] = src[2 * g];
-        out[g * 2 * MR + 1] = src[2 * g + 1];
-      }
-      if (full < pairs) out[full * 2 * MR] = src[2 * full], out[full * 2 * MR + 1] = T(0);
+      const T* src = a.data + (i0 + r) * a.ld + p0;  // row r: its groups are adjacent
+      for (std::int64_t g = 0; g < full; ++g)
+        unroll<U>([&](auto e) { out[g * U * MR + e] = src[U * g + e]; });
+      for (std::int64_t p = full * U; p < groups * U; ++p)
+        out[full * U * MR + p % U] = p < kc ? src[p] : T(0);
     } else {
-      for (std::int64_t p = 0; p < 2 * pairs; ++p) {
-        out[p / 2 * 2 * MR + p % 2] = p < kc ? operand_element(a, i0 + r, p0 + p) : T(0);
+      for (std::int64_t p = 0; p < groups * U; ++p) {
+        out[p / U * U * MR + p % U] = p < kc ? operand_element(a, i0 + r, p0 + p) : T(0);
       }
     }
   }
 }
 
-template <class T>
-void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
-                  std::int64_t cols, int nr, T* dst) {
-  const std::int64_t pairs = (kc + 1) / 2;
+template <class T, int U>
+void pack_b_groups(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                   std::int64_t cols, int nr, T* dst) {
+  const std::int64_t groups = (kc + U - 1) / U;
   if (!b.transposed) {
-    for (std::int64_t g = 0; g < pairs; ++g) {
-      const T* even = b.data + (p0 + 2 * g) * b.ld + j0;
-      const T* odd = 2 * g + 1 < kc ? even + b.ld : nullptr;  // null: the zero step of an odd kc
+    for (std::int64_t g = 0; g < groups; ++g) {
+      // The group's rows of B; null for the zero steps that pad the last group.
+      const T* src[U];
+      unroll<U>([&](auto e) { src[e] = U * g + e < kc ? b.data + (p0 + U * g + e) * b.ld + j0 : nullptr; });
+      const bool whole = U * (g + 1) <= kc;
       for (std::int64_t jr = 0; jr < cols; jr += nr) {
-        T* out = dst + jr * 2 * pairs + g * 2 * nr;
+        T* out = dst + jr * U * groups + g * U * nr;
         const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
-        if (odd != nullptr && width == nr) {
-          for (std::int64_t j = 0; j < nr; ++j) {
-            out[2 * j] = even[jr + j];
-            out[2 * j + 1] = odd[jr + j];
-          }
+        if (whole && width == nr) {
+          for (std::int64_t j = 0; j < nr; ++j) unroll<U>([&](auto e) { out[U * j + e] = src[e][jr + j]; });
         } else {
           for (std::int64_t j = 0; j < nr; ++j) {
-            out[2 * j] = j < width ? even[jr + j] : T(0);
-            out[2 * j + 1] = j < width && odd != nullptr ? odd[jr + j] : T(0);
+            unroll<U>(
+                [&](auto e) { out[U * j + e] = j < width && src[e] != nullptr ? src[e][jr + j] : T(0); });
           }
         }
       }
@@ -175,11 +174,11 @@ void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
     return;
   }
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
-    T* sliver = dst + jr * 2 * pairs;
-    for (std::int64_t p = 0; p < 2 * pairs; ++p) {
+    T* sliver = dst + jr * U * groups;
+    for (std::int64_t p = 0; p < U * groups; ++p) {
       for (std::int64_t j = 0; j < nr; ++j) {
         const bool inside = p < kc && jr + j < cols;
-        sliver[p / 2 * 2 * nr + 2 * j + p % 2] = inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0);
+        sliver[p / U * U * nr + U * j + p % U] = inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0);
       }
     }
   }
@@ -187,12 +186,12 @@ void pack_b_pairs(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
 
 // The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines, and
 // optionally its entry that reads an untransposed A in place (MicroKernel::direct_a). bf16 kernels
-// take k in pairs.
+// take k in pairs, int8 kernels in quads (kGemmKUnit).
 template <class T, int MR>
 MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn, DirectAFn<T> direct_a = nullptr) {
-  static_assert(kGemmKUnit<T> <= 2, "packing exists for single k steps and pairs");
-  if constexpr (std::is_same_v<T, Bfloat16>) {
-    return MicroKernel<T>{MR, nr, fn, &pack_a_pairs<T, MR>, &pack_b_pairs<T>, direct_a, kGemmKUnit<T>};
+  constexpr int u = kGemmKUnit<T>;
+  if constexpr (u > 1) {
+    return MicroKernel<T>{MR, nr, fn, &pack_a_groups<T, MR, u>, &pack_b_groups<T, u>, direct_a, u};
   } else {
     return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
   }

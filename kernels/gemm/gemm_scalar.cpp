@@ -11,8 +11,8 @@ namespace {
 // built with -fno-tree-vectorize so it stays scalar.
 constexpr int kMr = 4, kNr = 4;
 
-// bf16 (sbgemm) takes k in pairs (the packed layout of the bf16 SIMD kernels) and accumulates in f32:
-// each bf16 product is exact there.
+// bf16 (sbgemm) takes k in pairs and int8 (s8gemm) in quads (the packed layouts of their SIMD kernels);
+// bf16 accumulates in f32, where each bf16 product is exact, int8 in int32.
 template <class T>
 void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc,
              GemmAcc<T> alpha, GemmAcc<T> beta) {
@@ -48,6 +48,9 @@ void f64_dgemm__scalar_4x4(const GemmArgs<double>& args) {
 void bf16_sbgemm__scalar_4x4(const GemmArgs<Bfloat16>& args) {
   gemm(args, gemm_micro_kernel<Bfloat16, kMr>(kNr, &ukernel<Bfloat16>));
 }
+void int8_s8gemm__scalar_4x4(const GemmArgs<std::int8_t>& args) {
+  gemm(args, gemm_micro_kernel<std::int8_t, kMr>(kNr, &ukernel<std::int8_t>));
+}
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f32_sgemm__scalar_4x4",
                                       .family = "gemm",
@@ -73,5 +76,13 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__scalar_4x4",
                                       .tile = kMr,
                                       .tile_n = kNr,
                                       .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__scalar_4x4)});
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "int8_s8gemm__scalar_4x4",
+                                      .family = "gemm",
+                                      .op = "s8gemm",
+                                      .dtype = "int8",
+                                      .isa = Isa::scalar,
+                                      .tile = kMr,
+                                      .tile_n = kNr,
+                                      .fn = reinterpret_cast<KernelFn>(&int8_s8gemm__scalar_4x4)});
 
 }  // namespace armperf::kernels

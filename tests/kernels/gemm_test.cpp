@@ -42,6 +42,8 @@ struct Case {
   bool nan_in_c = false;    // only meaningful with beta == 0: NaN must be overwritten
   GemmBlocking blocking{};  // ours only; peers ignore it
   int threads = 1;
+  // int8 operands are drawn from [-int8_bound, int8_bound], clamped to int8's range.
+  int int8_bound = 128;
 };
 
 std::string describe(const Case& c) {
@@ -54,17 +56,38 @@ std::string describe(const Case& c) {
   return os.str();
 }
 
+// Floats from [-1, 1]; int8 operands from [-int8_bound, int8_bound] (by default their whole range, the
+// extremes -128 and 127 included, where a kernel that takes a shortcut through int16 would overflow),
+// int32 C from [-1000, 1000].
 template <class T>
-std::vector<T> random_values(std::size_t count, std::mt19937& rng) {
-  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+std::vector<T> random_values(std::size_t count, std::mt19937& rng, int int8_bound = 128) {
   std::vector<T> v(count);
-  for (auto& x : v) x = kernels::gemm_element<T>(static_cast<kernels::GemmAcc<T>>(dist(rng)));
+  if constexpr (std::is_integral_v<T>) {
+    const int bound = std::is_same_v<T, std::int8_t> ? int8_bound : 1000;
+    std::uniform_int_distribution<int> dist(-bound, bound);
+    for (auto& x : v) x = kernels::gemm_element<T>(dist(rng));
+  } else {
+    std::uniform_real_distribution<double> dist(-1.0, 1.0);
+    for (auto& x : v) x = kernels::gemm_element<T>(static_cast<kernels::GemmAcc<T>>(dist(rng)));
+  }
   return v;
 }
 
+// A case's alpha or beta in C's type: integer C (int8 inputs) takes the nearest whole number, away from
+// zero at halves, so that a fractional value does not turn into 0 and skip the product.
+template <class Acc>
+Acc case_scalar(double x) {
+  if constexpr (std::is_integral_v<Acc>) {
+    return static_cast<Acc>(std::lround(x));
+  } else {
+    return static_cast<Acc>(x);
+  }
+}
+
 // Runs one case through `fn` and the reference; returns the failure text, empty on success.
-// T: the type of A and B; C's is GemmAcc<T> (f32 for bf16). The bound's eps is C's: bf16 inputs are
-// exact values, their products exact in f32, so the error is f32 accumulation's.
+// T: the type of A and B; C's is GemmAcc<T> (f32 for bf16, int32 for int8). The bound's eps is C's:
+// bf16 inputs are exact values, their products exact in f32, so the error is f32 accumulation's; int8
+// has eps 0, so its results must be exact.
 template <class T>
 std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
   using Acc = kernels::GemmAcc<T>;
@@ -74,16 +97,19 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
   const std::int64_t lda = a_cols + kLdPad, ldb = b_cols + kLdPad, ldc = cs.n + kLdPad;
   // At least one element: with k = 0 a matrix is empty, but callers still pass a valid pointer
   // (oneDNN rejects a null one).
-  std::vector<T> a = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng);
-  std::vector<T> b = random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng);
+  std::vector<T> a =
+      random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng, cs.int8_bound);
+  std::vector<T> b =
+      random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng, cs.int8_bound);
   std::vector<Acc> c = random_values<Acc>(static_cast<std::size_t>(cs.m * ldc), rng);
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       Acc& x = c[i * ldc + j];
       if (j >= cs.n)
         x = Acc(kPadSentinel);
-      else if (cs.nan_in_c)
-        x = std::numeric_limits<Acc>::quiet_NaN();
+      else if (cs.nan_in_c)  // integers have no NaN: the largest one stands for garbage
+        x = std::numeric_limits<Acc>::has_quiet_NaN ? std::numeric_limits<Acc>::quiet_NaN()
+                                                    : std::numeric_limits<Acc>::max();
     }
   }
   std::vector<Acc> ref = c;
@@ -92,12 +118,12 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
                    .m = cs.m,
                    .n = cs.n,
                    .k = cs.k,
-                   .alpha = Acc(cs.alpha),
+                   .alpha = case_scalar<Acc>(cs.alpha),
                    .a = a.data(),
                    .lda = lda,
                    .b = b.data(),
                    .ldb = ldb,
-                   .beta = Acc(cs.beta),
+                   .beta = case_scalar<Acc>(cs.beta),
                    .c = c.data(),
                    .ldc = ldc,
                    .threads = cs.threads,
@@ -160,7 +186,11 @@ class GemmTest : public VariantTest {
   template <class T>
   void run_cases(const std::vector<Case>& cases) {
     const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant().fn);
-    for (const Case& c : cases) {
+    for (Case c : cases) {
+      // oneDNN's int8 GEMM without VNNI multiplies bytes with vpmaddubsw, whose int16 pair sums
+      // saturate beyond 32767 (oneDNN's int8 guide): over the whole int8 range its results were off by
+      // thousands. Operands within [-64, 64] keep those sums in range.
+      if (!ours()) c.int8_bound = 64;
       const std::string failure = check_case<T>(fn, c);
       ASSERT_EQ(failure, "") << variant().name;
     }
@@ -170,6 +200,8 @@ class GemmTest : public VariantTest {
       run_cases<double>(cases);
     } else if (variant().dtype == "bf16") {
       run_cases<kernels::Bfloat16>(cases);
+    } else if (variant().dtype == "int8") {
+      run_cases<std::int8_t>(cases);
     } else {
       run_cases<float>(cases);
     }
@@ -271,10 +303,10 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
   // Whole MR-row panels only: a micro-kernel that reads A in place packs none of it.
   cases.push_back(
       {.m = 2 * mr(), .n = 3 * nr() + 1, .k = 3 * 16 + 5, .alpha = 0.75, .beta = -1, .blocking = small});
-  // An odd KC: micro-kernels that take k in pairs (bf16) round it up to a whole pair, the others keep
-  // it; slices then start on odd k for the latter. NC of 32 slivers: a B panel without the 64-byte
-  // rounding's slack, so packing past a KC that was not rounded overruns it, and an edge column whose
-  // scratch tile then overwrites the overrun.
+  // An odd KC: micro-kernels that take k in groups (bf16 pairs, int8 quads) round it up to a whole
+  // group, the others keep it; slices then start on odd k for the latter. NC of 32 slivers: a B panel without
+  // the 64-byte rounding's slack, so packing past a KC that was not rounded overruns it, and an edge column
+  // whose scratch tile then overwrites the overrun.
   cases.push_back({.ta = Trans::no,
                    .tb = Trans::yes,
                    .m = 2 * mr() + 1,
@@ -430,6 +462,8 @@ TEST_P(GemmTest, RejectsBadArgumentsWithTheirName) {
     expect_rejections(variant().as<kernels::DgemmFn>());
   } else if (variant().dtype == "bf16") {
     expect_rejections(variant().as<kernels::SbgemmFn>());
+  } else if (variant().dtype == "int8") {
+    expect_rejections(variant().as<kernels::S8gemmFn>());
   } else {
     expect_rejections(variant().as<kernels::SgemmFn>());
   }
@@ -460,6 +494,13 @@ TEST(GemmResidual, DetectsOneMissingProductTerm) {
   };
   EXPECT_THAT(check_case<kernels::Bfloat16>(+drop_last_bf16_term, cs), ::testing::HasSubstr("C(0,0)"));
   EXPECT_EQ(check_case<kernels::Bfloat16>(&kernels::gemm_reference<kernels::Bfloat16>, cs), "");
+  // int8 inputs, int32 C: exact, so a result off by one fails.
+  auto off_by_one = [](const GemmArgs<std::int8_t>& args) {
+    kernels::gemm_reference(args);
+    args.c[0] += 1;
+  };
+  EXPECT_THAT(check_case<std::int8_t>(+off_by_one, cs), ::testing::HasSubstr("C(0,0)"));
+  EXPECT_EQ(check_case<std::int8_t>(&kernels::gemm_reference<std::int8_t>, cs), "");
 }
 
 // Disjoint, covering, on whole tiles, and the cheaper grid: one output row is split by columns.
@@ -819,8 +860,10 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   const GemmBlocking huge =
       kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = 1 << 20, .llc = 508 << 20});
   EXPECT_EQ(huge.nc * huge.kc * 4, 2 << 20);
-  // Pair kernels (bf16) slice K on whole pairs; the others keep an odd KC.
+  // Pair kernels (bf16) slice K on whole pairs, quad kernels (int8) on whole quads; the others keep an
+  // odd KC.
   EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 2, caches, 2).kc, 16);
+  EXPECT_EQ(kernels::gemm_blocking({.kc = 13}, 8, 12, 1, caches, 4).kc, 16);
   EXPECT_EQ(kernels::gemm_blocking({.kc = 16}, 6, 64, 2, caches, 2).kc, 16);
   EXPECT_EQ(kernels::gemm_blocking({.kc = 15}, 6, 64, 4, caches).kc, 15);
   // Unpacked products: operands of up to half of L1, unless set (negative: never).
