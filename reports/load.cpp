@@ -117,8 +117,10 @@ Better counter_direction(std::string_view name) {
   return Better::higher;
 }
 
-// A counter named with an _ns suffix or infix (latency_ns, latency_ns_min) is a time in nanoseconds.
+// A counter named with an _ns suffix or infix (latency_ns, latency_ns_min) is a time in nanoseconds;
+// gops, gops_median and peak_gops are integer operation rates.
 std::string_view counter_unit(std::string_view name) {
+  if (name == row_key::gops || name == row_key::gops_median || name == row_key::peak_gops) return "GOP/s";
   const std::size_t at = name.find("_ns");
   const bool ns = at != std::string_view::npos && (at + 3 == name.size() || name[at + 3] == '_');
   return ns ? "ns" : "";

@@ -37,8 +37,9 @@ const Metric* Benchmark::primary() const {
     return nullptr;
   }
   // A latency probe's row times a chase, not the whole benchmark loop: its latency_ns is the figure.
-  static constexpr std::array<std::string_view, 6> preference = {
-      row_key::gflops,           row_key::gbps,       row_key::bytes_per_second,
+  // Integer GEMM and peakflops int8 rows carry their rate as gops instead of gflops.
+  static constexpr std::array<std::string_view, 7> preference = {
+      row_key::gflops,           row_key::gops,       row_key::gbps,     row_key::bytes_per_second,
       row_key::items_per_second, row_key::latency_ns, row_key::real_time};
   for (std::string_view name : preference) {
     const Metric* m = metric(name);

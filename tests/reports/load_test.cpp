@@ -114,6 +114,23 @@ TEST(Load, RepetitionIndicesAndRoundsAreKeptForPairing) {
   }
 }
 
+TEST(Load, IntegerRatesAreGopsAndThePrimaryMetric) {
+  // An s8gemm row: its rate is gops (integer operations), ahead of its compulsory-traffic gbps.
+  const reports::Run run = parse_run(R"({"benchmarks": [
+      {"name": "int8_s8gemm__neon_dotprod_8x12/64x64x64", "op": "s8gemm", "impl": "armperf", "isa": "neon",
+       "dtype": "int8", "size": "64x64x64", "threads": 1, "real_time": 5, "time_unit": "ns", "gops": 80.5,
+       "gbps": 1.25, "peak_gops": 160}]})",
+                                     "int8.json");
+  ASSERT_EQ(run.benchmarks.size(), 1u);
+  const Benchmark& b = run.benchmarks[0];
+  ASSERT_NE(b.primary(), nullptr);
+  EXPECT_EQ(b.primary()->name, "gops");
+  EXPECT_EQ(b.primary()->unit, "GOP/s");
+  EXPECT_EQ(b.primary()->better, Better::higher);
+  EXPECT_DOUBLE_EQ(b.primary()->center(), 80.5);
+  EXPECT_EQ(b.metric("peak_gops")->unit, "GOP/s");
+}
+
 TEST(Load, TwoVariantsOfOneOpAreTwoRows) {
   // Same op, impl, ISA, dtype and size: only the variant name tells the unrolls apart.
   const reports::Run run = parse_run(R"({"benchmarks": [
