@@ -72,8 +72,9 @@ T gemm_element(GemmAcc<T> x) {
   }
 }
 // k steps per packed group of the micro-kernels for T: bf16 instructions (vdpbf16ps, BFDOT) multiply
-// pairs, int8 dot products (SDOT, VPDPBUSD) quads. The one rule gemm_micro_kernel() (MicroKernel::k_unit)
-// and every kernel's traits follow.
+// pairs, int8 dot products (SDOT, VPDPBUSD) quads. The rule gemm_micro_kernel() (MicroKernel::k_unit)
+// and the kernels' traits follow; a kernel whose instruction takes another group says so there (SMMLA:
+// 8 k steps).
 template <class T>
 inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16>      ? 2
                                   : std::is_same_v<T, std::int8_t> ? 4
@@ -191,7 +192,8 @@ struct MicroKernel {
   PackAFn<T> pack_a = nullptr;
   PackBFn<T> pack_b = nullptr;
   DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
-  int k_unit = 1;  // k steps per packed group (2: bf16 pairs, 4: int8 quads); KC slices are whole groups
+  int k_unit =
+      1;  // k steps per packed group (2: bf16 pairs, 4: int8 quads, 8: SMMLA); KC slices are whole groups
   // Optional: GEMV-like shapes stream B's rows instead of reading it down column strips with fn
   // (single k steps only: k_unit 1).
   RowStreamFn<T> row_stream = nullptr;
