@@ -78,6 +78,41 @@ void ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, T* c, st
 #undef ARMPERF_STORE
 }
 
+// The same 8 x 3VL tile for s8gemm, k in quads (the int8 packing of gemm_pack.hpp): sdot by lane
+// multiplies each column's quad of B by row r's quad of A and adds the four products to the column's
+// int32 lane. ld1rqb replicates 16 bytes of the A panel, the quads of four rows, into every 128-bit
+// segment, and the lane index (the row within those four) picks the same quad in each segment. 24
+// accumulators, 3 vectors of B and 2 of A.
+void ukernel_s8(std::int64_t kc, const std::int8_t* a, const std::int8_t* b, std::int64_t ldb,
+                std::int32_t* c, std::int64_t ldc, std::int32_t alpha, std::int32_t beta) {
+  constexpr int quad = kGemmKUnit<std::int8_t>;
+  const svbool_t bytes = svptrue_b8(), words = svptrue_b32();
+  const std::int64_t vl = static_cast<std::int64_t>(svcntw());  // int32 lanes: columns per vector
+#define ARMPERF_DECLARE(r) \
+  svint32_t c##r##0 = svdup_n_s32(0), c##r##1 = svdup_n_s32(0), c##r##2 = svdup_n_s32(0);
+  ARMPERF_GEMM_SVE_ROWS(ARMPERF_DECLARE)
+#undef ARMPERF_DECLARE
+  for (std::int64_t g = 0; g < (kc + quad - 1) / quad; ++g) {
+    const svint8_t b0 = svld1(bytes, b), b1 = svld1(bytes, b + quad * vl),
+                   b2 = svld1(bytes, b + 2 * quad * vl);
+    const svint8_t a_low = svld1rq(bytes, a), a_high = svld1rq(bytes, a + 4 * quad);  // rows 0-3, 4-7
+#define ARMPERF_DOT(r)                              \
+  {                                                 \
+    const svint8_t ar = (r) < 4 ? a_low : a_high;   \
+    c##r##0 = svdot_lane(c##r##0, b0, ar, (r) % 4); \
+    c##r##1 = svdot_lane(c##r##1, b1, ar, (r) % 4); \
+    c##r##2 = svdot_lane(c##r##2, b2, ar, (r) % 4); \
+  }
+    ARMPERF_GEMM_SVE_ROWS(ARMPERF_DOT)
+#undef ARMPERF_DOT
+    a += kMr * quad;
+    b += ldb * quad;
+  }
+#define ARMPERF_STORE(r) store_row(words, c + r * ldc, vl, c##r##0, c##r##1, c##r##2, alpha, beta);
+  ARMPERF_GEMM_SVE_ROWS(ARMPERF_STORE)
+#undef ARMPERF_STORE
+}
+
 }  // namespace
 
 void f32_sgemm__sve_8x3vl(const GemmArgs<float>& args) {
@@ -85,6 +120,10 @@ void f32_sgemm__sve_8x3vl(const GemmArgs<float>& args) {
 }
 void f64_dgemm__sve_8x3vl(const GemmArgs<double>& args) {
   gemm(args, gemm_micro_kernel<double, kMr>(static_cast<int>(3 * Sve<double>::lanes()), &ukernel<double>));
+}
+
+void int8_s8gemm__sve_8x3vl(const GemmArgs<std::int8_t>& args) {
+  gemm(args, gemm_micro_kernel<std::int8_t, kMr>(static_cast<int>(3 * svcntw()), &ukernel_s8));
 }
 
 // tile_n is NR at VL 128; the tests scale it by the vector length they run at.
@@ -104,5 +143,14 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "f64_dgemm__sve_8x3vl",
                                       .tile = kMr,
                                       .tile_n = 6,
                                       .fn = reinterpret_cast<KernelFn>(&f64_dgemm__sve_8x3vl)});
+
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "int8_s8gemm__sve_8x3vl",
+                                      .family = "gemm",
+                                      .op = "s8gemm",
+                                      .dtype = "int8",
+                                      .isa = Isa::sve,
+                                      .tile = kMr,
+                                      .tile_n = 12,
+                                      .fn = reinterpret_cast<KernelFn>(&int8_s8gemm__sve_8x3vl)});
 
 }  // namespace armperf::kernels
