@@ -80,15 +80,18 @@ std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   return out;
 }
 
-// Register bits of the FMAs a row ran: our variant's ISA; a peer picks its own kernels, so the widest
-// ISA this machine enables (the peak it could reach).
-int fma_register_bits(const KernelVariant& variant, int element_bits) {
+// The ISA a row ran: our variant's; a peer picks its own kernels, so the widest ISA this machine
+// enables (the peak it could reach).
+Isa row_isa(const KernelVariant& variant) {
+  if (variant.impl == "armperf") return variant.isa;
   const auto& enabled = this_cpu().enabled;
-  const Isa widest =
-      enabled.empty() ? Isa::scalar : *std::max_element(enabled.begin(), enabled.end(), [](Isa a, Isa b) {
-        return isa_rank(a) < isa_rank(b);
-      });
-  const Isa isa = variant.impl == "armperf" ? variant.isa : widest;
+  return enabled.empty() ? Isa::scalar : *std::max_element(enabled.begin(), enabled.end(), [](Isa a, Isa b) {
+    return isa_rank(a) < isa_rank(b);
+  });
+}
+
+// Register bits of the FMAs (or dot products) a row ran on `isa`.
+int fma_register_bits(Isa isa, int element_bits) {
   switch (isa) {
     case Isa::avx512:
       return 512;
@@ -105,20 +108,24 @@ int fma_register_bits(const KernelVariant& variant, int element_bits) {
   return element_bits;
 }
 
-// The dot-product instruction a bf16 or int8 row runs on registers of `bits`, if this CPU has one
-// (the peak's instruction class of core/peak.hpp), and its products per 32-bit lane.
+// The dot-product instruction a bf16 or int8 row runs on `isa`, if this CPU has one (the peak's
+// instruction class of core/peak.hpp), and its products per 32-bit lane. Arm's SDOT is the same class
+// in NEON and SVE (core/peak.hpp rates are bits per cycle); our I8MM variant runs SMMLA (2 x 8 x 2
+// products per 128 bits).
 struct DotInstruction {
   const char* key = nullptr;
   int products = 0;
 };
-DotInstruction dot_instruction(std::string_view dtype, int bits) {
+DotInstruction dot_instruction(const KernelVariant& variant, std::string_view dtype, Isa isa) {
   auto has = [](const char* feature) { return feature_skip_reason(feature).empty(); };
+  const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
   if (dtype == "bf16") {
-    if (bits == 512 && has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (bits == 128 && has("bf16")) return {"bfdot", 2};
+    if (isa == Isa::avx512 && has("avx512bf16")) return {"vdpbf16ps", 2};
+    if (isa == Isa::neon && has("bf16")) return {"bfdot", 2};
   } else if (dtype == "int8") {
-    if (bits == 512 && has("avx512vnni")) return {"vpdpbusd", 4};
-    if (bits == 128 && has("dotprod")) return {"sdot", 4};
+    if (isa == Isa::avx512 && has("avx512vnni")) return {"vpdpbusd", 4};
+    if (arm && variant.impl == "armperf" && variant.feature == "i8mm") return {"smmla", 8};
+    if (arm && has("dotprod")) return {"sdot", 4};
   }
   return {};
 }
@@ -136,9 +143,10 @@ void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std:
   const std::string clock = "dependent add chain after the timed loop";
   const std::string& uarch = this_cpu().microarchitecture;
   const int element_bits = dtype == "f64" ? 64 : 32;  // bf16 accumulates in f32, int8 in int32
-  const int bits = fma_register_bits(variant, element_bits);
+  const Isa isa = row_isa(variant);
+  const int bits = fma_register_bits(isa, element_bits);
   std::optional<TheoreticalPeak> peak;
-  const DotInstruction dot = dot_instruction(dtype, bits);
+  const DotInstruction dot = dot_instruction(variant, dtype, isa);
   if (dot.key != nullptr) {
     // 2 operations (multiply, add) per product, `products` per 32-bit lane.
     const double ops = 2.0 * dot.products * bits / 32;
