@@ -59,6 +59,11 @@ template <class T>
 double gemm_value(T x) {
   return double(gemm_acc_value(x));
 }
+// The int8 operands the peers compute exactly: oneDNN's gemm_s8s8s32 without VNNI multiplies bytes with
+// vpmaddubsw, whose int16 pair sums saturate over the whole int8 range (gemm_test found results off by
+// thousands), not within [-64, 64]. The benchmark draws from this range, the tests give it to the peers.
+inline constexpr int kGemmInt8PeerBound = 64;
+
 // A value of C's type as an element of A or B (bf16: truncated; int8: clamped to its range), how tests
 // and benchmarks draw operands.
 template <class T>
@@ -110,7 +115,7 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
 
 // One call, BLAS semantics in row-major order: op(A) is m x k, op(B) is k x n, C is m x n.
 // beta == 0 means C is write-only (NaN or garbage in C is overwritten, never propagated).
-// T is the type of A and B; C's is GemmAcc<T> (f32 for bf16).
+// T is the type of A and B; C's is GemmAcc<T> (f32 for bf16, int32 for int8).
 template <class T>
 struct GemmArgs {
   using Acc = GemmAcc<T>;

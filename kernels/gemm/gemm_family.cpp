@@ -60,18 +60,14 @@ bool blocking_from_env(GemmBlocking& blocking, std::string& error) {
   return false;
 }
 
-// int8 operands of the benchmark: a range oneDNN computes exactly without VNNI (its vpmaddubsw pair sums
-// saturate at int16 over the whole int8 range; gemm_test found results off by thousands), so that its
-// row passes the result check. Every implementation gets the same operands; the rate does not depend
-// on them.
-constexpr int kGemmInt8Min = -64, kGemmInt8Max = 64;
-
 template <class T>
 std::vector<T> random_matrix(std::int64_t elements, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<T> out(static_cast<std::size_t>(elements));
   if constexpr (std::is_integral_v<T>) {
-    std::uniform_int_distribution<int> dist(kGemmInt8Min, kGemmInt8Max);
+    // Within the peers' exact range, so that oneDNN's row passes the result check. Every implementation
+    // gets the same operands; the rate does not depend on them.
+    std::uniform_int_distribution<int> dist(-kGemmInt8PeerBound, kGemmInt8PeerBound);
     for (auto& x : out) x = gemm_element<T>(dist(rng));
   } else {
     std::uniform_real_distribution<GemmAcc<T>> dist(-1, 1);
@@ -133,10 +129,10 @@ DotInstruction dot_instruction(const KernelVariant& variant, std::string_view dt
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
 // thread right after the timed loop. bf16 and int8 against their dot instruction's peak where the row
 // ran one (our SIMD variants; a peer on a CPU that has it); else bf16 against f32 FMAs (our scalar
-// variant, and a peer on a CPU without it) and int8 against nothing (AVX2 has no int8 dot product: its
-// multiply-adds have no stated rate). core/peak.cpp has the dot rates of few cores (vdpbf16ps and
-// vpdpbusd: Zen 5; sdot: Neoverse N1): a row on another core has no pct_of_peak, like any row on a core
-// the table lacks. `rate` is GFLOP/s, GOP/s for int8 (peak_gops then).
+// variant, and a peer on a CPU without it) and int8 against nothing (our AVX2 tile multiplies with
+// vpmaddwd, whose rate core/peak.cpp does not state; AVX-VNNI is not used). core/peak.cpp has the dot rates
+// of few cores (vdpbf16ps and vpdpbusd: Zen 5; sdot: Neoverse N1): a row on another core has no pct_of_peak,
+// like any row on a core the table lacks. `rate` is GFLOP/s, GOP/s for int8 (peak_gops then).
 void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std::string_view dtype,
                      double rate, int threads) {
   const double ghz = measure_ghz(0.01);

@@ -174,8 +174,9 @@ void f32_sgemm__onednn(const GemmArgs<float>& args) {
   if (status != dnnl_success) blas_call_failed("dnnl_sgemm", args, status);
 }
 
-// s8gemm: dnnl_gemm_s8s8s32 with zero offsets for A, B and C. Its alpha and beta are floats (exact for
-// the small whole numbers callers pass). Without VNNI, oneDNN's x86 kernels multiply bytes with
+// s8gemm: dnnl_gemm_s8s8s32 with zero offsets for A, B and C. Its alpha and beta are floats, applied in
+// float: results beyond 2^24 may be rounded where ours are exact up to int32's range (the tests' and the
+// benchmark's are far below). Without VNNI, oneDNN's x86 kernels multiply bytes with
 // vpmaddubsw, whose int16 pair sums may saturate (oneDNN's int8 guide); the tests and the benchmark's
 // check draw operands the peer computes exactly.
 void int8_s8gemm__onednn(const GemmArgs<std::int8_t>& args) {

@@ -1,9 +1,10 @@
 // The micro-kernel of ISAs with a by-element multiply-add (AdvSIMD: fmla v.4s, v.4s, v.s[lane] for
-// f32/f64, bfdot v.4s, v.8h, v.2h[lane] for bf16 pairs): MR rows x NV vectors of C in registers; per
-// k step (or pair of steps) MR / lanes loads of A, each register holding `lanes` rows that the lane
-// index picks, and NV loads of B, with no broadcasts. ISA-neutral: the ISA file supplies the traits Q
-// (V: C's vector type, lanes, k_unit: k steps per packed group, zero, set1, load (of A or B, and of C),
-// store, mul, fma, fma_lane<L>), compiled with that ISA's flags. Included by gemm_neon*.cpp only.
+// f32/f64, bfdot v.4s, v.8h, v.2h[lane] for bf16 pairs, sdot v.4s, v.16b, v.4b[lane] for int8 quads):
+// MR rows x NV vectors of C in registers; per k step (or group of steps) MR / lanes loads of A, each register
+// holding `lanes` rows that the lane index picks, and NV loads of B, with no broadcasts. ISA-neutral: the ISA
+// file supplies the traits Q (V: C's vector type, lanes, k_unit: k steps per packed group, zero, set1, load
+// (of A or B, and of C), store, mul, fma, fma_lane<L>), compiled with that ISA's flags. Included by
+// gemm_neon*.cpp only.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@
 
 namespace armperf::kernels {
 
-// The MicroKernelFn contract of gemm.hpp; with Q::k_unit == 2 over the pair-interleaved panels.
+// The MicroKernelFn contract of gemm.hpp; with Q::k_unit > 1 over the group-interleaved panels.
 template <class Q, class T, int MR, int NV>
 void lane_ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc,
                   GemmAcc<T> alpha, GemmAcc<T> beta) {

@@ -145,25 +145,30 @@ std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
     for (std::int64_t i = 0; i < cs.m; ++i) {
       for (std::int64_t j = 0; j < cs.n; ++j) max_ref = std::max(max_ref, std::abs(double(ref[i * ldc + j])));
     }
-    max_c0 = 1.0;  // C0 was drawn from [-1, 1]
+    max_c0 = 1.0;  // a float C0 was drawn from [-1, 1] (an int32 one's bound is 0 anyway: eps is 0)
   }
   const double eps = std::numeric_limits<Acc>::epsilon();
   const double bound =
       kResidualFactor * eps *
           (double(cs.k) * std::abs(cs.alpha) * max_abs(a) * max_abs(b) + std::abs(cs.beta) * max_c0) +
       eps * max_ref;
+  // An integer C ran the case's alpha and beta rounded (case_scalar): say which.
+  const std::string what =
+      describe(cs) + (std::is_integral_v<Acc> ? " (ran alpha=" + std::to_string(args.alpha) +
+                                                    " beta=" + std::to_string(args.beta) + ")"
+                                              : std::string());
   for (std::int64_t i = 0; i < cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       const double got = c[i * ldc + j], want = ref[i * ldc + j];
       if (j >= cs.n) {
         if (got != kPadSentinel)
-          return describe(cs) + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
+          return what + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
         continue;
       }
       if (!(std::abs(got - want) <= bound)) {  // also catches NaN
         std::ostringstream os;
-        os << describe(cs) << ": C(" << i << "," << j << ") = " << got << ", reference " << want
-           << ", residual " << std::abs(got - want) << " > bound " << bound;
+        os << what << ": C(" << i << "," << j << ") = " << got << ", reference " << want << ", residual "
+           << std::abs(got - want) << " > bound " << bound;
         return os.str();
       }
     }
@@ -187,10 +192,8 @@ class GemmTest : public VariantTest {
   void run_cases(const std::vector<Case>& cases) {
     const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant().fn);
     for (Case c : cases) {
-      // oneDNN's int8 GEMM without VNNI multiplies bytes with vpmaddubsw, whose int16 pair sums
-      // saturate beyond 32767 (oneDNN's int8 guide): over the whole int8 range its results were off by
-      // thousands. Operands within [-64, 64] keep those sums in range.
-      if (!ours()) c.int8_bound = 64;
+      // oneDNN's int8 GEMM saturates over the whole int8 range without VNNI (kGemmInt8PeerBound).
+      if (!ours()) c.int8_bound = kernels::kGemmInt8PeerBound;
       const std::string failure = check_case<T>(fn, c);
       ASSERT_EQ(failure, "") << variant().name;
     }
@@ -836,6 +839,58 @@ TEST(GemmDriver, TinyProductsRunOnTheCallerAlone) {
     EXPECT_EQ(tile_threads.size(), solo > 88800.0 ? 1u : 2u) << describe(cs);
     EXPECT_EQ(tile_threads.count(std::this_thread::get_id()), 1u) << describe(cs);
   }
+}
+
+// The group layouts of gemm.hpp (MicroKernelFn), element by element, for every group a kernel takes:
+// bf16 pairs, int8 quads (SDOT and the AVX2 and SVE tiles) and SMMLA's 8, which otherwise only the I8MM
+// variant reads (skipped on x86 and on Neoverse N1). Both storage orders, every kc up to 17 (partial
+// last groups), a partial row panel and a partial last sliver: all padding zero.
+template <int U>
+void expect_group_packing() {
+  constexpr int kMr = 6, kNr = 5;
+  constexpr std::int64_t kRows = 9, kCols = 23, kDepth = 20;  // op(A) kRows x kDepth, op(B) kDepth x kCols
+  constexpr std::int64_t i0 = 2, rows = 5, p0 = 3, j0 = 1, cols = 13;
+  auto value = [](std::int64_t x) {
+    return static_cast<std::int8_t>(x % 251 - 125 == 0 ? 1 : x % 251 - 125);
+  };
+  std::vector<std::int8_t> a_data(kRows * kDepth), b_data(kDepth * kCols);
+  for (std::size_t x = 0; x < a_data.size(); ++x) a_data[x] = value(std::int64_t(x) * 7 + 3);
+  for (std::size_t x = 0; x < b_data.size(); ++x) b_data[x] = value(std::int64_t(x) * 11 + 5);
+  for (bool transposed : {false, true}) {
+    const kernels::GemmOperand<std::int8_t> a{a_data.data(), transposed ? kRows : kDepth, transposed};
+    const kernels::GemmOperand<std::int8_t> b{b_data.data(), transposed ? kDepth : kCols, transposed};
+    auto op_a = [&](std::int64_t i, std::int64_t p) {
+      return transposed ? a_data[p * kRows + i] : a_data[i * kDepth + p];
+    };
+    auto op_b = [&](std::int64_t p, std::int64_t j) {
+      return transposed ? b_data[j * kDepth + p] : b_data[p * kCols + j];
+    };
+    for (std::int64_t kc = 1; kc <= kDepth - p0; ++kc) {
+      const std::int64_t groups = (kc + U - 1) / U, slivers = (cols + kNr - 1) / kNr;
+      std::vector<std::int8_t> pa(groups * U * kMr, 99), pb(slivers * kNr * groups * U, 99);
+      kernels::pack_a_groups<std::int8_t, kMr, U>(a, i0, rows, p0, kc, kMr, 0, pa.data());
+      kernels::pack_b_groups<std::int8_t, U>(b, p0, kc, j0, cols, kNr, pb.data());
+      int wrong = 0;
+      for (std::int64_t p = 0; p < groups * U; ++p) {
+        const std::int64_t g = p / U, e = p % U;
+        for (std::int64_t r = 0; r < kMr; ++r) {
+          const std::int8_t want = r < rows && p < kc ? op_a(i0 + r, p0 + p) : 0;
+          wrong += pa[g * U * kMr + U * r + e] != want;
+        }
+        for (std::int64_t j = 0; j < slivers * kNr; ++j) {
+          const std::int8_t want = j < cols && p < kc ? op_b(p0 + p, j0 + j) : 0;
+          wrong += pb[j / kNr * kNr * groups * U + g * U * kNr + U * (j % kNr) + e] != want;
+        }
+      }
+      EXPECT_EQ(wrong, 0) << "U=" << U << " transposed=" << transposed << " kc=" << kc;
+    }
+  }
+}
+
+TEST(GemmPacking, GroupLayoutsOfPairsQuadsAndEights) {
+  expect_group_packing<2>();
+  expect_group_packing<4>();
+  expect_group_packing<8>();
 }
 
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {

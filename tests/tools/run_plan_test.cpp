@@ -98,14 +98,44 @@ TEST(RunPlan, QuickTouchesEveryRegisteredFamilyAndProbeOnceAtOnePoint) {
   EXPECT_LE(plan.estimated_seconds(), 60.0);
 }
 
-// The variant the profiles always measure: our own code at the widest ISA this machine runs.
+// The variant the profiles always measure.
 const KernelVariant* showcase(const std::string& family) {
-  const KernelVariant* best = nullptr;
-  for (const KernelVariant* v : KernelRegistry::instance().variants(family)) {
-    if (v->impl != "armperf" || !v->runnable()) continue;
-    if (best == nullptr || isa_rank(v->isa) >= isa_rank(best->isa)) best = v;
+  return showcase_variant(KernelRegistry::instance().variants(family));
+}
+
+TEST(RunPlan, TheShowcaseIsOurWidestRunnableVariantF32First) {
+  for (const auto& family : KernelRegistry::instance().families()) {
+    const auto variants = KernelRegistry::instance().variants(family.name);
+    const KernelVariant* best = showcase(family.name);
+    ASSERT_NE(best, nullptr) << family.name;
+    EXPECT_EQ(best->impl, "armperf") << family.name;
+    EXPECT_TRUE(best->runnable()) << best->name;
+    for (const KernelVariant* v : variants) {
+      if (v->impl != "armperf" || !v->runnable()) continue;
+      EXPECT_LE(isa_rank(v->isa), isa_rank(best->isa)) << v->name << " is wider than " << best->name;
+      if (isa_rank(v->isa) == isa_rank(best->isa) && v->dtype == "f32") {
+        EXPECT_EQ(best->dtype, "f32") << family.name << ": " << best->name << " over " << v->name;
+      }
+    }
   }
-  return best;
+  // GEMM's headline is sgemm (every ISA has ours), not dgemm or s8gemm, whose names sort after it.
+  EXPECT_EQ(showcase("gemm")->op, "sgemm");
+  // A made-up family: the widest ISA wins over f32, f32 over the later name at one ISA.
+  auto variant = [](const char* name, const char* dtype, Isa isa) {
+    KernelVariant v;
+    v.name = name;
+    v.dtype = dtype;
+    v.isa = isa;
+    return v;
+  };
+  const KernelVariant f32_avx2 = variant("f32_x__avx2", "f32", Isa::avx2);
+  const KernelVariant i8_avx2 = variant("int8_x__avx2", "int8", Isa::avx2);
+  const KernelVariant f32_scalar = variant("f32_x__scalar", "f32", Isa::scalar);
+  if (f32_avx2.runnable()) {
+    EXPECT_EQ(showcase_variant({&f32_scalar, &f32_avx2, &i8_avx2}), &f32_avx2);
+    EXPECT_EQ(showcase_variant({&f32_scalar, &i8_avx2}), &i8_avx2);
+  }
+  EXPECT_EQ(showcase_variant({&f32_scalar}), &f32_scalar);
 }
 
 TEST(RunPlan, QuickRunsTheShowcaseAtEveryShapeAndOtherVariantsWithinItsBudget) {

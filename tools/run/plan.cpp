@@ -142,18 +142,20 @@ KernelTiming modelled_kernel_timing(const KernelVariant& variant, const BenchSha
   return t;
 }
 
-namespace {
-
-// The variant quick measures at every size of its family: our own code at the widest ISA this
-// machine runs (the registry's last such row for the family).
+// The registry is sorted by name, so without the f32 preference the last row was whichever dtype
+// sorts last: f64 for GEMM, then int8 once s8gemm came.
 const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& variants) {
   const KernelVariant* best = nullptr;
   for (const KernelVariant* v : variants) {
     if (v->impl != "armperf" || !v->runnable()) continue;
-    if (best == nullptr || isa_rank(v->isa) >= isa_rank(best->isa)) best = v;
+    const bool wider = best == nullptr || isa_rank(v->isa) > isa_rank(best->isa);
+    const bool same = best != nullptr && isa_rank(v->isa) == isa_rank(best->isa);
+    if (wider || (same && (v->dtype == "f32" || best->dtype != "f32"))) best = v;
   }
   return best != nullptr ? best : (variants.empty() ? nullptr : variants.front());
 }
+
+namespace {
 
 // How much of the registry a profile measures when no --filter chooses:
 //   tier 0: every variant at its family's first (smallest) shape;
@@ -179,7 +181,8 @@ struct Candidate {
 // Every family runs its benchmarks on plan.threads threads (BenchPlan.threads: a team over the
 // sweep point's placement, "/threads:N" in the name and a "threads" counter). A shape a family returns
 // with another count is dropped, so no row claims a thread count its family did not run.
-std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter, const Timings* timings) {
+std::vector<Candidate> kernel_candidates(const RunPlan& plan, const std::regex& filter,
+                                         const Timings* timings) {
   auto& registry = KernelRegistry::instance();
   std::vector<Candidate> out;
   for (const SweepPoint& point : plan.points) {
@@ -239,7 +242,8 @@ void add_kernel_items(RunPlan& plan, const RunOptions& options, const std::regex
   double total = plan.estimated_seconds();  // the probes, already planned
   std::vector<Candidate> optional;
   for (auto& c : candidates) {
-    const bool showcase = c.item.variant == showcase_variant(KernelRegistry::instance().variants(c.item.family));
+    const bool showcase =
+        c.item.variant == showcase_variant(KernelRegistry::instance().variants(c.item.family));
     // quick: the showcase at every shape; standard: at its first shape (its other shapes come first
     // among the optional items, so they go in when the budget allows).
     const bool required = showcase && (c.tier == 0 || plan.profile == Profile::quick);
@@ -511,9 +515,10 @@ std::string describe(const RunPlan& plan) {
                                                     : fmt::format("{}", fmt::join(probes, ", ")));
   const auto measured = std::count_if(plan.items.begin(), plan.items.end(),
                                       [](const PlanItem& i) { return i.estimate_measured; });
-  out += fmt::format("{} item(s), estimated time {:.0f} s ({} of them timed by earlier runs on this machine, "
-                     "the rest modelled)\n",
-                     plan.items.size(), plan.estimated_seconds(), measured);
+  out += fmt::format(
+      "{} item(s), estimated time {:.0f} s ({} of them timed by earlier runs on this machine, "
+      "the rest modelled)\n",
+      plan.items.size(), plan.estimated_seconds(), measured);
   return out;
 }
 

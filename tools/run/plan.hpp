@@ -98,6 +98,11 @@ std::vector<int> profile_thread_counts(Profile profile, const TopologySummary& t
 RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const BenchPlan& sizes,
                   const Timings* timings = nullptr);
 
+// The variant quick and standard measure at every shape of a family (variants: the family's registry
+// rows): our own code at the widest ISA this machine runs, f32 where the family has it at that ISA
+// (sgemm, not dgemm or s8gemm; the f32 distances of k-NN), else the registry's last such row.
+const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& variants);
+
 // The cold-start model of one kernel benchmark (no recorded timing): see plan.cpp.
 KernelTiming modelled_kernel_timing(const KernelVariant& variant, const BenchShape& shape);
 // Repetitions a probe item runs (the probe's ProbeConfig::repetitions; 0: the probe's default).
