@@ -106,8 +106,8 @@ int fma_register_bits(Isa isa, int element_bits) {
 
 // The dot-product instruction a bf16 or int8 row runs on `isa`, if this CPU has one (the peak's
 // instruction class of core/peak.hpp), and its products per 32-bit lane. Arm's SDOT is the same class
-// in NEON and SVE (core/peak.hpp rates are bits per cycle); our I8MM variant runs SMMLA (2 x 8 x 2
-// products per 128 bits).
+// in NEON and SVE (core/peak.hpp rates are bits per cycle); our block-product variants run SMMLA (2 x 8
+// x 2 products per 128 bits) and BFMMLA (2 x 4 x 2).
 struct DotInstruction {
   const char* key = nullptr;
   int products = 0;
@@ -115,12 +115,15 @@ struct DotInstruction {
 DotInstruction dot_instruction(const KernelVariant& variant, std::string_view dtype, Isa isa) {
   auto has = [](const char* feature) { return feature_skip_reason(feature).empty(); };
   const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
+  // Our block-product variants (mmla_kernel.hpp): the I8MM one, and the bf16 one named for BFMMLA.
+  const bool ours_mmla = variant.impl == "armperf" &&
+                         (variant.feature == "i8mm" || variant.name.find("_mmla_") != std::string::npos);
   if (dtype == "bf16") {
     if (isa == Isa::avx512 && has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (isa == Isa::neon && has("bf16")) return {"bfdot", 2};
+    if (isa == Isa::neon && has("bf16")) return {ours_mmla ? "bfmmla" : "bfdot", ours_mmla ? 4 : 2};
   } else if (dtype == "int8") {
     if (isa == Isa::avx512 && has("avx512vnni")) return {"vpdpbusd", 4};
-    if (arm && variant.impl == "armperf" && variant.feature == "i8mm") return {"smmla", 8};
+    if (arm && ours_mmla) return {"smmla", 8};
     if (arm && has("dotprod")) return {"sdot", 4};
   }
   return {};

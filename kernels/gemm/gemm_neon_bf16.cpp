@@ -2,7 +2,9 @@
 // N1 / Altra): the f32 NEON tile of lane_kernel.hpp over bf16 pairs. bfdot v.4s, v.8h, v.2h[lane]
 // multiplies four pairs of B by one pair of A (the lane picks the row) and adds both products to each
 // f32 lane, so an 8 x 12 tile takes, per two k steps, the f32 tile's loads and instruction count for
-// one. Runs only where the CPU reports bf16 (HWCAP2_BF16).
+// one. The same extension has bfmmla v.4s, v.8h, v.8h, a 2 x 4 by 4 x 2 block product (16 products per
+// instruction, BFDOT's 8): the second variant runs the tile of mmla_kernel.hpp over it, k in groups of
+// 4. Runs only where the CPU reports bf16 (HWCAP2_BF16).
 #if !defined(__ARM_FEATURE_BF16_VECTOR_ARITHMETIC)
 #error "gemm_neon_bf16.cpp needs the BF16 extension: add it with armperf_add_kernel_family()"
 #endif
@@ -11,6 +13,7 @@
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/lane_kernel.hpp"
+#include "kernels/gemm/mmla_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -36,10 +39,36 @@ struct QBf16 {
 // The f32 NEON tile: 24 accumulators, 3 registers of B, 2 of A.
 constexpr int kMr = 8, kNv = 3;
 
+struct MBf16 {
+  using V = float32x4_t;  // a 2 x 2 block of C, or four f32 of a row
+  static constexpr int group = 4;
+  static V zero() { return vdupq_n_f32(0.0f); }
+  static V set1(float x) { return vdupq_n_f32(x); }
+  // Two rows of A, or two columns of B, at k steps 4g .. 4g + 3.
+  static bfloat16x8_t load(const Bfloat16* p) { return vld1q_bf16(reinterpret_cast<const bfloat16_t*>(p)); }
+  static V load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, V v) { vst1q_f32(p, v); }
+  static V mul(V a, V b) { return vmulq_f32(a, b); }
+  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
+  static V mmla(V acc, bfloat16x8_t a, bfloat16x8_t b) { return vbfmmlaq_f32(acc, a, b); }
+  static void zip_rows(V left, V right, V& upper, V& lower) {
+    const float64x2_t l = vreinterpretq_f64_f32(left), r = vreinterpretq_f64_f32(right);
+    upper = vreinterpretq_f32_f64(vzip1q_f64(l, r));
+    lower = vreinterpretq_f32_f64(vzip2q_f64(l, r));
+  }
+};
+
+constexpr int kMmlaMr = 8, kMmlaNr = 12;
+
 }  // namespace
 
 void bf16_sbgemm__neon_bf16_8x12(const GemmArgs<Bfloat16>& args) {
   gemm(args, gemm_micro_kernel<Bfloat16, kMr>(kNv * QBf16::lanes, &lane_ukernel<QBf16, Bfloat16, kMr, kNv>));
+}
+
+void bf16_sbgemm__neon_bf16_mmla_8x12(const GemmArgs<Bfloat16>& args) {
+  gemm(args, gemm_micro_kernel<Bfloat16, kMmlaMr, MBf16::group>(
+                 kMmlaNr, &mmla_ukernel<MBf16, Bfloat16, kMmlaMr, kMmlaNr>));
 }
 
 ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__neon_bf16_8x12",
@@ -51,5 +80,15 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__neon_bf16_8x12",
                                       .tile = kMr,
                                       .tile_n = kNv * QBf16::lanes,
                                       .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__neon_bf16_8x12)});
+
+ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__neon_bf16_mmla_8x12",
+                                      .family = "gemm",
+                                      .op = "sbgemm",
+                                      .dtype = "bf16",
+                                      .isa = Isa::neon,
+                                      .feature = "bf16",
+                                      .tile = kMmlaMr,
+                                      .tile_n = kMmlaNr,
+                                      .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__neon_bf16_mmla_8x12)});
 
 }  // namespace armperf::kernels
