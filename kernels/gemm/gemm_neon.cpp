@@ -6,6 +6,7 @@
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/lane_kernel.hpp"
+#include "kernels/gemm/neon_accumulators.hpp"
 #include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 
@@ -15,15 +16,8 @@ namespace {
 template <class T>
 struct Q;
 template <>
-struct Q<float> {
-  using V = float32x4_t;
+struct Q<float> : NeonF32C {
   static constexpr int lanes = 4, k_unit = 1;
-  static V zero() { return vdupq_n_f32(0.0f); }
-  static V set1(float x) { return vdupq_n_f32(x); }
-  static V load(const float* p) { return vld1q_f32(p); }
-  static void store(float* p, V v) { vst1q_f32(p, v); }
-  static V mul(V a, V b) { return vmulq_f32(a, b); }
-  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
   template <int L>
   static V fma_lane(V acc, V b, V a) {
     return vfmaq_laneq_f32(acc, b, a, L);

@@ -14,22 +14,20 @@
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/lane_kernel.hpp"
 #include "kernels/gemm/mmla_kernel.hpp"
+#include "kernels/gemm/neon_accumulators.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
 namespace {
 
-struct QBf16 {
-  using V = float32x4_t;  // C's f32 lanes
+// A bf16 register: four pairs (four columns of B or rows of A, k steps 2g and 2g + 1) for BFDOT; two rows
+// of A or columns of B at k steps 4g .. 4g + 3 for BFMMLA.
+bfloat16x8_t load_bf16(const Bfloat16* p) { return vld1q_bf16(reinterpret_cast<const bfloat16_t*>(p)); }
+
+struct QBf16 : NeonF32C {  // C's f32 lanes
   static constexpr int lanes = 4, k_unit = 2;
-  static V zero() { return vdupq_n_f32(0.0f); }
-  static V set1(float x) { return vdupq_n_f32(x); }
-  // Four pairs: four columns of B, or four rows of A, at k steps 2g and 2g + 1.
-  static bfloat16x8_t load(const Bfloat16* p) { return vld1q_bf16(reinterpret_cast<const bfloat16_t*>(p)); }
-  static V load(const float* p) { return vld1q_f32(p); }
-  static void store(float* p, V v) { vst1q_f32(p, v); }
-  static V mul(V a, V b) { return vmulq_f32(a, b); }
-  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
+  using NeonF32C::load;
+  static bfloat16x8_t load(const Bfloat16* p) { return load_bf16(p); }
   template <int L>
   static V fma_lane(V acc, bfloat16x8_t b, bfloat16x8_t a) {
     return vbfdotq_laneq_f32(acc, b, a, L);
@@ -39,17 +37,10 @@ struct QBf16 {
 // The f32 NEON tile: 24 accumulators, 3 registers of B, 2 of A.
 constexpr int kMr = 8, kNv = 3;
 
-struct MBf16 {
-  using V = float32x4_t;  // a 2 x 2 block of C, or four f32 of a row
+struct MBf16 : NeonF32C {  // a 2 x 2 block of C, or four f32 of a row
   static constexpr int group = 4;
-  static V zero() { return vdupq_n_f32(0.0f); }
-  static V set1(float x) { return vdupq_n_f32(x); }
-  // Two rows of A, or two columns of B, at k steps 4g .. 4g + 3.
-  static bfloat16x8_t load(const Bfloat16* p) { return vld1q_bf16(reinterpret_cast<const bfloat16_t*>(p)); }
-  static V load(const float* p) { return vld1q_f32(p); }
-  static void store(float* p, V v) { vst1q_f32(p, v); }
-  static V mul(V a, V b) { return vmulq_f32(a, b); }
-  static V fma(V acc, V a, V b) { return vfmaq_f32(acc, a, b); }
+  using NeonF32C::load;
+  static bfloat16x8_t load(const Bfloat16* p) { return load_bf16(p); }
   static V mmla(V acc, bfloat16x8_t a, bfloat16x8_t b) { return vbfmmlaq_f32(acc, a, b); }
   static void zip_rows(V left, V right, V& upper, V& lower) {
     const float64x2_t l = vreinterpretq_f64_f32(left), r = vreinterpretq_f64_f32(right);

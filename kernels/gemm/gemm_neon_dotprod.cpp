@@ -14,22 +14,17 @@
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/lane_kernel.hpp"
+#include "kernels/gemm/neon_accumulators.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
 namespace {
 
-struct QS8 {
-  using V = int32x4_t;  // C's int32 lanes
+struct QS8 : NeonS32C {  // C's int32 lanes
   static constexpr int lanes = 4, k_unit = 4;
-  static V zero() { return vdupq_n_s32(0); }
-  static V set1(std::int32_t x) { return vdupq_n_s32(x); }
   // Four quads: four columns of B, or four rows of A, at k steps 4g .. 4g + 3.
+  using NeonS32C::load;
   static int8x16_t load(const std::int8_t* p) { return vld1q_s8(p); }
-  static V load(const std::int32_t* p) { return vld1q_s32(p); }
-  static void store(std::int32_t* p, V v) { vst1q_s32(p, v); }
-  static V mul(V a, V b) { return vmulq_s32(a, b); }
-  static V fma(V acc, V a, V b) { return vmlaq_s32(acc, a, b); }
   template <int L>
   static V fma_lane(V acc, int8x16_t b, int8x16_t a) {
     return vdotq_laneq_s32(acc, b, a, L);

@@ -12,22 +12,17 @@
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
 #include "kernels/gemm/mmla_kernel.hpp"
+#include "kernels/gemm/neon_accumulators.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
 namespace {
 
-struct MS8 {
-  using V = int32x4_t;  // a 2 x 2 block of C, or four int32 of a row
+struct MS8 : NeonS32C {  // a 2 x 2 block of C, or four int32 of a row
   static constexpr int group = 8;
-  static V zero() { return vdupq_n_s32(0); }
-  static V set1(std::int32_t x) { return vdupq_n_s32(x); }
   // Two rows of A, or two columns of B, at k steps 8g .. 8g + 7.
+  using NeonS32C::load;
   static int8x16_t load(const std::int8_t* p) { return vld1q_s8(p); }
-  static V load(const std::int32_t* p) { return vld1q_s32(p); }
-  static void store(std::int32_t* p, V v) { vst1q_s32(p, v); }
-  static V mul(V a, V b) { return vmulq_s32(a, b); }
-  static V fma(V acc, V a, V b) { return vmlaq_s32(acc, a, b); }
   static V mmla(V acc, int8x16_t a, int8x16_t b) { return vmmlaq_s32(acc, a, b); }
   static void zip_rows(V left, V right, V& upper, V& lower) {
     const int64x2_t l = vreinterpretq_s64_s32(left), r = vreinterpretq_s64_s32(right);
