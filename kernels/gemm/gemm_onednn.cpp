@@ -178,7 +178,7 @@ void f32_sgemm__onednn(const GemmArgs<float>& args) {
 // float: results beyond 2^24 may be rounded where ours are exact up to int32's range (the tests' and the
 // benchmark's are far below). Without VNNI, oneDNN's x86 kernels multiply bytes with
 // vpmaddubsw, whose int16 pair sums may saturate (oneDNN's int8 guide); the tests and the benchmark's
-// check draw operands the peer computes exactly.
+// check draw operands the peer computes exactly (kGemmInt8PeerBound).
 void int8_s8gemm__onednn(const GemmArgs<std::int8_t>& args) {
   check_gemm_args(args);
   if (args.m == 0 || args.n == 0 || scale_only(args)) return;

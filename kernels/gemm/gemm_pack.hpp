@@ -116,11 +116,12 @@ void pack_b_panel(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std
 }
 
 // k in groups of U, for micro-kernels whose instruction multiplies U k steps at once (bf16 pairs:
-// vdpbf16ps, BFDOT; int8 quads: SDOT): A's panel holds element (r, p) at dst[p / U * U * MR + U * r +
-// p % U], B's sliver element (p, j) at dst[p / U * U * nr + U * j + p % U], so that one 32-bit lane
-// carries a group of a row (or a column). A kc that is not a whole number of groups is padded with zero
-// k steps. The untransposed operands (the benchmarks' layout) are copied a group of contiguous elements
-// at a time, reads the compiler vectorises; transposed ones element by element.
+// vdpbf16ps, BFDOT; int8 quads: SDOT; the block products of mmla_kernel.hpp: 4 for BFMMLA, 8 for SMMLA): A's
+// panel holds element (r, p) at dst[p / U * U * MR + U * r + p % U], B's sliver element (p, j) at dst[p / U *
+// U * nr + U * j + p % U], so that one 32-bit lane carries a group of a row (or a column). A kc that is not a
+// whole number of groups is padded with zero k steps. The untransposed operands (the benchmarks' layout) are
+// copied a group of contiguous elements at a time, reads the compiler vectorises; transposed ones element by
+// element.
 template <class T>
 T operand_element(const GemmOperand<T>& x, std::int64_t row, std::int64_t col) {
   return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
