@@ -39,6 +39,10 @@ struct KernelVariant {
   // A CpuFeatures flag the variant needs beyond its ISA ("" none): "f16c", "dotprod", "avx512bf16",
   // ... (as core/isa names them, like the peakflops probe's kernels); absent, the variant is skipped.
   std::string feature = "";
+  // The instruction whose peak bounds the variant (a core/peak.hpp key), where dtype and ISA do not
+  // name it: our GEMM block-product tiles run "smmla" and "bfmmla", not the ISA's dot product. "" = the
+  // dtype's usual instruction on the ISA (FMA, or the int8/bf16 dot product).
+  std::string peak_instruction = "";
   std::string impl = "armperf";  // or the peer library measured beside us: "openblas", "faiss", ...
   unsigned tile = 1;    // elements per main-loop iteration (tests sweep 1 .. 2*tile and tile±1)
   unsigned tile_n = 0;  // 2-D tiles only (GEMM: tile = MR rows, tile_n = NR columns; SVE: NR at 128-bit VL)

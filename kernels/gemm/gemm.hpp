@@ -10,6 +10,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -135,10 +136,31 @@ struct GemmArgs {
 
 // The family's signature: what KernelVariant::fn points to for ops "sgemm", "dgemm", "sbgemm" and
 // "s8gemm".
-using SgemmFn = void (*)(const GemmArgs<float>&);
-using DgemmFn = void (*)(const GemmArgs<double>&);
-using SbgemmFn = void (*)(const GemmArgs<Bfloat16>&);
-using S8gemmFn = void (*)(const GemmArgs<std::int8_t>&);
+template <class T>
+using GemmFn = void (*)(const GemmArgs<T>&);
+using SgemmFn = GemmFn<float>;
+using DgemmFn = GemmFn<double>;
+using SbgemmFn = GemmFn<Bfloat16>;
+using S8gemmFn = GemmFn<std::int8_t>;
+
+// Calls f(std::type_identity<T>{}) with the element type T of A and B that a variant's dtype names
+// ("f32", "f64", "bf16", "int8"), so that code generic over the family's dtypes (benchmarks, tests)
+// names them in one place. Any other dtype is an error in the registry: std::invalid_argument.
+template <class F>
+void visit_gemm_dtype(std::string_view dtype, F&& f) {
+  if (dtype == "f32") {
+    f(std::type_identity<float>{});
+  } else if (dtype == "f64") {
+    f(std::type_identity<double>{});
+  } else if (dtype == "bf16") {
+    f(std::type_identity<Bfloat16>{});
+  } else if (dtype == "int8") {
+    f(std::type_identity<std::int8_t>{});
+  } else {
+    throw std::invalid_argument("gemm: no element type for dtype '" + std::string(dtype) +
+                                "' (expected f32, f64, bf16 or int8)");
+  }
+}
 
 // A micro-kernel: C[0:MR, 0:NR] = alpha * sum_p a[p*MR + i] * b[p*ldb + j] + beta * C, where a is a
 // packed panel (zero-padded to MR rows, 64-byte aligned), b either a packed panel (ldb = NR) or,

@@ -106,24 +106,24 @@ int fma_register_bits(Isa isa, int element_bits) {
 
 // The dot-product instruction a bf16 or int8 row runs on `isa`, if this CPU has one (the peak's
 // instruction class of core/peak.hpp), and its products per 32-bit lane. Arm's SDOT is the same class
-// in NEON and SVE (core/peak.hpp rates are bits per cycle); our block-product variants run SMMLA (2 x 8
-// x 2 products per 128 bits) and BFMMLA (2 x 4 x 2).
+// in NEON and SVE (core/peak.hpp rates are bits per cycle). A variant that names its instruction
+// (KernelVariant::peak_instruction: our block-product tiles) runs that one: SMMLA multiplies 2 x 8 x 2
+// int8 per 128 bits, BFMMLA 2 x 4 x 2 bf16.
 struct DotInstruction {
   const char* key = nullptr;
   int products = 0;
 };
 DotInstruction dot_instruction(const KernelVariant& variant, std::string_view dtype, Isa isa) {
+  if (variant.peak_instruction == "smmla") return {"smmla", 8};
+  if (variant.peak_instruction == "bfmmla") return {"bfmmla", 4};
+  if (!variant.peak_instruction.empty()) return {};  // an instruction this table does not rate
   auto has = [](const char* feature) { return feature_skip_reason(feature).empty(); };
   const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
-  // Our block-product variants (mmla_kernel.hpp): the I8MM one, and the bf16 one named for BFMMLA.
-  const bool ours_mmla = variant.impl == "armperf" &&
-                         (variant.feature == "i8mm" || variant.name.find("_mmla_") != std::string::npos);
   if (dtype == "bf16") {
     if (isa == Isa::avx512 && has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (isa == Isa::neon && has("bf16")) return {ours_mmla ? "bfmmla" : "bfdot", ours_mmla ? 4 : 2};
+    if (isa == Isa::neon && has("bf16")) return {"bfdot", 2};
   } else if (dtype == "int8") {
     if (isa == Isa::avx512 && has("avx512vnni")) return {"vpdpbusd", 4};
-    if (arm && ours_mmla) return {"smmla", 8};
     if (arm && has("dotprod")) return {"sdot", 4};
   }
   return {};
@@ -181,7 +181,7 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
     state.SkipWithError(error.c_str());
     return;
   }
-  const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant.fn);
+  const auto fn = variant.as<GemmFn<T>>();
   // One untimed call: it faults in C's fresh pages and lets each implementation set up what every
   // later call finds ready (oneDNN JIT-compiles its kernels and allocates its packing buffers; ours
   // grow their workspaces). At the standard profile's few iterations per repetition that first call
@@ -224,15 +224,8 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
 }
 
 void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
-  if (variant.dtype == "f64") {
-    gemm_bench<double>(state, variant, shape);
-  } else if (variant.dtype == "bf16") {
-    gemm_bench<Bfloat16>(state, variant, shape);
-  } else if (variant.dtype == "int8") {
-    gemm_bench<std::int8_t>(state, variant, shape);
-  } else {
-    gemm_bench<float>(state, variant, shape);
-  }
+  visit_gemm_dtype(variant.dtype,
+                   [&](auto type) { gemm_bench<typename decltype(type)::type>(state, variant, shape); });
 }
 
 }  // namespace

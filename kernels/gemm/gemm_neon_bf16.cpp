@@ -78,6 +78,7 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "bf16_sbgemm__neon_bf16_mmla_8x12"
                                       .dtype = "bf16",
                                       .isa = Isa::neon,
                                       .feature = "bf16",
+                                      .peak_instruction = "bfmmla",
                                       .tile = kMmlaMr,
                                       .tile_n = kMmlaNr,
                                       .fn = reinterpret_cast<KernelFn>(&bf16_sbgemm__neon_bf16_mmla_8x12)});

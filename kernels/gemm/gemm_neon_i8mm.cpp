@@ -45,6 +45,7 @@ ARMPERF_REGISTER_KERNEL(KernelVariant{.name = "int8_s8gemm__neon_i8mm_8x12",
                                       .dtype = "int8",
                                       .isa = Isa::neon,
                                       .feature = "i8mm",
+                                      .peak_instruction = "smmla",
                                       .tile = kMr,
                                       .tile_n = kNr,
                                       .fn = reinterpret_cast<KernelFn>(&int8_s8gemm__neon_i8mm_8x12)});

@@ -190,7 +190,7 @@ class GemmTest : public VariantTest {
 
   template <class T>
   void run_cases(const std::vector<Case>& cases) {
-    const auto fn = reinterpret_cast<void (*)(const GemmArgs<T>&)>(variant().fn);
+    const auto fn = variant().as<kernels::GemmFn<T>>();
     for (Case c : cases) {
       // oneDNN's int8 GEMM saturates over the whole int8 range without VNNI (kGemmInt8PeerBound).
       if (!ours()) c.int8_bound = kernels::kGemmInt8PeerBound;
@@ -199,15 +199,8 @@ class GemmTest : public VariantTest {
     }
   }
   void run(const std::vector<Case>& cases) {
-    if (variant().dtype == "f64") {
-      run_cases<double>(cases);
-    } else if (variant().dtype == "bf16") {
-      run_cases<kernels::Bfloat16>(cases);
-    } else if (variant().dtype == "int8") {
-      run_cases<std::int8_t>(cases);
-    } else {
-      run_cases<float>(cases);
-    }
+    kernels::visit_gemm_dtype(variant().dtype,
+                              [&](auto type) { run_cases<typename decltype(type)::type>(cases); });
   }
 };
 
@@ -461,18 +454,28 @@ void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
 }
 
 TEST_P(GemmTest, RejectsBadArgumentsWithTheirName) {
-  if (variant().dtype == "f64") {
-    expect_rejections(variant().as<kernels::DgemmFn>());
-  } else if (variant().dtype == "bf16") {
-    expect_rejections(variant().as<kernels::SbgemmFn>());
-  } else if (variant().dtype == "int8") {
-    expect_rejections(variant().as<kernels::S8gemmFn>());
-  } else {
-    expect_rejections(variant().as<kernels::SgemmFn>());
-  }
+  kernels::visit_gemm_dtype(variant().dtype, [&](auto type) {
+    expect_rejections(variant().as<kernels::GemmFn<typename decltype(type)::type>>());
+  });
 }
 
 ARMPERF_INSTANTIATE_VARIANT_TESTS(GemmTest, "gemm");
+
+// Every dtype a GEMM variant may name reaches its element type, and a dtype without one is an error,
+// not a silent f32.
+TEST(GemmDtype, VisitsTheElementTypeOfEachDtypeAndRejectsOthers) {
+  auto element_bytes = [](std::string_view dtype) {
+    std::size_t bytes = 0;
+    kernels::visit_gemm_dtype(dtype, [&](auto type) { bytes = sizeof(typename decltype(type)::type); });
+    return bytes;
+  };
+  EXPECT_EQ(element_bytes("f32"), 4u);
+  EXPECT_EQ(element_bytes("f64"), 8u);
+  EXPECT_EQ(element_bytes("bf16"), 2u);
+  EXPECT_EQ(element_bytes("int8"), 1u);
+  EXPECT_THAT([&] { element_bytes("f16"); },
+              ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr("'f16'")));
+}
 
 // The residual check itself must be able to fail: one product term dropped from one element
 // (what a kernel skipping its last k step does) exceeds the bound.
