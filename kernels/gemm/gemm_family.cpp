@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -21,6 +22,7 @@
 #include "core/timer.hpp"
 #include "kernels/benchmarks.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_peak.hpp"
 #include "kernels/registry.hpp"
 
 namespace armperf::kernels {
@@ -104,31 +106,6 @@ int fma_register_bits(Isa isa, int element_bits) {
   return element_bits;
 }
 
-// The dot-product instruction a bf16 or int8 row runs on `isa`, if this CPU has one (the peak's
-// instruction class of core/peak.hpp), and its products per 32-bit lane. Arm's SDOT is the same class
-// in NEON and SVE (core/peak.hpp rates are bits per cycle). A variant that names its instruction
-// (KernelVariant::peak_instruction: our block-product tiles) runs that one: SMMLA multiplies 2 x 8 x 2
-// int8 per 128 bits, BFMMLA 2 x 4 x 2 bf16.
-struct DotInstruction {
-  const char* key = nullptr;
-  int products = 0;
-};
-DotInstruction dot_instruction(const KernelVariant& variant, std::string_view dtype, Isa isa) {
-  if (variant.peak_instruction == "smmla") return {"smmla", 8};
-  if (variant.peak_instruction == "bfmmla") return {"bfmmla", 4};
-  if (!variant.peak_instruction.empty()) return {};  // an instruction this table does not rate
-  auto has = [](const char* feature) { return feature_skip_reason(feature).empty(); };
-  const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
-  if (dtype == "bf16") {
-    if (isa == Isa::avx512 && has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (isa == Isa::neon && has("bf16")) return {"bfdot", 2};
-  } else if (dtype == "int8") {
-    if (isa == Isa::avx512 && has("avx512vnni")) return {"vpdpbusd", 4};
-    if (arm && has("dotprod")) return {"sdot", 4};
-  }
-  return {};
-}
-
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
 // thread right after the timed loop. bf16 and int8 against their dot instruction's peak where the row
 // ran one (our SIMD variants; a peer on a CPU that has it); else bf16 against f32 FMAs (our scalar
@@ -145,7 +122,8 @@ void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std:
   const Isa isa = row_isa(variant);
   const int bits = fma_register_bits(isa, element_bits);
   std::optional<TheoreticalPeak> peak;
-  const DotInstruction dot = dot_instruction(variant, dtype, isa);
+  const GemmDotInstruction dot = gemm_dot_instruction(
+      variant, isa, [](const char* feature) { return feature_skip_reason(feature).empty(); });
   if (dot.key != nullptr) {
     // 2 operations (multiply, add) per product, `products` per 32-bit lane.
     const double ops = 2.0 * dot.products * bits / 32;
@@ -229,6 +207,22 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 }
 
 }  // namespace
+
+GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa,
+                                        const std::function<bool(const char* feature)>& cpu_has) {
+  if (variant.peak_instruction == "smmla") return {"smmla", 8};
+  if (variant.peak_instruction == "bfmmla") return {"bfmmla", 4};
+  if (!variant.peak_instruction.empty()) return {};  // an instruction this table does not rate
+  const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
+  if (variant.dtype == "bf16") {
+    if (isa == Isa::avx512 && cpu_has("avx512bf16")) return {"vdpbf16ps", 2};
+    if (isa == Isa::neon && cpu_has("bf16")) return {"bfdot", 2};
+  } else if (variant.dtype == "int8") {
+    if (isa == Isa::avx512 && cpu_has("avx512vnni")) return {"vpdpbusd", 4};
+    if (arm && cpu_has("dotprod")) return {"sdot", 4};
+  }
+  return {};
+}
 
 bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::string& error) {
   // Beyond any cache or product size; also keeps round_up(mc, mr) * kc and the like far from overflow.

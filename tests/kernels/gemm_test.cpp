@@ -20,6 +20,7 @@
 #include "kernels/gemm/broadcast_kernel.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/gemm_pack.hpp"
+#include "kernels/gemm/gemm_peak.hpp"
 #include "kernels/gemm/row_stream.hpp"
 #include "kernels/registry.hpp"
 #include "tests/kernels/variant_param.hpp"
@@ -475,6 +476,45 @@ TEST(GemmDtype, VisitsTheElementTypeOfEachDtypeAndRejectsOthers) {
   EXPECT_EQ(element_bytes("int8"), 1u);
   EXPECT_THAT([&] { element_bytes("f16"); },
               ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr("'f16'")));
+}
+
+// The instruction a bf16 or int8 row's pct_of_peak is rated against, for CPUs this host is not: a
+// variant naming its block product is rated on it whatever the CPU's dot product, an unknown name on
+// nothing, and the others on the dot product of their ISA only where the CPU has it.
+TEST(GemmPeak, RatesEachRowOnTheInstructionItRan) {
+  auto variant = [](const char* dtype, Isa isa, const char* peak_instruction = "") {
+    KernelVariant v;
+    v.dtype = dtype;
+    v.isa = isa;
+    v.peak_instruction = peak_instruction;
+    return v;
+  };
+  auto all = [](const char*) { return true; };
+  auto none = [](const char*) { return false; };
+  auto key = [](const kernels::GemmDotInstruction& d) { return std::string(d.key ? d.key : "-"); };
+  const auto smmla = kernels::gemm_dot_instruction(variant("int8", Isa::neon, "smmla"), Isa::neon, all);
+  EXPECT_EQ(key(smmla), "smmla");
+  EXPECT_EQ(smmla.products, 8);
+  const auto bfmmla = kernels::gemm_dot_instruction(variant("bf16", Isa::neon, "bfmmla"), Isa::neon, all);
+  EXPECT_EQ(key(bfmmla), "bfmmla");
+  EXPECT_EQ(bfmmla.products, 4);
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::neon, "usmmla"), Isa::neon, all)), "-");
+  const auto sdot = kernels::gemm_dot_instruction(variant("int8", Isa::sve), Isa::sve, all);
+  EXPECT_EQ(key(sdot), "sdot");
+  EXPECT_EQ(sdot.products, 4);
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::neon), Isa::neon, none)), "-");
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("bf16", Isa::neon), Isa::neon, all)), "bfdot");
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("bf16", Isa::avx512), Isa::avx512, all)), "vdpbf16ps");
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::avx512), Isa::avx512, all)), "vpdpbusd");
+  // Our AVX2 int8 tile multiplies with vpmaddwd, whose rate core/peak.cpp does not state.
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::avx2), Isa::avx2, all)), "-");
+  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("f32", Isa::neon), Isa::neon, all)), "-");
+  // Every block-product variant registered names an instruction the table rates.
+  for (const KernelVariant& v : KernelRegistry::instance().variants()) {
+    if (v.peak_instruction.empty()) continue;
+    EXPECT_NE(kernels::gemm_dot_instruction(v, v.isa, all).key, nullptr)
+        << v.name << ": " << v.peak_instruction;
+  }
 }
 
 // The residual check itself must be able to fail: one product term dropped from one element
