@@ -8,9 +8,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -107,34 +107,36 @@ int fma_register_bits(Isa isa, int element_bits) {
 }
 
 // pct_of_peak of the peakflops probe's formula (core/peak.hpp), with the clock measured on the calling
-// thread right after the timed loop. bf16 and int8 against their dot instruction's peak where the row
-// ran one (our SIMD variants; a peer on a CPU that has it); else bf16 against f32 FMAs (our scalar
-// variant, and a peer on a CPU without it) and int8 against nothing (our AVX2 tile multiplies with
-// vpmaddwd, whose rate core/peak.cpp does not state; AVX-VNNI is not used). core/peak.cpp has the dot rates
-// of few cores (vdpbf16ps and vpdpbusd: Zen 5; sdot: Neoverse N1): a row on another core has no pct_of_peak,
-// like any row on a core the table lacks. `rate` is GFLOP/s, GOP/s for int8 (peak_gops then).
-void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, std::string_view dtype,
-                     double rate, int threads) {
+// thread right after the timed loop. bf16 and int8 against the dot or block product the row ran
+// (gemm_dot_instruction: our SIMD variants; a peer on a CPU that has one); else bf16 against f32 FMAs
+// (our scalar variant, and a peer on a CPU without one) and int8 against nothing (our AVX2 tile
+// multiplies with vpmaddwd, whose rate core/peak.cpp does not state; AVX-VNNI is not used). A variant
+// naming an instruction gemm_dot_instruction does not rate gets no pct_of_peak, rather than one against
+// FMAs it did not run. core/peak.cpp has the dot rates of few cores (vdpbf16ps and vpdpbusd: Zen 5;
+// sdot: Neoverse N1): a row on another core has no pct_of_peak, like any row on a core the table lacks.
+// `rate` is GFLOP/s, GOP/s for int8 (peak_gops then).
+template <class T>
+void set_pct_of_peak(benchmark::State& state, const KernelVariant& variant, double rate, int threads) {
+  constexpr bool integer = std::is_integral_v<T>;
+  constexpr int element_bits = 8 * sizeof(GemmAcc<T>);  // bf16 accumulates in f32, int8 in int32
   const double ghz = measure_ghz(0.01);
   const std::string clock = "dependent add chain after the timed loop";
   const std::string& uarch = this_cpu().microarchitecture;
-  const int element_bits = dtype == "f64" ? 64 : 32;  // bf16 accumulates in f32, int8 in int32
   const Isa isa = row_isa(variant);
   const int bits = fma_register_bits(isa, element_bits);
   std::optional<TheoreticalPeak> peak;
-  const GemmDotInstruction dot = gemm_dot_instruction(
-      variant, isa, [](const char* feature) { return feature_skip_reason(feature).empty(); });
+  const GemmDotInstruction dot = gemm_dot_instruction(variant, isa, this_cpu().features);
   if (dot.key != nullptr) {
     // 2 operations (multiply, add) per product, `products` per 32-bit lane.
     const double ops = 2.0 * dot.products * bits / 32;
     std::string unknown;  // why there is no peak (the row then has none)
     peak = theoretical_instruction_peak(uarch, dot.key, bits, ops, ghz, threads, clock, unknown);
-  } else if (dtype != "int8") {
+  } else if (!integer && variant.peak_instruction.empty()) {
     peak = theoretical_peak(uarch, bits, element_bits, ghz, threads, clock);
   }
   if (!peak || !(rate > 0)) return;
   state.counters["pct_of_peak"] = 100.0 * rate / peak->gflops();
-  state.counters[dtype == "int8" ? "peak_gops" : "peak_gflops"] = peak->gflops();
+  state.counters[integer ? "peak_gops" : "peak_gflops"] = peak->gflops();
 }
 
 template <class T>
@@ -193,8 +195,7 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
   state.counters["gbps"] =
       benchmark::Counter(bytes * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
   state.counters["threads"] = shape.threads;
-  set_pct_of_peak(state, variant, variant.dtype, flops * double(state.iterations()) / seconds * 1e-9,
-                  shape.threads);
+  set_pct_of_peak<T>(state, variant, flops * double(state.iterations()) / seconds * 1e-9, shape.threads);
   // A peer picks its own kernels (recorded in the context: openblas_corename, blis_arch, onednn_cpu_isa).
   const std::string isa = variant.reported_isa();
   state.SetLabel("impl=" + variant.impl + " isa=" + isa + " dtype=" + variant.dtype + " size=" + shape.size +
@@ -202,24 +203,27 @@ void gemm_bench(benchmark::State& state, const KernelVariant& variant, const Ben
 }
 
 void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const BenchShape& shape) {
-  visit_gemm_dtype(variant.dtype,
-                   [&](auto type) { gemm_bench<typename decltype(type)::type>(state, variant, shape); });
+  try {
+    visit_gemm_dtype(variant.dtype,
+                     [&](auto type) { gemm_bench<typename decltype(type)::type>(state, variant, shape); });
+  } catch (const std::invalid_argument& e) {  // a registry entry with a dtype GEMM has no type for
+    state.SkipWithError(e.what());
+  }
 }
 
 }  // namespace
 
-GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa,
-                                        const std::function<bool(const char* feature)>& cpu_has) {
-  if (variant.peak_instruction == "smmla") return {"smmla", 8};
-  if (variant.peak_instruction == "bfmmla") return {"bfmmla", 4};
-  if (!variant.peak_instruction.empty()) return {};  // an instruction this table does not rate
+GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa, const CpuFeatures& cpu) {
+  if (variant.peak_instruction == "smmla" && variant.dtype == "int8") return {"smmla", 8};
+  if (variant.peak_instruction == "bfmmla" && variant.dtype == "bf16") return {"bfmmla", 4};
+  if (!variant.peak_instruction.empty()) return {};  // an instruction (or dtype) this table does not rate
   const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
   if (variant.dtype == "bf16") {
-    if (isa == Isa::avx512 && cpu_has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (isa == Isa::neon && cpu_has("bf16")) return {"bfdot", 2};
+    if (isa == Isa::avx512 && cpu.has("avx512bf16")) return {"vdpbf16ps", 2};
+    if (isa == Isa::neon && cpu.has("bf16")) return {"bfdot", 2};
   } else if (variant.dtype == "int8") {
-    if (isa == Isa::avx512 && cpu_has("avx512vnni")) return {"vpdpbusd", 4};
-    if (arm && cpu_has("dotprod")) return {"sdot", 4};
+    if (isa == Isa::avx512 && cpu.has("avx512vnni")) return {"vpdpbusd", 4};
+    if (arm && cpu.has("dotprod")) return {"sdot", 4};
   }
   return {};
 }

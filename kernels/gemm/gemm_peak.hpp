@@ -3,8 +3,6 @@
 // function (gemm_family.cpp) so that tests can ask it for CPUs they are not running on.
 #pragma once
 
-#include <functional>
-
 #include "core/isa.hpp"
 #include "kernels/registry.hpp"
 
@@ -16,13 +14,12 @@ struct GemmDotInstruction {
   int products = 0;
 };
 
-// The instruction a bf16 or int8 row of `variant` ran on `isa`, given which CPU features there are
-// (cpu_has: "bf16", "dotprod", "avx512bf16", "avx512vnni"). Arm's SDOT is one class in NEON and SVE
-// (core/peak.hpp rates are bits per cycle). A variant that names its instruction
-// (KernelVariant::peak_instruction: our block-product tiles) ran that one: SMMLA multiplies 2 x 8 x 2
-// int8 per 128 bits, BFMMLA 2 x 4 x 2 bf16; a name this table does not know gives none. Peers are
-// assumed to use the CPU's dot product where it has one.
-GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa,
-                                        const std::function<bool(const char* feature)>& cpu_has);
+// The instruction a bf16 or int8 row of `variant` ran on `isa`, on a CPU with features `cpu` ("bf16",
+// "dotprod", "avx512bf16", "avx512vnni"). Arm's SDOT is one class in NEON and SVE (core/peak.hpp rates
+// are bits per cycle). A variant that names its instruction (KernelVariant::peak_instruction: our
+// block-product tiles) ran that one whatever else the CPU has: SMMLA multiplies 2 x 8 x 2 int8 per 128
+// bits, BFMMLA 2 x 4 x 2 bf16; a name (or a dtype for it) this table does not know gives none. Peers
+// are taken to use the CPU's dot product where it has one.
+GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa, const CpuFeatures& cpu);
 
 }  // namespace armperf::kernels

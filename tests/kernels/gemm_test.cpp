@@ -90,7 +90,7 @@ Acc case_scalar(double x) {
 // bf16 inputs are exact values, their products exact in f32, so the error is f32 accumulation's; int8
 // has eps 0, so its results must be exact.
 template <class T>
-std::string check_case(void (*fn)(const GemmArgs<T>&), const Case& cs) {
+std::string check_case(kernels::GemmFn<T> fn, const Case& cs) {
   using Acc = kernels::GemmAcc<T>;
   std::mt19937 rng(static_cast<unsigned>(cs.m * 131 + cs.n * 17 + cs.k));
   const std::int64_t a_rows = cs.ta == Trans::no ? cs.m : cs.k, a_cols = cs.ta == Trans::no ? cs.k : cs.m;
@@ -434,7 +434,7 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
 }
 
 template <class T>
-void expect_rejections(void (*fn)(const GemmArgs<T>&)) {
+void expect_rejections(kernels::GemmFn<T> fn) {
   std::vector<T> a(16), b(16);
   std::vector<kernels::GemmAcc<T>> c(16);
   const GemmArgs<T> args{
@@ -489,31 +489,38 @@ TEST(GemmPeak, RatesEachRowOnTheInstructionItRan) {
     v.peak_instruction = peak_instruction;
     return v;
   };
-  auto all = [](const char*) { return true; };
-  auto none = [](const char*) { return false; };
-  auto key = [](const kernels::GemmDotInstruction& d) { return std::string(d.key ? d.key : "-"); };
-  const auto smmla = kernels::gemm_dot_instruction(variant("int8", Isa::neon, "smmla"), Isa::neon, all);
-  EXPECT_EQ(key(smmla), "smmla");
-  EXPECT_EQ(smmla.products, 8);
-  const auto bfmmla = kernels::gemm_dot_instruction(variant("bf16", Isa::neon, "bfmmla"), Isa::neon, all);
-  EXPECT_EQ(key(bfmmla), "bfmmla");
-  EXPECT_EQ(bfmmla.products, 4);
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::neon, "usmmla"), Isa::neon, all)), "-");
-  const auto sdot = kernels::gemm_dot_instruction(variant("int8", Isa::sve), Isa::sve, all);
-  EXPECT_EQ(key(sdot), "sdot");
-  EXPECT_EQ(sdot.products, 4);
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::neon), Isa::neon, none)), "-");
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("bf16", Isa::neon), Isa::neon, all)), "bfdot");
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("bf16", Isa::avx512), Isa::avx512, all)), "vdpbf16ps");
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::avx512), Isa::avx512, all)), "vpdpbusd");
+  CpuFeatures none;
+  CpuFeatures all;
+  all.flags = {"bf16", "dotprod", "i8mm", "avx512bf16", "avx512vnni"};
+  auto key = [](const KernelVariant& v, const CpuFeatures& cpu) {
+    const kernels::GemmDotInstruction d = kernels::gemm_dot_instruction(v, v.isa, cpu);
+    return std::string(d.key != nullptr ? d.key : "-") + "/" + std::to_string(d.products);
+  };
+  EXPECT_EQ(key(variant("int8", Isa::neon, "smmla"), none), "smmla/8");
+  EXPECT_EQ(key(variant("bf16", Isa::neon, "bfmmla"), none), "bfmmla/4");
+  EXPECT_EQ(key(variant("int8", Isa::neon, "usmmla"), all), "-/0");  // not in the table
+  EXPECT_EQ(key(variant("bf16", Isa::neon, "smmla"), all), "-/0");   // not for this dtype
+  EXPECT_EQ(key(variant("bf16", Isa::neon, "usmmla"), all), "-/0");
+  EXPECT_EQ(key(variant("int8", Isa::sve), all), "sdot/4");
+  EXPECT_EQ(key(variant("int8", Isa::neon), all), "sdot/4");
+  EXPECT_EQ(key(variant("int8", Isa::neon), none), "-/0");
+  EXPECT_EQ(key(variant("bf16", Isa::neon), all), "bfdot/2");
+  EXPECT_EQ(key(variant("bf16", Isa::neon), none), "-/0");
+  EXPECT_EQ(key(variant("bf16", Isa::sve), all), "-/0");  // no SVE bf16 tile or rate
+  EXPECT_EQ(key(variant("bf16", Isa::avx512), all), "vdpbf16ps/2");
+  EXPECT_EQ(key(variant("int8", Isa::avx512), all), "vpdpbusd/4");
+  EXPECT_EQ(key(variant("int8", Isa::avx512), none), "-/0");
   // Our AVX2 int8 tile multiplies with vpmaddwd, whose rate core/peak.cpp does not state.
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("int8", Isa::avx2), Isa::avx2, all)), "-");
-  EXPECT_EQ(key(kernels::gemm_dot_instruction(variant("f32", Isa::neon), Isa::neon, all)), "-");
-  // Every block-product variant registered names an instruction the table rates.
+  EXPECT_EQ(key(variant("int8", Isa::avx2), all), "-/0");
+  EXPECT_EQ(key(variant("f32", Isa::neon), all), "-/0");
+  // Every registered variant that names an instruction is rated on that one; our block-product tiles
+  // (I8MM, and the bf16 tile named for BFMMLA) name theirs, so that none falls back to a dot product.
   for (const KernelVariant& v : KernelRegistry::instance().variants()) {
+    const bool block_product = v.impl == "armperf" && v.family == "gemm" &&
+                               (v.feature == "i8mm" || v.name.find("mmla") != std::string::npos);
+    EXPECT_EQ(block_product, !v.peak_instruction.empty()) << v.name;
     if (v.peak_instruction.empty()) continue;
-    EXPECT_NE(kernels::gemm_dot_instruction(v, v.isa, all).key, nullptr)
-        << v.name << ": " << v.peak_instruction;
+    EXPECT_EQ(key(v, none).substr(0, v.peak_instruction.size() + 1), v.peak_instruction + "/") << v.name;
   }
 }
 
