@@ -71,6 +71,8 @@ Cell make_cell(const Benchmark* b, const std::string& metric) {
   cell.cv = m->cv();
   cell.noisy = cell.cv > kNoisyCv;
   cell.speedup = kNaN;
+  if (const Metric* peak = b->metric(row_key::pct_of_peak); peak != nullptr && metric != row_key::pct_of_peak)
+    cell.pct_of_peak = peak->center();
   return cell;
 }
 
@@ -291,14 +293,19 @@ std::string explanation(const std::string& baseline) {
   return fmt::format(
       "Median over repetitions of each benchmark's primary metric (a throughput where the benchmark has one, "
       "else real time). Speedup is against {}: above 1 is better, whatever the metric's direction. "
-      "cv is the coefficient of variation over repetitions; above {:.0f}% the result is marked noisy.",
+      "cv is the coefficient of variation over repetitions; above {:.0f}% the result is marked noisy. "
+      "% of peak, where a benchmark states it (GEMM, peakflops), is the median of its pct_of_peak: its rate "
+      "against the theoretical peak of the instructions it ran, at the clock measured with it.",
       baseline, kNoisyCv * 100);
 }
+
+std::string peak_text(double pct_of_peak) { return fmt::format("{:.1f}% of peak", pct_of_peak); }
 
 std::string md_value(const Cell& c, const UnitScale& scale) {
   if (!c.present) return "—";
   if (!c.error.empty()) return "skipped: " + md_cell(c.error);
   std::string out = format_scaled(c.median, scale);
+  if (std::isfinite(c.pct_of_peak)) out += ", " + peak_text(c.pct_of_peak);
   if (std::isfinite(c.cv)) out += fmt::format(" (cv {}{})", format_percent(c.cv), c.noisy ? ", **noisy**" : "");
   return out;
 }
@@ -477,8 +484,10 @@ std::string html_value(const Cell& c, const UnitScale& scale) {
   if (std::isfinite(c.ci_low))
     detail += fmt::format(" · {:.3g}% CI {}–{}", c.ci_coverage * 100, bare(c.ci_low), bare(c.ci_high));
   if (std::isfinite(c.cv)) detail += " · cv " + format_percent(c.cv) + (c.noisy ? " noisy" : "");
+  std::string value = format_scaled(c.median, scale);
+  if (std::isfinite(c.pct_of_peak)) value += ", " + peak_text(c.pct_of_peak);
   return fmt::format("<td class=\"num{}\">{}<small>{}</small></td>", c.noisy ? " noisy" : "",
-                     html_escape(format_scaled(c.median, scale)), html_escape(detail));
+                     html_escape(value), html_escape(detail));
 }
 
 std::string html_speedup(double s) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct Cell {
   std::size_t n = 0;
   double speedup = 0;  // vs the baseline column, > 1 is better whatever the metric's direction; NaN if none
   bool noisy = false;
+  // The median of the benchmark's pct_of_peak (GEMM, peakflops: its rate against the theoretical peak
+  // of the instructions it ran, at the clock measured with it); NaN where it has none.
+  double pct_of_peak = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct ReportRow {
