@@ -111,6 +111,33 @@ TEST(Report, NoisyMarkAboveFivePercent) {
   EXPECT_GE(mid.cells[1].ci_high, mid.cells[1].median);
 }
 
+// % of peak comes with the rate where a benchmark states pct_of_peak (altra.json's sgemm rows), in
+// Markdown and HTML alike, and nowhere else (graviton3.json's same rows lack it).
+TEST(Report, PercentOfPeakBesideTheRateWhereTheRowStatesIt) {
+  const Report r = build_report(inputs({"altra.json", "graviton3.json"}), 0);
+  const auto sgemm = std::find_if(r.rows.begin(), r.rows.end(), [](const ReportRow& row) {
+    return row.name == "sgemm/armperf/neon/f32/128/threads:1";
+  });
+  ASSERT_NE(sgemm, r.rows.end());
+  EXPECT_NEAR(sgemm->cells[0].pct_of_peak, 100.0 * 45.0 / 55.0, 0.01);
+  EXPECT_TRUE(std::isnan(sgemm->cells[1].pct_of_peak));
+  const auto copy = std::find_if(r.rows.begin(), r.rows.end(),
+                                 [](const ReportRow& row) { return row.name.rfind("copy/", 0) == 0; });
+  ASSERT_NE(copy, r.rows.end());
+  EXPECT_TRUE(std::isnan(copy->cells[0].pct_of_peak));
+  const std::string md = render_markdown(r, kNoCharts), html = render_html(r, kNoCharts);
+  EXPECT_NE(md.find("45.00 GFLOP/s, 81.8% of peak (cv"), std::string::npos);
+  EXPECT_NE(html.find("45.00 GFLOP/s, 81.8% of peak<small>"), std::string::npos);
+  // Only the 128 and 256 sgemm rows of altra.json state it, in their first column.
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(md, "% of peak (cv"), 2u);
+  EXPECT_EQ(count(html, "% of peak<small>"), 2u);
+}
+
 TEST(Report, ScalingTableWithParallelEfficiency) {
   const Report r = build_report(inputs({"altra.json", "graviton3.json"}), 0);
   ASSERT_EQ(r.scaling.size(), 1u);  // triad at 1, 2, 4 threads; nothing else varies its thread count
