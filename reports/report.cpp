@@ -299,13 +299,17 @@ std::string explanation(const std::string& baseline) {
       baseline, kNoisyCv * 100);
 }
 
-std::string peak_text(double pct_of_peak) { return fmt::format("{:.1f}% of peak", pct_of_peak); }
+// The cell's median with its unit, and its % of peak where the benchmark states one.
+std::string rate_text(const Cell& c, const UnitScale& scale) {
+  std::string out = format_scaled(c.median, scale);
+  if (std::isfinite(c.pct_of_peak)) out += fmt::format(", {:.1f}% of peak", c.pct_of_peak);
+  return out;
+}
 
 std::string md_value(const Cell& c, const UnitScale& scale) {
   if (!c.present) return "—";
   if (!c.error.empty()) return "skipped: " + md_cell(c.error);
-  std::string out = format_scaled(c.median, scale);
-  if (std::isfinite(c.pct_of_peak)) out += ", " + peak_text(c.pct_of_peak);
+  std::string out = rate_text(c, scale);
   if (std::isfinite(c.cv)) out += fmt::format(" (cv {}{})", format_percent(c.cv), c.noisy ? ", **noisy**" : "");
   return out;
 }
@@ -484,10 +488,8 @@ std::string html_value(const Cell& c, const UnitScale& scale) {
   if (std::isfinite(c.ci_low))
     detail += fmt::format(" · {:.3g}% CI {}–{}", c.ci_coverage * 100, bare(c.ci_low), bare(c.ci_high));
   if (std::isfinite(c.cv)) detail += " · cv " + format_percent(c.cv) + (c.noisy ? " noisy" : "");
-  std::string value = format_scaled(c.median, scale);
-  if (std::isfinite(c.pct_of_peak)) value += ", " + peak_text(c.pct_of_peak);
   return fmt::format("<td class=\"num{}\">{}<small>{}</small></td>", c.noisy ? " noisy" : "",
-                     html_escape(value), html_escape(detail));
+                     html_escape(rate_text(c, scale)), html_escape(detail));
 }
 
 std::string html_speedup(double s) {
