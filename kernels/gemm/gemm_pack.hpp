@@ -149,9 +149,19 @@ void pack_a_groups(const GemmOperand<T>& a, std::int64_t i0, std::int64_t rows, 
   }
 }
 
-template <class T, int U>
+// kOffsetBinary (int8 only) stores each element of B, and the padding's zeros, as the byte x + 128: the
+// unsigned operand of x86 VNNI's vpdpbusd (gemm_int8_avx512_vnni.cpp).
+template <class T, int U, bool kOffsetBinary = false>
 void pack_b_groups(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
                    std::int64_t cols, int nr, T* dst) {
+  static_assert(!kOffsetBinary || std::is_same_v<T, std::int8_t>, "offset binary is a form of int8");
+  auto stored = [](T x) {
+    if constexpr (kOffsetBinary) {
+      return static_cast<T>(static_cast<std::uint8_t>(x) ^ 0x80u);
+    } else {
+      return x;
+    }
+  };
   const std::int64_t groups = (kc + U - 1) / U;
   if (!b.transposed) {
     for (std::int64_t g = 0; g < groups; ++g) {
@@ -163,11 +173,13 @@ void pack_b_groups(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, st
         T* out = dst + jr * U * groups + g * U * nr;
         const std::int64_t width = std::min<std::int64_t>(nr, cols - jr);
         if (whole && width == nr) {
-          for (std::int64_t j = 0; j < nr; ++j) unroll<U>([&](auto e) { out[U * j + e] = src[e][jr + j]; });
+          for (std::int64_t j = 0; j < nr; ++j)
+            unroll<U>([&](auto e) { out[U * j + e] = stored(src[e][jr + j]); });
         } else {
           for (std::int64_t j = 0; j < nr; ++j) {
-            unroll<U>(
-                [&](auto e) { out[U * j + e] = j < width && src[e] != nullptr ? src[e][jr + j] : T(0); });
+            unroll<U>([&](auto e) {
+              out[U * j + e] = stored(j < width && src[e] != nullptr ? src[e][jr + j] : T(0));
+            });
           }
         }
       }
@@ -179,7 +191,8 @@ void pack_b_groups(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, st
     for (std::int64_t p = 0; p < U * groups; ++p) {
       for (std::int64_t j = 0; j < nr; ++j) {
         const bool inside = p < kc && jr + j < cols;
-        sliver[p / U * U * nr + U * j + p % U] = inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0);
+        sliver[p / U * U * nr + U * j + p % U] =
+            stored(inside ? operand_element(b, p0 + p, j0 + jr + j) : T(0));
       }
     }
   }

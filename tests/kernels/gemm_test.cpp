@@ -893,9 +893,10 @@ TEST(GemmDriver, TinyProductsRunOnTheCallerAlone) {
 
 // The group layouts of gemm.hpp (MicroKernelFn), element by element, for every group a kernel takes:
 // bf16 pairs, int8 quads (SDOT and the AVX2 and SVE tiles) and SMMLA's 8, which otherwise only the I8MM
-// variant reads (skipped on x86 and on Neoverse N1). Both storage orders, every kc up to 17 (partial
-// last groups), a partial row panel and a partial last sliver: all padding zero.
-template <int U>
+// variant reads (skipped on x86 and on Neoverse N1), and int8 quads of B in offset binary, which only the
+// VNNI variant reads (skipped without avx512vnni). Both storage orders, every kc up to 17 (partial last
+// groups), a partial row panel and a partial last sliver: all padding zero.
+template <int U, bool kOffsetBinary = false>
 void expect_group_packing() {
   constexpr int kMr = 6, kNr = 5;
   constexpr std::int64_t kRows = 9, kCols = 23, kDepth = 20;  // op(A) kRows x kDepth, op(B) kDepth x kCols
@@ -919,7 +920,7 @@ void expect_group_packing() {
       const std::int64_t groups = (kc + U - 1) / U, slivers = (cols + kNr - 1) / kNr;
       std::vector<std::int8_t> pa(groups * U * kMr, 99), pb(slivers * kNr * groups * U, 99);
       kernels::pack_a_groups<std::int8_t, kMr, U>(a, i0, rows, p0, kc, kMr, 0, pa.data());
-      kernels::pack_b_groups<std::int8_t, U>(b, p0, kc, j0, cols, kNr, pb.data());
+      kernels::pack_b_groups<std::int8_t, U, kOffsetBinary>(b, p0, kc, j0, cols, kNr, pb.data());
       int wrong = 0;
       for (std::int64_t p = 0; p < groups * U; ++p) {
         const std::int64_t g = p / U, e = p % U;
@@ -928,11 +929,14 @@ void expect_group_packing() {
           wrong += pa[g * U * kMr + U * r + e] != want;
         }
         for (std::int64_t j = 0; j < slivers * kNr; ++j) {
-          const std::int8_t want = j < cols && p < kc ? op_b(p0 + p, j0 + j) : 0;
+          const std::int8_t x = j < cols && p < kc ? op_b(p0 + p, j0 + j) : 0;
+          // Offset binary: the byte x + 128, read back as int8 (-128 for 0, 127 for -1).
+          const std::int8_t want = kOffsetBinary ? static_cast<std::int8_t>(x + 128 - (x >= 0 ? 256 : 0)) : x;
           wrong += pb[j / kNr * kNr * groups * U + g * U * kNr + U * (j % kNr) + e] != want;
         }
       }
-      EXPECT_EQ(wrong, 0) << "U=" << U << " transposed=" << transposed << " kc=" << kc;
+      EXPECT_EQ(wrong, 0) << "U=" << U << " offset binary=" << kOffsetBinary << " transposed=" << transposed
+                          << " kc=" << kc;
     }
   }
 }
@@ -941,6 +945,7 @@ TEST(GemmPacking, GroupLayoutsOfPairsQuadsAndEights) {
   expect_group_packing<2>();
   expect_group_packing<4>();
   expect_group_packing<8>();
+  expect_group_packing<4, true>();  // B for VNNI's vpdpbusd
 }
 
 TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
