@@ -1,4 +1,5 @@
-// Effective core frequency from a dependent chain of integer adds: each add needs the previous one's
+// Effective core frequency from a dependent chain of integer register adds (not add-immediate, which
+// recent Intel cores fold in the renamer: clock.cpp): each add needs the previous one's
 // result and has a latency of one cycle on every core we target (Neoverse N1/V1/V2, AmpereOne, Zen,
 // Intel since Sandy Bridge), so adds per second is cycles per second. The loop counter runs on its
 // own chain, in parallel. The frequency probe reports it; the peakflops probe and the kernels'

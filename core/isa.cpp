@@ -224,6 +224,25 @@ CpuFeatures features_from_cpuid(const CpuidWords& words) {
   return f;
 }
 
+std::string x86_microarchitecture(std::string_view vendor, unsigned family, unsigned model, bool amx) {
+  const std::string numbers = fmt::format("family 0x{:x} model 0x{:x}", family, model);
+  std::string_view name;
+  if (vendor == "AuthenticAMD") {
+    name = family == 0x17 ? "Zen/Zen2" : family == 0x19 ? "Zen3/Zen4" : family == 0x1a ? "Zen5" : "";
+  } else if (vendor == "GenuineIntel" && family == 0x6) {
+    // Xeon Scalable cores only, each a model number whose every SKU has the same FMA units (Skylake-SP's
+    // 0x55 is not one: its SKUs have one or two 512-bit FMA units). Intel SDM vol. 4, table 2-1.
+    switch (model) {
+      case 0x6a: name = "Ice Lake-SP"; break;
+      case 0x8f: name = "Sapphire Rapids"; break;
+      case 0xcf: name = "Emerald Rapids"; break;
+      case 0xad: name = "Granite Rapids"; break;
+      default: name = amx ? "Sapphire Rapids or later (AMX)" : ""; break;
+    }
+  }
+  return name.empty() ? numbers : fmt::format("{} ({})", name, numbers);
+}
+
 std::vector<Isa> isas_from_features(const CpuFeatures& f) {
   std::vector<Isa> isas{Isa::scalar};
   if (f.arch == Arch::aarch64) {
@@ -332,14 +351,7 @@ std::vector<Isa> detect_isas_and_fill(CpuInfo& info) {
   }
   info.features = features_from_cpuid(w);
   info.model = cpuinfo_value(cpuinfo, "model name");
-  // AMD families: 0x17 Zen/Zen2, 0x19 Zen3/Zen4, 0x1a Zen5.
-  std::string uarch = fmt::format("family 0x{:x} model 0x{:x}", family, model);
-  if (info.vendor == "AuthenticAMD") {
-    if (family == 0x17) uarch = "Zen/Zen2 (" + uarch + ")";
-    if (family == 0x19) uarch = "Zen3/Zen4 (" + uarch + ")";
-    if (family == 0x1a) uarch = "Zen5 (" + uarch + ")";
-  }
-  info.microarchitecture = uarch;
+  info.microarchitecture = x86_microarchitecture(info.vendor, family, model, (w.leaf7_edx >> 24) & 1u);
 #else
   info.arch = Arch::other;
   info.model = cpuinfo_value(cpuinfo, "model name");

@@ -59,6 +59,14 @@ struct CpuidWords {
 };
 CpuFeatures features_from_cpuid(const CpuidWords& words);
 
+// The microarchitecture name of an x86 core from its vendor string, cpuid family and model, and whether
+// cpuid reports AMX-TILE (leaf 7.0 edx bit 24), with the numbers in parentheses: "Zen5 (family 0x1a
+// model 0x2)", "Sapphire Rapids (family 0x6 model 0x8f)". core/peak.cpp's table finds cores by these
+// names. Virtual machines may report a model that is not the host's: an Intel core with AMX under an
+// unknown model is named as the server cores that brought AMX ("Sapphire Rapids or later"), which share
+// its FMA hardware; any other unknown core is named by its numbers alone.
+std::string x86_microarchitecture(std::string_view vendor, unsigned family, unsigned model, bool amx);
+
 // The ISAs the features allow, before any cap.
 std::vector<Isa> isas_from_features(const CpuFeatures& features);
 

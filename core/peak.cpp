@@ -29,6 +29,14 @@ std::optional<FmaPipes> fma_pipes_for(const std::string& microarchitecture) {
       {"Zen5", 2, 1024, "Zen 5 (server): 2 x 512-bit FMA pipes",
        {{"vpdpbusd", 1024, "Zen 5: VPDPBUSD on the 2 x 512-bit multiply pipes (FP0/FP1)"},
         {"vdpbf16ps", 1024, "Zen 5: VDPBF16PS on the 2 x 512-bit multiply pipes (FP0/FP1)"}}},
+      // Intel Xeon Scalable since Ice Lake-SP: a 512-bit FMA on ports 0+1 (fused) and one on port 5 in
+      // every SKU (Intel 64 and IA-32 Architectures Optimization Reference Manual). "Sapphire Rapids"
+      // also matches "Sapphire Rapids or later (AMX)", core/isa.cpp's name for an AMX core under an
+      // unknown model. No VNNI or bf16 rate is stated: the manual gives none we could cite.
+      {"Ice Lake-SP", 2, 1024, "Ice Lake-SP: 2 x 512-bit FMA units (ports 0+1 and 5)"},
+      {"Sapphire Rapids", 2, 1024, "Sapphire Rapids: 2 x 512-bit FMA units (ports 0+1 and 5)"},
+      {"Emerald Rapids", 2, 1024, "Emerald Rapids: 2 x 512-bit FMA units (ports 0+1 and 5)"},
+      {"Granite Rapids", 2, 1024, "Granite Rapids: 2 x 512-bit FMA units (ports 0+1 and 5)"},
   };
   for (const auto& entry : table) {
     if (microarchitecture.find(entry.core) != std::string::npos) return entry;

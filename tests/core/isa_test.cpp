@@ -115,6 +115,26 @@ TEST(MidrDecode, RebuiltFromProcCpuinfo) {
   EXPECT_FALSE(midr_from_cpuinfo("model name\t: AMD EPYC\n").has_value());
 }
 
+// The names core/peak.cpp's table looks cores up by. A VM may report a model that is not its host's (a
+// Granite Rapids VM reported 0xa7, a client Rocket Lake): with AMX the core is named by the server cores
+// that brought it, without it by its numbers alone.
+TEST(IsaCpuid, NamesX86Microarchitectures) {
+  EXPECT_EQ(x86_microarchitecture("AuthenticAMD", 0x1a, 0x2, false), "Zen5 (family 0x1a model 0x2)");
+  EXPECT_EQ(x86_microarchitecture("AuthenticAMD", 0x19, 0x1, false), "Zen3/Zen4 (family 0x19 model 0x1)");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0x8f, true),
+            "Sapphire Rapids (family 0x6 model 0x8f)");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0xad, true), "Granite Rapids (family 0x6 model 0xad)");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0x6a, false), "Ice Lake-SP (family 0x6 model 0x6a)");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0xa7, true),
+            "Sapphire Rapids or later (AMX) (family 0x6 model 0xa7)");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0xa7, false), "family 0x6 model 0xa7");
+  // Skylake-SP's SKUs differ in FMA units: not named.
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x6, 0x55, false), "family 0x6 model 0x55");
+  // AMX on another vendor or family names nothing.
+  EXPECT_EQ(x86_microarchitecture("AuthenticAMD", 0x6, 0x8f, true), "family 0x6 model 0x8f");
+  EXPECT_EQ(x86_microarchitecture("GenuineIntel", 0x13, 0x1, true), "family 0x13 model 0x1");
+}
+
 TEST(IsaCap, CapsWithinTheArchitecture) {
   const std::vector<Isa> arm = {Isa::scalar, Isa::neon, Isa::sve, Isa::sve2};
   IsaCap cap = parse_isa_cap("neon", Arch::aarch64);

@@ -320,6 +320,18 @@ TEST(Peakflops, TheoreticalPeakPerCycle) {
   EXPECT_EQ(peak_flop_per_cycle(*n1, 32, 32), 4);      // scalar: one lane per pipe
   EXPECT_EQ(peak_flop_per_cycle(*n1, 64, 64), 4);
   EXPECT_FALSE(fma_pipes_for("Pentium 4"));
+  // Intel Xeon since Ice Lake-SP: 2 x 512-bit FMA, under core/isa.cpp's names; an AMX core under an
+  // unknown model is rated as Sapphire Rapids. No VNNI rate is stated for them.
+  for (const char* xeon : {"Ice Lake-SP (family 0x6 model 0x6a)", "Sapphire Rapids (family 0x6 model 0x8f)",
+                           "Emerald Rapids (family 0x6 model 0xcf)", "Granite Rapids (family 0x6 model 0xad)",
+                           "Sapphire Rapids or later (AMX) (family 0x6 model 0xa7)"}) {
+    const auto pipes = fma_pipes_for(xeon);
+    ASSERT_TRUE(pipes) << xeon;
+    EXPECT_EQ(peak_flop_per_cycle(*pipes, 512, 32), 64) << xeon;
+    EXPECT_EQ(peak_flop_per_cycle(*pipes, 256, 64), 16) << xeon;
+    EXPECT_EQ(instruction_rate(*pipes, "vpdpbusd"), nullptr) << xeon;
+  }
+  EXPECT_FALSE(fma_pipes_for("family 0x6 model 0x55"));
 }
 
 TEST(Peakflops, TheoreticalPeakSaysWhereItComesFrom) {
