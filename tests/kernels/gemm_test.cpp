@@ -956,6 +956,13 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_LE(blk.mc * blk.kc * 4, (1 << 20) * 2 / 5);  // the A block fits 40 % of L2
   EXPECT_GT(blk.mc * blk.kc * 4, (1 << 20) / 4);
   EXPECT_EQ(blk.nc % 32, 0);
+  // An L2 of 2 MiB or more takes twice the k steps per slice, and the A block still fits 40 % of it.
+  const kernels::GemmCaches big_l2{.l1 = 48 << 10, .l2 = 2 << 20, .llc = 32 << 20};
+  const GemmBlocking deep = kernels::gemm_blocking({}, 6, 64, 4, big_l2);
+  EXPECT_EQ(deep.kc, 1024);
+  EXPECT_LE(deep.mc * deep.kc * 4, (2 << 20) * 2 / 5);
+  EXPECT_EQ(deep.mc % 6, 0);
+  EXPECT_EQ(kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = (2 << 20) - 1}).kc, 512);
   const GemmBlocking fixed = kernels::gemm_blocking({.mc = 100, .kc = 64, .nc = 100}, 14, 32, 4, caches);
   EXPECT_EQ(fixed.mc, 98);
   EXPECT_EQ(fixed.kc, 64);
