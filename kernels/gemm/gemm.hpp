@@ -217,6 +217,8 @@ struct MicroKernel {
   int mr = 0, nr = 0;  // nr may be a run-time value (SVE: a multiple of the vector length)
   MicroKernelFn<T> fn = nullptr;
   PackAFn<T> pack_a = nullptr;
+  // pack_b may store B transformed for the micro-kernel (int8 as offset binary for VNNI: gemm_pack.hpp),
+  // so such a kernel must only ever see B packed: the driver reads B in place for k_unit 1 only.
   PackBFn<T> pack_b = nullptr;
   DirectAFn<T> direct_a = nullptr;  // optional: full tiles of an untransposed A skip its packing
   int k_unit =

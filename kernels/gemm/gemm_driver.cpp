@@ -404,9 +404,10 @@ GemmCaches gemm_caches() {
 GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::int64_t element_bytes,
                            const GemmCaches& caches, int k_unit) {
   GemmBlocking blk = requested;
-  // KC: 512 k steps for every element type. The C tile is loaded and stored once per KC slice, and
-  // what amortises it is the number of FMA steps per slice, not their bytes: a 6 x 64 f32 tile and a
-  // 6 x 32 f64 tile both do 24 vector FMAs per k step. The KC x NR sliver of B then outgrows L1 and
+  // KC: 512 k steps (1024 on x86 cores with a large L2, below) for every element type. The C tile is
+  // loaded and stored once per KC slice, and what amortises it is the number of FMA steps per slice, not
+  // their bytes: a 6 x 64 f32 tile and a 6 x 32 f64 tile both do 24 vector FMAs per k step. The KC x NR
+  // sliver of B then outgrows L1 and
   // streams from L2, which on Zen 4/5, Skylake-X and Neoverse N1/V1 feeds 32-64 B/cycle against the
   // ~20 the micro-kernels need. Measured on Zen 5 at 1024^3 (6x64 and 14x32 f32 tiles): 512 beat the
   // L1-resident choice (96-192) and 256/384 by 5-10 %; rechecked with the per-ISA packing at 1024^3
@@ -415,12 +416,19 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // micro-kernel's samples (its loads of C miss: between two slices of one tile the whole 8 MiB C is
   // swept); KC 512 halves that and gained 2-6 % over 256 in four interleaved runs (6x32, Zen 5),
   // while a late prefetch of the C tile (32 k steps before the end) gained nothing.
-  // With an L2 of 2 MiB or more, 1024: on a Granite Rapids VM (2 MiB L2, 48 KiB L1) the 6x64 f32 tile
-  // gained 2-6 % at 1024^3 and 2048^3 and 5-12 % at 4096x64x4096 over 512 in interleaved runs, 0-10 % at
-  // 2 threads (1024^3, 512x4096x1024), the VNNI int8 tile 3-12 % at 1024^3 on 2 threads; the 6x32 f64
-  // tile was unchanged. Slices of 96-256 were 10-35 % slower there: the C tile's epilogue (its rows
-  // 4 KiB apart, from the LLC) is dearer than on Zen 5, and fewer slices read it less often.
-  if (blk.kc <= 0) blk.kc = caches.l2 >= (std::int64_t{2} << 20) ? 1024 : 512;
+  // x86 with an L2 of 2 MiB or more, 1024: on a Granite Rapids VM (2 MiB L2, 48 KiB L1) the 6x64 f32
+  // tile gained 2-6 % at 1024^3 and 2048^3 and 5-12 % at 4096x64x4096 over 512 in interleaved runs,
+  // 0-10 % at 2 threads (1024^3, 512x4096x1024), the VNNI int8 tile 3-12 % at 1024^3 on 2 threads; the
+  // 6x32 f64 tile was unchanged. Slices of 96-256 were 10-35 % slower there: the C tile's epilogue (its
+  // rows 4 KiB apart, from the LLC) is dearer than on Zen 5, and fewer slices read it less often. Arm
+  // cores with 2 MiB of L2 (Neoverse V2, AmpereOne) keep 512 until one is measured.
+  constexpr bool kX86 =
+#if defined(__x86_64__)
+      true;
+#else
+      false;
+#endif
+  if (blk.kc <= 0) blk.kc = kX86 && caches.l2 >= (std::int64_t{2} << 20) ? 1024 : 512;
   // MC: the packed MC x KC block of A stays in L2 (40 % of it: B slivers and C tiles pass through).
   if (blk.mc <= 0) blk.mc = caches.l2 * 2 / 5 / (blk.kc * element_bytes);
   // NC: the KC x NC panel of B in a share of the LLC, at most 2 MiB: a VM's reported LLC can be the

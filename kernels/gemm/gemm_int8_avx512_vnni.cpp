@@ -2,11 +2,13 @@
 // signed bytes and adds the four products to an int32 lane, without saturating (vpdpbusds would). Its
 // unsigned operand is B, packed as offset binary (x + 128 as a byte: gemm_pack.hpp's pack_b_groups with
 // kOffsetBinary), so each lane accumulates sum_p A(i,p) * (B(p,j) + 128), which is C(i,j) plus 128 times row
-// i's sum of A over the slice. That sum is taken once per tile from the packed A panel (one vpdpbusd by a
-// vector of ones per 64 bytes, about 1/(16 NV) of the tile's instructions) and subtracted after the k loop.
-// Offsetting A instead would need B's column sums, a vpdpbusd per B vector per k quad (1/MR more). The
-// int32 lanes wrap, and the offset is taken off in the same modular arithmetic, so C is exact wherever it
-// fits int32 (the GemmAccumulator<int8_t> contract). Runs only where cpuid reports avx512vnni.
+// i's sum of A over the slice. That sum is taken in each tile from the packed A panel (one vpdpbusd by a
+// vector of ones per 64 bytes: 1/48 of the tile's vpdpbusd) and subtracted after the k loop. The sums of
+// a panel are the same for every tile of its row; taking them once, when A is packed (or B's column
+// sums, when B is packed, with A as the unsigned operand), would need room for them beside the packed
+// panels, which the driver does not lay out. The int32 lanes wrap, and the offset is taken off in the
+// same modular arithmetic, so C is exact wherever it fits int32 (the GemmAccumulator<int8_t> contract).
+// Runs only where cpuid reports avx512vnni.
 #if !defined(__AVX512VNNI__)
 #error "gemm_int8_avx512_vnni.cpp needs AVX512_VNNI: add it with armperf_add_kernel_family()"
 #endif
