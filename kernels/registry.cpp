@@ -1,5 +1,7 @@
 #include "kernels/registry.hpp"
 
+#include <benchmark/benchmark.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -24,6 +26,15 @@ bool KernelRegistry::add(KernelFamily family) {
     throw std::logic_error("kernel family registered twice: " + family.name);
   }
   families_.push_back(std::move(family));
+  return true;
+}
+
+bool KernelRegistry::add_library_context(std::string key, std::string value) {
+  for (const auto& [k, v] : library_context_) {
+    if (k == key) return true;
+  }
+  benchmark::AddCustomContext(key, value);
+  library_context_.emplace_back(std::move(key), std::move(value));
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/isa.hpp"
@@ -106,9 +107,17 @@ class KernelRegistry {
   const std::vector<KernelFamily>& families() const { return families_; }
   const KernelFamily* family(std::string_view name) const;
 
+  // What a peer library says of itself (version, the kernels it picked for this CPU: DESIGN §5), as a
+  // key and value for the results' context: `armperf run` writes them into results.json's context, and
+  // Google Benchmark's own JSON gets them too (benchmark::AddCustomContext). A key given twice keeps its
+  // first value. Returns true so that it can initialise a static.
+  bool add_library_context(std::string key, std::string value);
+  const std::vector<std::pair<std::string, std::string>>& library_context() const { return library_context_; }
+
  private:
   std::vector<KernelVariant> variants_;
   std::vector<KernelFamily> families_;
+  std::vector<std::pair<std::string, std::string>> library_context_;
 };
 
 }  // namespace armperf

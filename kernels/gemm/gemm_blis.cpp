@@ -23,8 +23,8 @@ void blis_gemm(const GemmArgs<T>& args, Fn gemm_fn) {
 }
 
 [[maybe_unused]] const bool blis_context_recorded = [] {
-  benchmark::AddCustomContext("blis_version", bli_info_get_version_str());
-  benchmark::AddCustomContext("blis_arch", bli_arch_string(bli_arch_query_id()));
+  KernelRegistry::instance().add_library_context("blis_version", bli_info_get_version_str());
+  KernelRegistry::instance().add_library_context("blis_arch", bli_arch_string(bli_arch_query_id()));
   return true;
 }();
 

@@ -43,9 +43,11 @@ std::string cpu_isa_name(dnnl_cpu_isa_t isa) {
 
 [[maybe_unused]] const bool onednn_context_recorded = [] {
   const dnnl_version_t* v = dnnl_version();
-  benchmark::AddCustomContext("onednn_version", std::to_string(v->major) + "." + std::to_string(v->minor) +
-                                                    "." + std::to_string(v->patch));
-  benchmark::AddCustomContext("onednn_cpu_isa", cpu_isa_name(dnnl_get_effective_cpu_isa()));
+  KernelRegistry::instance().add_library_context(
+      "onednn_version",
+      std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  KernelRegistry::instance().add_library_context("onednn_cpu_isa",
+                                                 cpu_isa_name(dnnl_get_effective_cpu_isa()));
   return true;
 }();
 

@@ -52,8 +52,8 @@ void openblas_gemm(const GemmArgs<T>& args, Fn gemm_fn) {
 
 // Which kernels OpenBLAS picked for this CPU goes into the results' context (DESIGN §5).
 [[maybe_unused]] const bool openblas_context_recorded = [] {
-  benchmark::AddCustomContext("openblas_corename", openblas_get_corename());
-  benchmark::AddCustomContext("openblas_config", openblas_get_config());
+  KernelRegistry::instance().add_library_context("openblas_corename", openblas_get_corename());
+  KernelRegistry::instance().add_library_context("openblas_config", openblas_get_config());
   return true;
 }();
 

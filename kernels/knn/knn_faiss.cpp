@@ -42,10 +42,10 @@ SgemmF77 openblas_sgemm() {
 }
 
 [[maybe_unused]] const bool faiss_context_recorded = [] {
-  benchmark::AddCustomContext("faiss_sgemm_library", faiss_openblas_library());
-  benchmark::AddCustomContext("faiss_version", std::to_string(FAISS_VERSION_MAJOR) + "." +
-                                                   std::to_string(FAISS_VERSION_MINOR) + "." +
-                                                   std::to_string(FAISS_VERSION_PATCH));
+  KernelRegistry::instance().add_library_context("faiss_sgemm_library", faiss_openblas_library());
+  KernelRegistry::instance().add_library_context(
+      "faiss_version", std::to_string(FAISS_VERSION_MAJOR) + "." + std::to_string(FAISS_VERSION_MINOR) + "." +
+                           std::to_string(FAISS_VERSION_PATCH));
   return true;
 }();
 

@@ -7,6 +7,7 @@
 #include "core/isa.hpp"
 #include "core/topology.hpp"
 #include "kernels/benchmarks.hpp"
+#include "kernels/registry.hpp"
 #include "tools/run/context.hpp"
 #include "tools/run/plan.hpp"
 
@@ -44,6 +45,16 @@ TEST(RunGuards, EveryConditionWarnsAndTheContextRecordsIt) {
   const auto context = run_context(env, this_cpu(), smt, options, plan, lines);
   ASSERT_TRUE(context.contains(run_key::warnings));
   EXPECT_EQ(context[run_key::warnings].get<std::vector<std::string>>(), lines);
+  // What the peer libraries say of themselves (OpenBLAS's core name, ...), each linked library's keys,
+  // and none that would overwrite one of ours.
+  auto& registry = KernelRegistry::instance();
+  registry.add_library_context("armperf_test_library_arch", "TestCore");
+  registry.add_library_context("armperf_test_library_arch", "second value, ignored");
+  registry.add_library_context(run_key::cpu_model, "not the CPU");
+  const auto with_library = run_context(env, this_cpu(), smt, options, plan, lines);
+  EXPECT_EQ(with_library.value("armperf_test_library_arch", ""), "TestCore");
+  EXPECT_EQ(with_library[run_key::cpu_model], this_cpu().model);
+  for (const auto& [key, value] : registry.library_context()) EXPECT_TRUE(with_library.contains(key)) << key;
 
   Environment calm;
   calm.governors = {{"performance", 2}};

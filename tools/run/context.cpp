@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kernels/registry.hpp"
+
 namespace armperf::run {
 
 std::vector<std::string> run_warnings(const Environment& env, const TopologySummary& topo) {
@@ -33,6 +35,11 @@ nlohmann::json run_context(const Environment& env, const CpuInfo& cpu, const Top
   plan_summary["item_count"] = plan.items.size();
   context[run_key::run] = {{context_key::options, to_json(options)}, {context_key::plan, plan_summary}};
   context[run_key::warnings] = warnings;
+  // The peer libraries' own words (openblas_corename, blis_arch, onednn_cpu_isa, ...), at the top level
+  // as Google Benchmark's JSON has them; a key of ours is never overwritten.
+  for (const auto& [key, value] : KernelRegistry::instance().library_context()) {
+    if (!context.contains(key)) context[key] = value;
+  }
   return context;
 }
 

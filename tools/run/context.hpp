@@ -33,6 +33,8 @@ inline constexpr const char* topology_source = "topology_source";
 // THP, hypervisor, ...) plus SMT being on.
 std::vector<std::string> run_warnings(const Environment& env, const TopologySummary& topo);
 
+// The context of a run's results.json: machine, environment, options and plan, warnings, and what the
+// linked peer libraries said of themselves (KernelRegistry::library_context).
 nlohmann::json run_context(const Environment& env, const CpuInfo& cpu, const Topology& topology,
                            const RunOptions& options, const RunPlan& plan,
                            const std::vector<std::string>& warnings);
