@@ -1,5 +1,7 @@
 #include "core/clock.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/timer.hpp"
@@ -30,6 +32,15 @@ AddChainRun run_add_chain(std::uint64_t adds) {
   }
   const std::uint64_t stop = now_ns();
   return {blocks * kBlock, value, static_cast<double>(stop - start) * 1e-9};
+}
+
+std::string implausible_clock(double ghz) {
+  constexpr double kFastestCore = 6.5;  // above any shipping core's boost clock
+  if (ghz <= kFastestCore) return {};
+  return fmt::format(
+      "{:.1f} GHz is faster than any core clocks: the add chain ran more than one add a cycle (an emulator, "
+      "or a core that folds dependent adds), so GHz and pct_of_peak from it are not the core's",
+      ghz);
 }
 
 double measure_ghz(double min_seconds) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace armperf {
 
@@ -17,6 +18,11 @@ struct AddChainRun {
 };
 // Runs at least `adds` dependent adds (a multiple of the unrolled block) and times them.
 AddChainRun run_add_chain(std::uint64_t adds);
+
+// Why a measured clock cannot be a core's, or "" when it can: above 6.5 GHz the chain ran faster than
+// one add a cycle (an emulator, or a core that folds dependent adds), and every pct_of_peak built on it
+// reads low. The frequency probe notes it.
+std::string implausible_clock(double ghz);
 
 // GHz of the calling thread's core over about min_seconds: the fastest of 16 runs, so an interrupt,
 // a migration or another process on the core does not count.

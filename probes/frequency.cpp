@@ -36,6 +36,8 @@ ProbeOutcome run_frequency(const ProbeConfig& cfg, const RowSink& sink) {
     row.placement = cfg.placement;
     row.repetitions = reps;
     row.counters[row_key::ghz] = median(per_rep);
+    if (const std::string doubt = implausible_clock(median(per_rep)); !doubt.empty())
+      outcome.notes.push_back(doubt);
     row.counters["ghz_min"] = *std::min_element(per_rep.begin(), per_rep.end());
     row.counters["ghz_max"] = *std::max_element(per_rep.begin(), per_rep.end());
     row.real_time = row.cpu_time = seconds * 1e9;

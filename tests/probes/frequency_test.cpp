@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "probes/frequency.hpp"
 
@@ -15,6 +16,14 @@ TEST(Frequency, AddChainRunsEveryAdd) {
   // right: that is why clock.cpp's adds take their 1 from a register, not an immediate.)
   EXPECT_EQ(run.value, run.adds);
   EXPECT_GT(run.seconds, 0);
+}
+
+// 22-23 "GHz" is what an add-immediate chain read on a Granite Rapids VM, whose renamer folds it.
+TEST(Frequency, ClocksNoCoreRunsAtAreNamed) {
+  EXPECT_EQ(implausible_clock(3.97), "");
+  EXPECT_EQ(implausible_clock(6.5), "");
+  EXPECT_NE(implausible_clock(22.5).find("22.5 GHz"), std::string::npos);
+  EXPECT_NE(implausible_clock(6.6).find("pct_of_peak"), std::string::npos);
 }
 
 TEST(Frequency, MeasuredGhzIsAFrequency) {
