@@ -99,6 +99,12 @@ struct GemmBlocking {
   // untransposed op(A) of at most this many bytes in place, and pack a larger one. 0 derives it from L2
   // (gemm_blocking), negative packs A wherever the product is not unpacked.
   std::int64_t direct_a_bytes = 0;
+  // NC where the micro-kernel reads A in place and the KC x NR sliver of B outgrows L1 (gemm_block):
+  // the KC x NC panel of B then stays in L2 and the tiles walk A's MR-row panels outermost, each panel
+  // meeting every sliver of B while it is in L1, instead of each sliver streaming through all of an MC
+  // block. 0 derives it (gemm_blocking: the panel in a quarter of L2; negative where a sliver fits in
+  // half of L1), negative keeps NC and the BLIS order.
+  std::int64_t nc_direct_a = 0;
   // Threaded products of fewer flops run with the caller as the team's thread 0 (TeamCaller::works),
   // larger ones on a team with a pinned thread 0 of its own. 0 derives it (gemm_blocking), negative
   // keeps the caller out of every team.
@@ -108,9 +114,9 @@ struct GemmBlocking {
   double solo_flops = 0;
 };
 
-// GemmBlocking from text such as "kc=256,unpacked=-1": comma-separated key=value pairs of mc, kc, nc
-// (elements), unpacked, direct_a (bytes), caller_works, solo (flops), whole numbers (64e6 is one);
-// fields not named stay 0 (derived). ARMPERF_GEMM_BLOCKING takes it for our variants' benchmarks. On
+// GemmBlocking from text such as "kc=256,unpacked=-1": comma-separated key=value pairs of mc, kc, nc,
+// nc_direct_a (elements), unpacked, direct_a (bytes), caller_works, solo (flops), whole numbers (64e6 is
+// one); fields not named stay 0 (derived). ARMPERF_GEMM_BLOCKING takes it for our variants' benchmarks. On
 // bad text, says why in `error` and leaves `blocking` as it was.
 bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::string& error);
 

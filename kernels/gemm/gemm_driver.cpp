@@ -4,11 +4,12 @@
 // (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a, within the limits of
 // reads_a_in_place; an A packed whole is packed by the first NC panel only and kept for the others:
 // kept_a_elements); then sweep MR x NR tiles
-// with the ISA's micro-kernel. Built at the baseline ISA; the packing routines come with the micro-kernel
-// (MicroKernel::pack_a/pack_b, gemm_pack.hpp), instantiated in its ISA's file so that they are vectorised
-// like it. Threads of one NUMA node share one packed B panel and split its rows of C (gemm_team_plan);
-// GEMV-like shapes split C into a 2-D grid of rectangles instead (gemm_partition), each computed by one
-// worker with its own panels.
+// with the ISA's micro-kernel: each sliver of B across the block's row panels, or, where A is read in
+// place and a sliver outgrows L1, each row panel of A across an L2-sized panel of B (nc_direct_a). Built at
+// the baseline ISA; the packing routines come with the micro-kernel (MicroKernel::pack_a/pack_b,
+// gemm_pack.hpp), instantiated in its ISA's file so that they are vectorised like it. Threads of one NUMA
+// node share one packed B panel and split its rows of C (gemm_team_plan); GEMV-like shapes split C into a 2-D
+// grid of rectangles instead (gemm_partition), each computed by one worker with its own panels.
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -217,7 +218,10 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
   // NC sizes a packed B panel for the LLC; B read in place has no panel, and splitting its rows into
   // NC-wide pieces only restarts the hardware prefetcher more often (GEMV-like shapes, reading B from
   // memory, lost 3-8 % with 2 MiB panels, Zen 5).
-  const std::int64_t nc_step = direct_b ? j1 - j0 : blk.nc;
+  // A read in place with packed B slivers too large for L1: the B panel sized for L2 and A's row
+  // panels outermost (GemmBlocking::nc_direct_a).
+  const bool rows_outer = read_a_in_place && !direct_b && blk.nc_direct_a > 0;
+  const std::int64_t nc_step = direct_b ? j1 - j0 : rows_outer ? std::min(blk.nc, blk.nc_direct_a) : blk.nc;
   for (std::int64_t jc = j0; jc < j1; jc += nc_step) {
     const std::int64_t nc = std::min(nc_step, j1 - jc);
     for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
@@ -255,28 +259,36 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
           kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic, ir));
         }
-        for (std::int64_t jr = 0; jr < nc; jr += nr) {
+        // The tile of rows ir.. and columns jr.. of this block.
+        const auto tile_at = [&](std::int64_t ir, std::int64_t jr) {
+          const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
           const std::int64_t cols = std::min<std::int64_t>(nr, nc - jr);
-          for (std::int64_t ir = 0; ir < mc; ir += mr) {
-            const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
-            Acc* c = args.c + (ic + ir) * args.ldc + jc + jr;
-            const bool b_in_place = direct_b && cols == nr;
-            const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
-            const std::int64_t ldb = b_in_place ? b.ld : nr;
-            const bool a_in_place = read_a_in_place && rows == mr;
-            const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic, ir);
-            const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
-              if (a_in_place) {
-                kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
-              } else {
-                kernel.fn(kc, ap, bp, ldb, out, ldo, tile_alpha, tile_beta);
-              }
-            };
-            if (rows == mr && cols == nr) {
-              tile(c, args.ldc, args.alpha, beta);
+          Acc* c = args.c + (ic + ir) * args.ldc + jc + jr;
+          const bool b_in_place = direct_b && cols == nr;
+          const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
+          const std::int64_t ldb = b_in_place ? b.ld : nr;
+          const bool a_in_place = read_a_in_place && rows == mr;
+          const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic, ir);
+          const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
+            if (a_in_place) {
+              kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
             } else {
-              edge_tile(tile, nr, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+              kernel.fn(kc, ap, bp, ldb, out, ldo, tile_alpha, tile_beta);
             }
+          };
+          if (rows == mr && cols == nr) {
+            tile(c, args.ldc, args.alpha, beta);
+          } else {
+            edge_tile(tile, nr, c, args.ldc, rows, cols, args.alpha, beta, scratch);
+          }
+        };
+        if (rows_outer) {
+          for (std::int64_t ir = 0; ir < mc; ir += mr) {
+            for (std::int64_t jr = 0; jr < nc; jr += nr) tile_at(ir, jr);
+          }
+        } else {
+          for (std::int64_t jr = 0; jr < nc; jr += nr) {
+            for (std::int64_t ir = 0; ir < mc; ir += mr) tile_at(ir, jr);
           }
         }
       }
@@ -454,6 +466,18 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // 128^3 and 256^3). A larger A streams from L3 or memory, where the packed panel measured faster
   // (gemm_avx2.cpp).
   if (blk.direct_a_bytes == 0) blk.direct_a_bytes = caches.l2 / 2;
+  // NC where A is read in place and a KC x NR sliver of B outgrows half of L1 (gemm_block): the B panel
+  // in a quarter of L2, as the A block of the BLIS order would have been. In that order an MC block
+  // of f64 (KC 1024: 102 rows, 17 tiles) met each 256 KiB sliver first from L3 at the tile's pace;
+  // with the panel in L2 and A's row panels outermost, each A panel comes from L3 once per NC panel,
+  // a 48 KiB stream at the tile's pace of 48 B per k step. Measured on a Granite Rapids VM (interleaved
+  // runs, 6x32 f64 tile, NC 64): dgemm 1024^3 +6 %, 512x4096x1024 +4 % at 1 thread, +4 % and +1 % at 2;
+  // 6x64 f32 (NC 128) +1 % and 0 %; 128 f64 columns as 64. It needs A in place: a packed A would be
+  // packed once per NC panel, N / NC times (AVX2 f64 tiles, which pack a large A, lost 12-25 %).
+  if (blk.nc_direct_a == 0) {
+    const bool sliver_in_l1 = blk.kc * nr * element_bytes <= caches.l1 / 2;
+    blk.nc_direct_a = sliver_in_l1 ? -1 : caches.l2 / 4 / (blk.kc * element_bytes);
+  }
   // The caller as thread 0 below 64 MFLOP (a run of ~0.5 ms at 2 threads): a short run cannot hide the
   // hand-off between a waiting caller and a team thread 0 that shares its CPU (2 threads, Zen 3 VM:
   // sgemm 64^3 16 -> 49 GFLOP/s, 128^3 57 -> 90, 256^3 107 -> 125; dgemm 64^3 13 -> 28). Longer runs
@@ -466,6 +490,7 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   if (blk.solo_flops == 0) blk.solo_flops = 1e6;
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
+  if (blk.nc_direct_a > 0) blk.nc_direct_a = round_down(blk.nc_direct_a, nr);
   blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group
   return blk;
 }

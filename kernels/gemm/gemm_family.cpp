@@ -244,17 +244,19 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
                              : key == "kc" ? &parsed.kc
                              : key == "nc" ? &parsed.nc
                                            : nullptr;
-    std::int64_t* bytes = key == "unpacked"   ? &parsed.unpacked_bytes
-                          : key == "direct_a" ? &parsed.direct_a_bytes
-                                              : nullptr;
+    // Sizes that may be negative (the feature off): bytes, and nc_direct_a's columns.
+    std::int64_t* signed_size = key == "unpacked"      ? &parsed.unpacked_bytes
+                                : key == "direct_a"    ? &parsed.direct_a_bytes
+                                : key == "nc_direct_a" ? &parsed.nc_direct_a
+                                                       : nullptr;
     double* flops = key == "caller_works" ? &parsed.caller_works_flops
                     : key == "solo"       ? &parsed.solo_flops
                                           : nullptr;
-    if (elements == nullptr && bytes == nullptr && flops == nullptr) {
-      error =
-          "unknown field '" + key +
-          "': expected comma-separated key=value pairs such as kc=256 (keys mc, kc, nc, unpacked, direct_a, "
-          "caller_works, solo)";
+    if (elements == nullptr && signed_size == nullptr && flops == nullptr) {
+      error = "unknown field '" + key +
+              "': expected comma-separated key=value pairs such as kc=256 (keys mc, kc, nc, nc_direct_a, "
+              "unpacked, "
+              "direct_a, caller_works, solo)";
       return false;
     }
     char* end = nullptr;
@@ -268,7 +270,7 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
       return false;
     }
     if (elements != nullptr) *elements = static_cast<std::int64_t>(x);
-    if (bytes != nullptr) *bytes = static_cast<std::int64_t>(x);
+    if (signed_size != nullptr) *signed_size = static_cast<std::int64_t>(x);
     if (flops != nullptr) *flops = x;
   }
   blocking = parsed;

@@ -53,7 +53,7 @@ std::string describe(const Case& c) {
      << " alpha=" << c.alpha << " beta=" << c.beta << (c.nan_in_c ? " C=NaN" : "") << " threads=" << c.threads
      << " blocking=" << c.blocking.mc << "," << c.blocking.kc << "," << c.blocking.nc << ","
      << c.blocking.unpacked_bytes << "," << c.blocking.direct_a_bytes << "," << c.blocking.caller_works_flops
-     << "," << c.blocking.solo_flops;
+     << "," << c.blocking.solo_flops << "," << c.blocking.nc_direct_a;
   return os.str();
 }
 
@@ -313,8 +313,23 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
                    .alpha = 1,
                    .beta = 0.5,
                    .blocking = {.mc = 2 * mr(), .kc = 15, .nc = 32 * nr()}});
-  // The default, cache-derived blocking with k above the largest KC the driver picks.
+  // A's row panels outermost across a B panel of nc_direct_a columns (where the variant reads A in
+  // place; the others ignore it): several such panels in one NC, partial last tiles both ways, K slices.
+  for (Trans tb : {Trans::no, Trans::yes}) {
+    cases.push_back(
+        {.tb = tb,
+         .m = 3 * mr() + 2,
+         .n = 5 * nr() + 3,
+         .k = 3 * 16 + 5,
+         .alpha = -1.5,
+         .beta = -1,
+         .blocking = {
+             .mc = 2 * mr(), .kc = 16, .nc = 4 * nr(), .unpacked_bytes = -1, .nc_direct_a = 2 * nr()}});
+  }
+  // The default, cache-derived blocking with k above the largest KC the driver picks (a sliver that
+  // outgrows L1 there: A's row panels outermost where the variant reads A in place).
   cases.push_back({.m = mr() + 2, .n = nr() + 2, .k = 1100, .alpha = 1, .beta = 1});
+  cases.push_back({.m = 3 * mr() + 1, .n = 3 * nr() + 2, .k = 1100, .alpha = 1, .beta = 0, .nan_in_c = true});
   run(cases);
 }
 
@@ -648,10 +663,14 @@ struct OneLane {
 };
 constexpr int kOneLaneMr = 3, kOneLaneNv = 4;
 std::atomic<int> one_lane_direct_calls{0};  // the team's threads call it too
+// The A and B operands of the first two calls (single-threaded runs): which one the second call shares
+// with the first tells the tile order.
+std::vector<std::pair<const float*, const float*>> one_lane_first_operands;
 
 void one_lane_direct_a(std::int64_t kc, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
                        float* c, std::int64_t ldc, float alpha, float beta) {
-  ++one_lane_direct_calls;
+  if (++one_lane_direct_calls <= 2 && one_lane_first_operands.size() < 2)
+    one_lane_first_operands.push_back({a, b});
   kernels::broadcast_ukernel_direct_a<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, lda, b, ldb, c, ldc,
                                                                               alpha, beta);
 }
@@ -663,24 +682,47 @@ void one_lane_gemm(const GemmArgs<float>& args) {
 }
 
 TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
-  const GemmBlocking small{.mc = 2 * kOneLaneMr, .kc = 16, .nc = 2 * kOneLaneNv};
-  for (int threads : {1, 2}) {
-    for (Trans ta : {Trans::no, Trans::yes}) {
-      for (std::int64_t m : {2 * kOneLaneMr, 5 * kOneLaneMr + 2}) {
-        const Case cs{.ta = ta,
-                      .m = m,
-                      .n = 5 * kOneLaneNv + 1,
-                      .k = 3 * 16 + 5,
-                      .alpha = 0.75,
-                      .beta = -1,
-                      .blocking = small,
-                      .threads = threads};
-        one_lane_direct_calls = 0;
-        EXPECT_EQ(check_case<float>(&one_lane_gemm, cs), "");
-        if (ta == Trans::no) {
-          EXPECT_GT(one_lane_direct_calls, 0) << describe(cs);
-        } else {
-          EXPECT_EQ(one_lane_direct_calls, 0) << describe(cs);
+  // Unpacked (B read in place: BLIS's order), packed B in BLIS's order (no nc_direct_a: a 16 x 4 sliver
+  // fits in L1), and A's row panels outermost across B panels of one sliver and of two (nc_direct_a
+  // past NC's two: NC bounds it).
+  const std::pair<std::int64_t, std::int64_t> unpacked_and_nc_direct_a[] = {
+      {0, -1}, {-1, -1}, {-1, kOneLaneNv}, {-1, 3 * kOneLaneNv}};
+  for (const auto& [unpacked_bytes, nc_direct_a] : unpacked_and_nc_direct_a) {
+    const GemmBlocking small{.mc = 2 * kOneLaneMr,
+                             .kc = 16,
+                             .nc = 2 * kOneLaneNv,
+                             .unpacked_bytes = unpacked_bytes,
+                             .nc_direct_a = nc_direct_a};
+    for (int threads : {1, 2}) {
+      for (Trans ta : {Trans::no, Trans::yes}) {
+        for (std::int64_t m : {2 * kOneLaneMr, 5 * kOneLaneMr + 2}) {
+          const Case cs{.ta = ta,
+                        .m = m,
+                        .n = 5 * kOneLaneNv + 1,
+                        .k = 3 * 16 + 5,
+                        .alpha = 0.75,
+                        .beta = -1,
+                        .blocking = small,
+                        .threads = threads};
+          one_lane_direct_calls = 0;
+          one_lane_first_operands.clear();
+          EXPECT_EQ(check_case<float>(&one_lane_gemm, cs), "");
+          if (ta == Trans::no) {
+            EXPECT_GT(one_lane_direct_calls, 0) << describe(cs);
+          } else {
+            EXPECT_EQ(one_lane_direct_calls, 0) << describe(cs);
+          }
+          if (ta == Trans::no && threads == 1 && one_lane_first_operands.size() == 2) {
+            // Rows outermost: the second tile takes the next sliver of B beside the same row panel of A;
+            // BLIS: the next row panel of A against the same sliver.
+            const auto [first, second] = std::pair(one_lane_first_operands[0], one_lane_first_operands[1]);
+            // Only for packed B (not unpacked, nor GEMV-like: two row panels), and observable with two
+            // slivers or more per B panel (nc_direct_a of one sliver looks like BLIS).
+            const bool rows_outer = unpacked_bytes < 0 && m > 2 * kOneLaneMr &&
+                                    std::min<std::int64_t>(small.nc, nc_direct_a) >= 2 * kOneLaneNv;
+            EXPECT_EQ(first.first == second.first, rows_outer) << describe(cs);
+            EXPECT_EQ(first.second == second.second, !rows_outer) << describe(cs);
+          }
         }
       }
     }
@@ -971,6 +1013,15 @@ TEST(GemmBlocking, DerivedFromCachesAndRoundedToTheTile) {
   EXPECT_LE(deep.mc * deep.kc * 4, (2 << 20) * 2 / 5);
   EXPECT_EQ(deep.mc % 6, 0);
   EXPECT_EQ(kernels::gemm_blocking({}, 6, 64, 4, {.l1 = 48 << 10, .l2 = (2 << 20) - 1}).kc, 512);
+  // A KC x 64 f32 sliver of 128 or 256 KiB outgrows L1: where A is read in place, a B panel of a quarter
+  // of L2; a sliver within half of L1 keeps BLIS's order (-1), as does a negative request; a requested
+  // width is rounded down to whole slivers.
+  EXPECT_EQ(deep.nc_direct_a * deep.kc * 4, (2 << 20) / 4);
+  EXPECT_EQ(deep.nc_direct_a % 64, 0);
+  EXPECT_EQ(kernels::gemm_blocking({.kc = 96}, 6, 64, 4, big_l2).nc_direct_a, -1);
+  EXPECT_GT(kernels::gemm_blocking({.kc = 97}, 6, 64, 4, big_l2).nc_direct_a, 0);
+  EXPECT_EQ(kernels::gemm_blocking({.nc_direct_a = -1}, 6, 64, 4, big_l2).nc_direct_a, -1);
+  EXPECT_EQ(kernels::gemm_blocking({.nc_direct_a = 100}, 6, 64, 4, big_l2).nc_direct_a, 64);
   const GemmBlocking fixed = kernels::gemm_blocking({.mc = 100, .kc = 64, .nc = 100}, 14, 32, 4, caches);
   EXPECT_EQ(fixed.mc, 98);
   EXPECT_EQ(fixed.kc, 64);
@@ -1008,8 +1059,9 @@ TEST(GemmBlocking, ParsesKeyValueTextAndRejectsBadFields) {
   GemmBlocking blk;
   std::string error;
   ASSERT_TRUE(kernels::parse_gemm_blocking(
-      "mc=96,kc=256,nc=2048,unpacked=-1,direct_a=4096,caller_works=64e6,solo=-1", blk, error))
+      "mc=96,kc=256,nc=2048,unpacked=-1,direct_a=4096,caller_works=64e6,solo=-1,nc_direct_a=-1", blk, error))
       << error;
+  EXPECT_EQ(blk.nc_direct_a, -1);
   EXPECT_EQ(blk.mc, 96);
   EXPECT_EQ(blk.kc, 256);
   EXPECT_EQ(blk.nc, 2048);

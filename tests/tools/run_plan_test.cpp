@@ -432,6 +432,27 @@ TEST(RunPlan, RefusesWhatTheMachineCannotDo) {
   expect_refused(vm_2core(), o, "--order: 'random' is not rounds or items");
 }
 
+// GEMM's working set counts A and B in the variant's dtype and C in its accumulator type; it was 4 B
+// for every dtype, half of dgemm's. Another family's MxNxK shape keeps 4 B.
+TEST(RunPlan, GemmWorkingSetFollowsTheDtype) {
+  const BenchShape shape{"64x32x16", {64, 32, 16}, 1};
+  const double ab = 64.0 * 16 + 16.0 * 32, c = 64.0 * 32;
+  const auto bytes = [&](const std::string& family, const std::string& dtype) {
+    KernelVariant v;
+    v.family = family;
+    v.dtype = dtype;
+    return shape_bytes(v, shape);
+  };
+  EXPECT_DOUBLE_EQ(bytes("gemm", "f64"), 8 * (ab + c));
+  EXPECT_DOUBLE_EQ(bytes("gemm", "f32"), 4 * (ab + c));
+  EXPECT_DOUBLE_EQ(bytes("gemm", "bf16"), 2 * ab + 4 * c);
+  EXPECT_DOUBLE_EQ(bytes("gemm", "int8"), ab + 4 * c);
+  EXPECT_DOUBLE_EQ(bytes("other", "f64"), 4 * (ab + c));
+  BenchShape stated = shape;
+  stated.bytes = 1000;
+  EXPECT_DOUBLE_EQ(shape_bytes(KernelVariant{}, stated), 1000);
+}
+
 TEST(RunPlan, RefusesWorkingSetsAboveFreeMemory) {
   const RunPlan plan = plan_for(vm_2core(), profile(Profile::quick));
   EXPECT_NO_THROW(check_fits_memory(plan, std::uint64_t(1) << 40));

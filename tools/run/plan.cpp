@@ -105,21 +105,27 @@ std::vector<SweepPoint> sweep_points(const RunOptions& options, const TopologySu
   return points;
 }
 
-// Working-set bytes of a shape, for the estimate: element count × bytes per element for
-// elementwise families, the three matrices of an MxNxK shape at 4 B otherwise.
+}  // namespace
+
 double shape_bytes(const KernelVariant& variant, const BenchShape& shape) {
   if (shape.bytes > 0) return double(shape.bytes);
   if (shape.dims.size() == 1) return double(shape.dims[0]) * std::max(variant.bytes_per_element, 4.0);
   if (shape.dims.size() == 3) {
     const double m = double(shape.dims[0]), n = double(shape.dims[1]), k = double(shape.dims[2]);
-    return 4.0 * (m * k + k * n + m * n);
+    // GEMM's A and B are stored in its dtype, C in the accumulator type: f64 C for dgemm, f32 or int32
+    // (4 B) for the others (sbgemm, s8gemm). Other MxNxK families: 4 B throughout.
+    const bool gemm = variant.family == "gemm";
+    const double operand = !gemm                     ? 4.0
+                           : variant.dtype == "f64"  ? 8.0
+                           : variant.dtype == "bf16" ? 2.0
+                           : variant.dtype == "int8" ? 1.0
+                                                     : 4.0;
+    return operand * (m * k + k * n) + std::max(operand, 4.0) * m * n;
   }
   double elements = 1;
   for (auto d : shape.dims) elements *= double(d);
   return 4.0 * elements;
 }
-
-}  // namespace
 
 // Cold-start model, from the quick profile on a loaded 2-core VM (load ~10): building and first
 // touching a family's buffers ran at 0.07-0.5 GB/s; an elementwise iteration moves at least 64 MiB

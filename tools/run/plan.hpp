@@ -103,6 +103,10 @@ RunPlan make_plan(const RunOptions& options, const TopologySummary& topo, const 
 // (sgemm, not dgemm or s8gemm; the f32 distances of k-NN), else the registry's last such row.
 const KernelVariant* showcase_variant(const std::vector<const KernelVariant*>& variants);
 
+// Working-set bytes of a benchmark shape, for the time model and the free-memory check: the
+// shape's own bytes where it states them; element count x bytes per element for elementwise
+// families; the three matrices of an MxNxK shape (GEMM: A and B in its dtype, C in its accumulator's).
+double shape_bytes(const KernelVariant& variant, const BenchShape& shape);
 // The cold-start model of one kernel benchmark (no recorded timing): see plan.cpp.
 KernelTiming modelled_kernel_timing(const KernelVariant& variant, const BenchShape& shape);
 // Repetitions a probe item runs (the probe's ProbeConfig::repetitions; 0: the probe's default).
