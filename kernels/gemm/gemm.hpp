@@ -87,7 +87,9 @@ inline constexpr int kGemmKUnit = std::is_same_v<T, Bfloat16>      ? 2
                                                                    : 1;
 
 // Cache blocking (Goto/BLIS names): an MC x KC block of A stays in L2, a KC x NC panel of B in the
-// last-level cache, a KC x NR sliver of B in L1. 0 = derive from the cache sizes (gemm_blocking()).
+// last-level cache, a KC x NR sliver of B in L1 where it fits (the deep slices of gemm_blocking() make
+// it stream from L2; nc_direct_a then keeps a smaller panel of B in L2). 0 = derive from the cache sizes
+// (gemm_blocking()).
 struct GemmBlocking {
   std::int64_t mc = 0, kc = 0, nc = 0;
   // A product whose op(A) and op(B) are each at most this many bytes is computed unpacked: the tiles
@@ -103,7 +105,8 @@ struct GemmBlocking {
   // the KC x NC panel of B then stays in L2 and the tiles walk A's MR-row panels outermost, each panel
   // meeting every sliver of B while it is in L1, instead of each sliver streaming through all of an MC
   // block. 0 derives it (gemm_blocking: the panel in a quarter of L2; negative where a sliver fits in
-  // half of L1), negative keeps NC and the BLIS order.
+  // half of L1), negative keeps NC and the BLIS order. Columns of KC-deep slivers: a product with fewer
+  // k steps than KC gets proportionally more (at most NC).
   std::int64_t nc_direct_a = 0;
   // Threaded products of fewer flops run with the caller as the team's thread 0 (TeamCaller::works),
   // larger ones on a team with a pinned thread 0 of its own. 0 derives it (gemm_blocking), negative

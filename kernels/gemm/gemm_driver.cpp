@@ -1,4 +1,5 @@
-// The portable part of our GEMM (BLIS loop order): for each NC column panel of B, for each KC slice
+// The portable part of our GEMM (BLIS's loop order, or A's row panels outermost where nc_direct_a
+// says): for each NC column panel of B, for each KC slice
 // of the inner dimension, pack B once (GEMV-like shapes read it in place: through the micro-kernel's
 // row_stream, row by row, where it has one, else by its tiles); for each MC row block of A, pack A
 // (unless the micro-kernel reads an untransposed A in place: MicroKernel::direct_a, within the limits of
@@ -217,11 +218,16 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
 
   // NC sizes a packed B panel for the LLC; B read in place has no panel, and splitting its rows into
   // NC-wide pieces only restarts the hardware prefetcher more often (GEMV-like shapes, reading B from
-  // memory, lost 3-8 % with 2 MiB panels, Zen 5).
-  // A read in place with packed B slivers too large for L1: the B panel sized for L2 and A's row
-  // panels outermost (GemmBlocking::nc_direct_a).
+  // memory, lost 3-8 % with 2 MiB panels, Zen 5). Where A is read in place and a packed sliver
+  // outgrows L1, the panel is sized for L2 instead and A's row panels go outermost
+  // (GemmBlocking::nc_direct_a, given for KC-deep slivers: a product of fewer k steps takes
+  // proportionally more columns, the same bytes).
   const bool rows_outer = read_a_in_place && !direct_b && blk.nc_direct_a > 0;
-  const std::int64_t nc_step = direct_b ? j1 - j0 : rows_outer ? std::min(blk.nc, blk.nc_direct_a) : blk.nc;
+  std::int64_t nc_step = direct_b ? j1 - j0 : blk.nc;
+  if (rows_outer) {
+    const std::int64_t deepest_slice = std::min(blk.kc, round_up(args.k, kernel.k_unit));
+    nc_step = std::min(blk.nc, round_down(blk.nc_direct_a * (blk.kc / deepest_slice), nr));
+  }
   for (std::int64_t jc = j0; jc < j1; jc += nc_step) {
     const std::int64_t nc = std::min(nc_step, j1 - jc);
     for (std::int64_t pc = 0; pc < args.k; pc += blk.kc) {
@@ -466,18 +472,6 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   // 128^3 and 256^3). A larger A streams from L3 or memory, where the packed panel measured faster
   // (gemm_avx2.cpp).
   if (blk.direct_a_bytes == 0) blk.direct_a_bytes = caches.l2 / 2;
-  // NC where A is read in place and a KC x NR sliver of B outgrows half of L1 (gemm_block): the B panel
-  // in a quarter of L2, as the A block of the BLIS order would have been. In that order an MC block
-  // of f64 (KC 1024: 102 rows, 17 tiles) met each 256 KiB sliver first from L3 at the tile's pace;
-  // with the panel in L2 and A's row panels outermost, each A panel comes from L3 once per NC panel,
-  // a 48 KiB stream at the tile's pace of 48 B per k step. Measured on a Granite Rapids VM (interleaved
-  // runs, 6x32 f64 tile, NC 64): dgemm 1024^3 +6 %, 512x4096x1024 +4 % at 1 thread, +4 % and +1 % at 2;
-  // 6x64 f32 (NC 128) +1 % and 0 %; 128 f64 columns as 64. It needs A in place: a packed A would be
-  // packed once per NC panel, N / NC times (AVX2 f64 tiles, which pack a large A, lost 12-25 %).
-  if (blk.nc_direct_a == 0) {
-    const bool sliver_in_l1 = blk.kc * nr * element_bytes <= caches.l1 / 2;
-    blk.nc_direct_a = sliver_in_l1 ? -1 : caches.l2 / 4 / (blk.kc * element_bytes);
-  }
   // The caller as thread 0 below 64 MFLOP (a run of ~0.5 ms at 2 threads): a short run cannot hide the
   // hand-off between a waiting caller and a team thread 0 that shares its CPU (2 threads, Zen 3 VM:
   // sgemm 64^3 16 -> 49 GFLOP/s, 128^3 57 -> 90, 256^3 107 -> 125; dgemm 64^3 13 -> 28). Longer runs
@@ -490,8 +484,22 @@ GemmBlocking gemm_blocking(const GemmBlocking& requested, int mr, int nr, std::i
   if (blk.solo_flops == 0) blk.solo_flops = 1e6;
   blk.mc = round_down(blk.mc, mr);
   blk.nc = round_down(blk.nc, nr);
-  if (blk.nc_direct_a > 0) blk.nc_direct_a = round_down(blk.nc_direct_a, nr);
   blk.kc = round_up(blk.kc, k_unit);  // K slices start on a group
+  // NC where A is read in place and a KC x NR sliver of B outgrows half of L1 (gemm_block): the B panel
+  // in a quarter of L2 (the A block of BLIS's order takes 2/5 of it). In that order an MC block
+  // of f64 (KC 1024: 102 rows, 17 tiles) met each 256 KiB sliver first from L3 at the tile's pace;
+  // with the panel in L2 and A's row panels outermost, each A panel comes from L3 once per NC panel,
+  // a 48 KiB stream at the tile's pace of 48 B per k step. Measured on a Granite Rapids VM against
+  // BLIS's order (interleaved runs, medians of 6 paired ratios; 6x32 f64 with NC 64, 6x64 f32 with 128):
+  // dgemm 1024^3 +10 %, 512x4096x1024 +8 %, 2048^3 +15 % at 1 thread, +6 %, +3 %, +9 % at 2; sgemm +6 %,
+  // +3 %, +10 % at 1 thread, 0-1 % at 2; 128^3-512^3 and 4096x64x4096 within +-3 %. 128 f64 columns
+  // measured as 64. It needs A in place: a packed A would be packed once per NC panel, N / NC times
+  // (AVX2 f64 tiles, which pack a large A, lost 12-25 %).
+  if (blk.nc_direct_a == 0) {
+    const bool sliver_in_l1 = blk.kc * nr * element_bytes <= caches.l1 / 2;
+    blk.nc_direct_a = sliver_in_l1 ? -1 : caches.l2 / 4 / (blk.kc * element_bytes);
+  }
+  if (blk.nc_direct_a > 0) blk.nc_direct_a = round_down(blk.nc_direct_a, nr);
   return blk;
 }
 

@@ -255,8 +255,7 @@ bool parse_gemm_blocking(std::string_view text, GemmBlocking& blocking, std::str
     if (elements == nullptr && signed_size == nullptr && flops == nullptr) {
       error = "unknown field '" + key +
               "': expected comma-separated key=value pairs such as kc=256 (keys mc, kc, nc, nc_direct_a, "
-              "unpacked, "
-              "direct_a, caller_works, solo)";
+              "unpacked, direct_a, caller_works, solo)";
       return false;
     }
     char* end = nullptr;

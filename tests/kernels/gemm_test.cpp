@@ -411,6 +411,20 @@ TEST_P(GemmTest, ThreadedMatchesTheReference) {
           }
         }
       }
+      // The tall shape, shared B panels of one sliver each and A's row panels outermost where the
+      // variant reads A in place (nc_direct_a): twice the panel steps and barriers.
+      for (Trans tb : {Trans::no, Trans::yes}) {
+        cases.push_back(
+            {.tb = tb,
+             .m = 4 * nr() + 3,
+             .n = 2 * nr() + 1,
+             .k = 3 * 16 + 5,
+             .alpha = 0.75,
+             .beta = -1,
+             .blocking =
+                 {.mc = 2 * mr(), .kc = 16, .nc = 2 * nr(), .unpacked_bytes = -1, .nc_direct_a = nr()},
+             .threads = threads});
+      }
       // The tall shape really takes the shared path (one node: the test machine's, or any).
       const std::vector<int> one_node(static_cast<std::size_t>(threads), 0);
       EXPECT_TRUE(kernels::gemm_team_plan(4 * nr() + 3, 2 * nr() + 1, static_cast<int>(mr()),
@@ -663,30 +677,40 @@ struct OneLane {
 };
 constexpr int kOneLaneMr = 3, kOneLaneNv = 4;
 std::atomic<int> one_lane_direct_calls{0};  // the team's threads call it too
-// The A and B operands of the first two calls (single-threaded runs): which one the second call shares
-// with the first tells the tile order.
+// The A and B operands of the first two tiles (either kind), recorded in single-threaded runs only
+// (one_lane_recording): which one the second tile shares with the first tells the tile order.
+std::atomic<bool> one_lane_recording{false};
 std::vector<std::pair<const float*, const float*>> one_lane_first_operands;
+
+void record_tile(const float* a, const float* b) {
+  if (one_lane_recording && one_lane_first_operands.size() < 2) one_lane_first_operands.push_back({a, b});
+}
+
+void one_lane_packed_a(std::int64_t kc, const float* a, const float* b, std::int64_t ldb, float* c,
+                       std::int64_t ldc, float alpha, float beta) {
+  record_tile(a, b);
+  kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, b, ldb, c, ldc, alpha, beta);
+}
 
 void one_lane_direct_a(std::int64_t kc, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
                        float* c, std::int64_t ldc, float alpha, float beta) {
-  if (++one_lane_direct_calls <= 2 && one_lane_first_operands.size() < 2)
-    one_lane_first_operands.push_back({a, b});
+  ++one_lane_direct_calls;
+  record_tile(a, b);
   kernels::broadcast_ukernel_direct_a<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, lda, b, ldb, c, ldc,
                                                                               alpha, beta);
 }
 
 void one_lane_gemm(const GemmArgs<float>& args) {
-  kernels::gemm(args, kernels::gemm_micro_kernel<float, kOneLaneMr>(
-                          kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>,
-                          &one_lane_direct_a));
+  kernels::gemm(args, kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_packed_a,
+                                                                    &one_lane_direct_a));
 }
 
 TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
-  // Unpacked (B read in place: BLIS's order), packed B in BLIS's order (no nc_direct_a: a 16 x 4 sliver
-  // fits in L1), and A's row panels outermost across B panels of one sliver and of two (nc_direct_a
-  // past NC's two: NC bounds it).
+  // Unpacked (B read in place: BLIS's order, with or without nc_direct_a), packed B in BLIS's order (no
+  // nc_direct_a: a 16 x 4 sliver fits in L1), and A's row panels outermost across B panels of one sliver
+  // and of two (nc_direct_a past NC's two: NC bounds it).
   const std::pair<std::int64_t, std::int64_t> unpacked_and_nc_direct_a[] = {
-      {0, -1}, {-1, -1}, {-1, kOneLaneNv}, {-1, 3 * kOneLaneNv}};
+      {0, -1}, {0, 2 * kOneLaneNv}, {-1, -1}, {-1, kOneLaneNv}, {-1, 3 * kOneLaneNv}};
   for (const auto& [unpacked_bytes, nc_direct_a] : unpacked_and_nc_direct_a) {
     const GemmBlocking small{.mc = 2 * kOneLaneMr,
                              .kc = 16,
@@ -706,19 +730,23 @@ TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
                         .threads = threads};
           one_lane_direct_calls = 0;
           one_lane_first_operands.clear();
+          one_lane_recording = threads == 1;
           EXPECT_EQ(check_case<float>(&one_lane_gemm, cs), "");
+          one_lane_recording = false;
           if (ta == Trans::no) {
             EXPECT_GT(one_lane_direct_calls, 0) << describe(cs);
           } else {
             EXPECT_EQ(one_lane_direct_calls, 0) << describe(cs);
           }
-          if (ta == Trans::no && threads == 1 && one_lane_first_operands.size() == 2) {
+          if (threads == 1) {
             // Rows outermost: the second tile takes the next sliver of B beside the same row panel of A;
             // BLIS: the next row panel of A against the same sliver.
+            ASSERT_EQ(one_lane_first_operands.size(), 2u) << describe(cs);
             const auto [first, second] = std::pair(one_lane_first_operands[0], one_lane_first_operands[1]);
-            // Only for packed B (not unpacked, nor GEMV-like: two row panels), and observable with two
-            // slivers or more per B panel (nc_direct_a of one sliver looks like BLIS).
-            const bool rows_outer = unpacked_bytes < 0 && m > 2 * kOneLaneMr &&
+            // Only for A in place (not a transposed A, packed) and packed B (not unpacked, nor GEMV-like:
+            // two row panels), and observable with two slivers or more per B panel (nc_direct_a of one
+            // sliver looks like BLIS).
+            const bool rows_outer = ta == Trans::no && unpacked_bytes < 0 && m > 2 * kOneLaneMr &&
                                     std::min<std::int64_t>(small.nc, nc_direct_a) >= 2 * kOneLaneNv;
             EXPECT_EQ(first.first == second.first, rows_outer) << describe(cs);
             EXPECT_EQ(first.second == second.second, !rows_outer) << describe(cs);
@@ -727,6 +755,24 @@ TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
       }
     }
   }
+  // nc_direct_a counts columns of KC-deep slivers: K of half of KC doubles it, one sliver to two, so the
+  // order becomes observable.
+  const Case shallow{.m = 5 * kOneLaneMr + 2,
+                     .n = 5 * kOneLaneNv + 1,
+                     .k = 16,
+                     .alpha = 0.75,
+                     .beta = -1,
+                     .blocking = {.mc = 2 * kOneLaneMr,
+                                  .kc = 32,
+                                  .nc = 4 * kOneLaneNv,
+                                  .unpacked_bytes = -1,
+                                  .nc_direct_a = kOneLaneNv}};
+  one_lane_first_operands.clear();
+  one_lane_recording = true;
+  EXPECT_EQ(check_case<float>(&one_lane_gemm, shallow), "");
+  one_lane_recording = false;
+  ASSERT_EQ(one_lane_first_operands.size(), 2u);
+  EXPECT_EQ(one_lane_first_operands[0].first, one_lane_first_operands[1].first);
 }
 
 // GEMV-like ranges go to the micro-kernel's row_stream, others to its tiles: counted through a
