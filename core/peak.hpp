@@ -10,6 +10,18 @@
 
 namespace armperf {
 
+// Multiply-adds into one 32-bit accumulator lane per instruction of a dot or block product (2 operations
+// each): SDOT and VPDPBUSD add 4 int8 products, SMMLA 8 (a 2x8 by 8x2 int8 product per 128 bits), BFDOT
+// and VDPBF16PS 2 bf16 products, BFMMLA 4 (2x4 by 4x2 bf16); 0 for any other instruction. The one table
+// of these for the peakflops probe's operation counts and the GEMM rows' pct_of_peak.
+constexpr int dot_products_per_lane(std::string_view instruction) {
+  if (instruction == "sdot" || instruction == "vpdpbusd") return 4;
+  if (instruction == "smmla") return 8;
+  if (instruction == "bfdot" || instruction == "vdpbf16ps") return 2;
+  if (instruction == "bfmmla") return 4;
+  return 0;
+}
+
 // How fast a core completes one multiply-accumulate instruction class other than the f32/f64 FMA:
 // the register bits of it per cycle, all pipes together (2 pipes taking one 128-bit SDOT a cycle
 // each: 256). Operations per cycle = bits_per_cycle / register bits × operations per instruction.

@@ -214,16 +214,17 @@ void gemm_bench_any(benchmark::State& state, const KernelVariant& variant, const
 }  // namespace
 
 GemmDotInstruction gemm_dot_instruction(const KernelVariant& variant, Isa isa, const CpuFeatures& cpu) {
-  if (variant.peak_instruction == "smmla" && variant.dtype == "int8") return {"smmla", 8};
-  if (variant.peak_instruction == "bfmmla" && variant.dtype == "bf16") return {"bfmmla", 4};
+  const auto ran = [](const char* key) { return GemmDotInstruction{key, dot_products_per_lane(key)}; };
+  if (variant.peak_instruction == "smmla" && variant.dtype == "int8") return ran("smmla");
+  if (variant.peak_instruction == "bfmmla" && variant.dtype == "bf16") return ran("bfmmla");
   if (!variant.peak_instruction.empty()) return {};  // an instruction (or dtype) this table does not rate
   const bool arm = isa == Isa::neon || isa == Isa::sve || isa == Isa::sve2;
   if (variant.dtype == "bf16") {
-    if (isa == Isa::avx512 && cpu.has("avx512bf16")) return {"vdpbf16ps", 2};
-    if (isa == Isa::neon && cpu.has("bf16")) return {"bfdot", 2};
+    if (isa == Isa::avx512 && cpu.has("avx512bf16")) return ran("vdpbf16ps");
+    if (isa == Isa::neon && cpu.has("bf16")) return ran("bfdot");
   } else if (variant.dtype == "int8") {
-    if (isa == Isa::avx512 && cpu.has("avx512vnni")) return {"vpdpbusd", 4};
-    if (arm && cpu.has("dotprod")) return {"sdot", 4};
+    if (isa == Isa::avx512 && cpu.has("avx512vnni")) return ran("vpdpbusd");
+    if (arm && cpu.has("dotprod")) return ran("sdot");
   }
   return {};
 }

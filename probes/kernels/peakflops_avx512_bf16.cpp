@@ -17,7 +17,6 @@ struct Vdpbf16ps {
   static constexpr std::string_view instruction = "vdpbf16ps";
   static constexpr std::string_view feature = "avx512bf16";
   static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = 2;
   static constexpr int lane_bits = 32;
   using reg = __m512;
   using in = __m512bh;

@@ -10,7 +10,7 @@
 namespace armperf::probes {
 namespace {
 
-struct Vpdpbusd : fma_loops::Int8DotOf<4> {
+struct Vpdpbusd : fma_loops::Int8DotOf {
   static constexpr std::string_view instruction = "vpdpbusd";
   static constexpr std::string_view feature = "avx512vnni";
   using reg = __m512i;

@@ -1,7 +1,8 @@
 // The chains once, for every ISA and type: a vector type V provides reg (the accumulator), lanes()
 // (accumulator lanes per register here; SVE's is the vector length in use), set1 (an accumulator of
 // one value), fma(acc, a, b) (the instruction under test) and sum (all lanes, in double), plus its
-// row's metadata: dtype, instruction, feature, chain, products_per_lane, lane_bits. A V whose
+// row's metadata: dtype, instruction, feature, chain, lane_bits (a dot chain's products per lane follow
+// from its instruction: core/peak.hpp's dot_products_per_lane). A V whose
 // multiplied operands differ from the accumulator (bf16, int8 into f32, int32) also provides `in` and
 // operand(v) (a register of that type with every element v). Included only by
 // probes/kernels/peakflops_<isa>[_<feature>].cpp, with that file's ISA flags.
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/peak.hpp"
 #include "probes/kernels/peakflops.hpp"
 
 namespace armperf::probes::fma_loops {
@@ -57,27 +59,26 @@ double fma_chains(std::uint64_t iterations, double a, double b) {
 
 template <class V, int kAccumulators>
 constexpr FmaKernel make_fma_kernel(Isa isa) {
-  return FmaKernel{isa,           V::dtype,       V::instruction, V::feature, V::chain, V::products_per_lane,
+  constexpr int products = V::chain == Chain::dot ? dot_products_per_lane(V::instruction) : 1;
+  static_assert(products > 0, "a dot-product chain of an instruction core/peak.hpp does not count");
+  return FmaKernel{isa,           V::dtype,       V::instruction, V::feature, V::chain, products,
                    kAccumulators, &V::lanes,      V::lane_bits,   &fma_chains<V, kAccumulators>};
 }
 
-// The metadata of a plain FMA of one element type (products_per_lane 1, no feature beyond the ISA).
+// The metadata of a plain FMA of one element type (one product per lane, no feature beyond the ISA).
 template <int kBits>
 struct FmaOf {
   static constexpr std::string_view dtype = kBits == 64 ? "f64" : kBits == 32 ? "f32" : "f16";
   static constexpr std::string_view feature = "";
   static constexpr Chain chain = Chain::fma;
-  static constexpr int products_per_lane = 1;
   static constexpr int lane_bits = kBits;
 };
 
-// The metadata of an int8 dot-product chain into int32 lanes: kProducts int8 products per lane
-// (SDOT and VPDPBUSD 4, SMMLA 8); the trait adds its instruction and feature.
-template <int kProducts>
+// The metadata of an int8 dot-product chain into int32 lanes; the trait adds its instruction (which
+// sets the products per lane: core/peak.hpp's dot_products_per_lane) and feature.
 struct Int8DotOf {
   static constexpr std::string_view dtype = "int8";
   static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = kProducts;
   static constexpr int lane_bits = 32;
 };
 

@@ -18,7 +18,6 @@ struct Bf16 {
   static constexpr std::string_view instruction = kMatrix ? "bfmmla" : "bfdot";
   static constexpr std::string_view feature = "bf16";
   static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = kMatrix ? 4 : 2;
   static constexpr int lane_bits = 32;
   using reg = float32x4_t;
   using in = bfloat16x8_t;

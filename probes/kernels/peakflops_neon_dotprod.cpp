@@ -10,7 +10,7 @@
 namespace armperf::probes {
 namespace {
 
-struct Sdot : fma_loops::Int8DotOf<4> {
+struct Sdot : fma_loops::Int8DotOf {
   static constexpr std::string_view instruction = "sdot";
   static constexpr std::string_view feature = "dotprod";
   using reg = int32x4_t;

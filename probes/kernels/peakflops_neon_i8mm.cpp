@@ -10,7 +10,7 @@
 namespace armperf::probes {
 namespace {
 
-struct Smmla : fma_loops::Int8DotOf<8> {
+struct Smmla : fma_loops::Int8DotOf {
   static constexpr std::string_view instruction = "smmla";
   static constexpr std::string_view feature = "i8mm";
   using reg = int32x4_t;

@@ -41,7 +41,7 @@ struct F16xVl : fma_loops::FmaOf<16> {
     return svaddv_f32(all, svcvt_f32_f16_x(all, v)) + svaddv_f32(all, svcvt_f32_f16_x(all, odd));
   }
 };
-struct SdotVl : fma_loops::Int8DotOf<4> {
+struct SdotVl : fma_loops::Int8DotOf {
   static constexpr std::string_view instruction = "sdot";
   static constexpr std::string_view feature = "";
   using reg = svint32_t;

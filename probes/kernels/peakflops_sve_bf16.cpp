@@ -18,7 +18,6 @@ struct Bf16Vl {
   static constexpr std::string_view instruction = kMatrix ? "bfmmla" : "bfdot";
   static constexpr std::string_view feature = "svebf16";
   static constexpr Chain chain = Chain::dot;
-  static constexpr int products_per_lane = kMatrix ? 4 : 2;
   static constexpr int lane_bits = 32;
   using reg = svfloat32_t;
   using in = svbfloat16_t;

@@ -10,7 +10,7 @@
 namespace armperf::probes {
 namespace {
 
-struct SmmlaVl : fma_loops::Int8DotOf<8> {
+struct SmmlaVl : fma_loops::Int8DotOf {
   static constexpr std::string_view instruction = "smmla";
   static constexpr std::string_view feature = "svei8mm";
   using reg = svint32_t;
