@@ -17,7 +17,9 @@ namespace armperf::kernels {
 
 // The MicroKernelFn contract of gemm.hpp over panels packed in groups of M::group k steps. MR x NR =
 // 8 x 12: 4 x 6 blocks (24 accumulators), 6 registers of B and one of A at a time fill 31 of the 32
-// vector registers; per group 10 loads feed 24 instructions.
+// vector registers; per group 10 loads feed 24 instructions. "One of A at a time" needs g++'s first
+// scheduling pass off for the files that include this (kernels/gemm/CMakeLists.txt): it hoisted the four
+// loads of A and spilled accumulators (tests/kernels/gemm_loops_check.py).
 template <class M, class T, int MR, int NR>
 void mmla_ukernel(std::int64_t kc, const T* a, const T* b, std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc,
                   GemmAcc<T> alpha, GemmAcc<T> beta) {
