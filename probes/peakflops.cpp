@@ -50,6 +50,7 @@ bool register_fma_kernels(std::span<const FmaKernel> kernels) {
 double FmaKernel::expected(std::uint64_t iterations) const {
   const double k = accumulators, n = static_cast<double>(lanes());
   if (chain == Chain::fma) return 2.0 * k * n;
+  if (chain == Chain::accumulate) return n * k * (k + 1) / 2;  // chain j keeps its start, j + 1
   // Chain j holds j + iterations · products_per_lane in every lane (a = b = 1).
   return n * (k * (k - 1) / 2 + k * static_cast<double>(iterations) * products_per_lane);
 }
@@ -90,7 +91,7 @@ std::uint64_t window_iterations(Team& team, const FmaKernel& kernel) {
 // The row's name: f64/f32/f16 have one FMA per ISA; the dot-product types name their instruction.
 std::string row_name(const FmaKernel& kernel, int threads, const std::string& placement) {
   std::string name = fmt::format("peakflops/{}/{}/", kernel.dtype, isa_name(kernel.isa));
-  if (kernel.chain == Chain::dot) name += fmt::format("{}/", kernel.instruction);
+  if (!kernel.plain_fma()) name += fmt::format("{}/", kernel.instruction);
   name += fmt::format("{}t/{}", threads, placement);
   return name;
 }
@@ -108,12 +109,13 @@ ResultRow kernel_row(const FmaKernel& kernel, int threads, const ProbeConfig& cf
 // The theoretical peak of the kernel's instruction class, or why there is none.
 std::optional<TheoreticalPeak> kernel_peak(const FmaKernel& kernel, const std::string& uarch, double ghz, int threads,
                                            std::string& unknown) {
-  if (kernel.chain == Chain::fma && kernel.dtype != "f16") {
+  if (kernel.plain_fma() && kernel.dtype != "f16") {
     auto peak = theoretical_peak(uarch, kernel.vector_bits(), kernel.lane_bits, ghz, threads, kClockSource);
     if (!peak) unknown = fmt::format("no FMA table entry for \"{}\"", uarch);
     return peak;
   }
-  const std::string key = kernel.chain == Chain::fma ? fmt::format("{} fma", kernel.dtype) : std::string(kernel.instruction);
+  const std::string key =
+      kernel.plain_fma() ? fmt::format("{} fma", kernel.dtype) : std::string(kernel.instruction);
   return theoretical_instruction_peak(uarch, key, kernel.vector_bits(), kernel.ops_per_instruction(), ghz, threads,
                                       kClockSource, unknown);
 }

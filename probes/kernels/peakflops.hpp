@@ -27,8 +27,12 @@
 namespace armperf::probes {
 
 // fma: acc = acc·a + b, which converges (a = 0.5, b = 1 → 2) so the result does not depend on the
-// round count. dot: acc += Σ a·b over the products of each lane, which grows by a fixed step a round.
-enum class Chain { fma, dot };
+// round count. accumulate: acc += a·b, an FMA in the form of NEON's FMLA, whose addend is its destination
+// (acc·a + b there needs b copied into a fresh register and the result moved back: three instructions
+// per chain and round, a third of the peak); the probe's a·b is below half an ulp of 1, and the chains
+// start at 1 (chain k at k + 1), so every chain keeps its start value. dot: acc += Σ a·b over the
+// products of each lane, which grows by a fixed step a round.
+enum class Chain { fma, accumulate, dot };
 
 struct FmaKernel {
   Isa isa = Isa::scalar;
@@ -41,7 +45,8 @@ struct FmaKernel {
   std::size_t (*lanes)() = nullptr;  // accumulator lanes per register here (SVE: the vector length in use)
   int lane_bits = 0;                 // bits of one accumulator lane
   // Runs `iterations` rounds of the instruction on every accumulator, accumulator k starting at k in
-  // every lane, with every multiplied element a or b; returns the sum of all lanes of all accumulators.
+  // every lane (k + 1 for Chain::accumulate), with every multiplied element a or b; returns the sum of
+  // all lanes of all accumulators.
   double (*run)(std::uint64_t iterations, double a, double b) = nullptr;
 
   double ops_per_instruction() const { return 2.0 * products_per_lane * static_cast<double>(lanes()); }
@@ -49,10 +54,16 @@ struct FmaKernel {
   int vector_bits() const { return static_cast<int>(lanes()) * lane_bits; }
   bool integer() const { return dtype == "int8"; }
   // The inputs the probe runs with and the result they give after `iterations` rounds (≥ 64 for the
-  // fma chain, which has converged by then): every lane of chain k holds 2 (fma) or k + iterations ·
+  // fma chain, which has converged by then): every lane of chain k holds 2 (fma), k + 1 (accumulate:
+  // a·b = 2^-54, or 2^-12 in f16, below half an ulp of 1 and a normal number) or k + iterations ·
   // products_per_lane (dot, a = b = 1; exact in int32 and in f32 below 2^24).
-  double probe_a() const { return chain == Chain::fma ? 0.5 : 1.0; }
-  double probe_b() const { return 1.0; }
+  double probe_a() const {
+    if (chain == Chain::accumulate) return dtype == "f16" ? 0x1p-6 : 0x1p-27;
+    return chain == Chain::fma ? 0.5 : 1.0;
+  }
+  double probe_b() const { return chain == Chain::accumulate ? probe_a() : 1.0; }
+  // Whether the instruction is the dtype's plain FMA (fma, accumulate), not a dot or block product.
+  bool plain_fma() const { return chain != Chain::dot; }
   double expected(std::uint64_t iterations) const;
 };
 

@@ -49,7 +49,9 @@ template <class V, class... Acc>
 
 template <class V, std::size_t... K>
 [[gnu::always_inline]] inline double fma_chains(std::uint64_t iterations, double a, double b, std::index_sequence<K...>) {
-  return fma_rounds<V>(iterations, Operand<V>::make(a), Operand<V>::make(b), V::set1(static_cast<double>(K))...);
+  constexpr std::size_t first = V::chain == Chain::accumulate ? 1 : 0;  // FmaKernel::run
+  return fma_rounds<V>(iterations, Operand<V>::make(a), Operand<V>::make(b),
+                       V::set1(static_cast<double>(K + first))...);
 }
 
 template <class V, int kAccumulators>

@@ -8,20 +8,23 @@
 namespace armperf::probes {
 namespace {
 
+// FMLA adds into its destination: the accumulate chain (peakflops.hpp), one instruction per chain and round.
 struct F32x4 : fma_loops::FmaOf<32> {
   static constexpr std::string_view instruction = "fmla";
+  static constexpr Chain chain = Chain::accumulate;
   using reg = float32x4_t;
   static std::size_t lanes() { return 4; }
   static reg set1(double v) { return vdupq_n_f32(static_cast<float>(v)); }
-  static reg fma(reg acc, reg a, reg b) { return vfmaq_f32(b, acc, a); }  // b + acc·a
+  static reg fma(reg acc, reg a, reg b) { return vfmaq_f32(acc, a, b); }  // acc + a·b
   static double sum(reg v) { return vaddvq_f32(v); }
 };
 struct F64x2 : fma_loops::FmaOf<64> {
   static constexpr std::string_view instruction = "fmla";
+  static constexpr Chain chain = Chain::accumulate;
   using reg = float64x2_t;
   static std::size_t lanes() { return 2; }
   static reg set1(double v) { return vdupq_n_f64(v); }
-  static reg fma(reg acc, reg a, reg b) { return vfmaq_f64(b, acc, a); }
+  static reg fma(reg acc, reg a, reg b) { return vfmaq_f64(acc, a, b); }
   static double sum(reg v) { return vaddvq_f64(v); }
 };
 

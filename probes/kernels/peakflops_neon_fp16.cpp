@@ -13,10 +13,11 @@ namespace {
 struct F16x8 : fma_loops::FmaOf<16> {
   static constexpr std::string_view instruction = "fmla";
   static constexpr std::string_view feature = "fp16";
+  static constexpr Chain chain = Chain::accumulate;  // FMLA adds into its destination (peakflops_neon.cpp)
   using reg = float16x8_t;
   static std::size_t lanes() { return 8; }
   static reg set1(double v) { return vdupq_n_f16(static_cast<float16_t>(v)); }
-  static reg fma(reg acc, reg a, reg b) { return vfmaq_f16(b, acc, a); }  // b + acc·a
+  static reg fma(reg acc, reg a, reg b) { return vfmaq_f16(acc, a, b); }  // acc + a·b
   static double sum(reg v) {
     const float32x4_t s = vaddq_f32(vcvt_f32_f16(vget_low_f16(v)), vcvt_f32_f16(vget_high_f16(v)));
     return vaddvq_f32(s);
