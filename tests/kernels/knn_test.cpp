@@ -219,6 +219,32 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
   }
 }
 
+TEST_P(KnnSearchTest, TheFilterFindsALoneBetterCandidateAtEveryPosition) {
+  // Row 0 fills the top-1; every other row is worse except row p, which only the filter can find after
+  // a long run of misses. Sweeping p puts the hit at every lane of every vector of a step (the SVE scan
+  // tests four vectors at once, then the rest one at a time) and in the tail (nb odd): a scan that
+  // skips a hit loses row p. (One that stops early only costs time: the heap compares again.)
+  if (!ours()) GTEST_SKIP() << "the filter is ours";
+  const std::int64_t nb = 203, d = 3;
+  for (Metric metric : {Metric::l2, Metric::ip}) {
+    // L2 from the origin: 25 for row 0, 100 for the rest, 1 for row p. Inner product with (1, 0, 0):
+    // 5, 1, and 10 for row p.
+    const bool l2 = metric == Metric::l2;
+    const std::vector<float> query = {l2 ? 0.0f : 1.0f, 0, 0};
+    const float first = 5, worse = l2 ? 10.0f : 1.0f, better = l2 ? 1.0f : 10.0f;
+    for (KnnPath path : {KnnPath::direct, KnnPath::gemm}) {
+      const SearchCase c{metric, nb, 1, d, 1, 1, path};
+      for (std::int64_t p = 1; p < nb; ++p) {
+        std::vector<float> base(static_cast<std::size_t>(nb * d), 0.0f);
+        for (std::int64_t i = 0; i < nb; ++i) base[static_cast<std::size_t>(i * d)] = i == 0 ? first : worse;
+        base[static_cast<std::size_t>(p * d)] = better;
+        const KnnResult got = search(args(c, base, query));
+        ASSERT_EQ(got.ids, std::vector<std::int64_t>{p}) << describe(c) << " lone better row " << p;
+      }
+    }
+  }
+}
+
 TEST_P(KnnSearchTest, FewerDatabaseVectorsThanKLeavesEmptySlots) {
   for (Metric metric : {Metric::l2, Metric::ip}) {
     const SearchCase c{metric, 3, 2, 17, 5, 2, KnnPath::automatic};
