@@ -9,7 +9,8 @@ model of Neoverse V1/V2 put at 50-65 % of the tile's peak (llvm-mca; the MMLA ti
 files were built with -fno-schedule-insns: kernels/gemm/CMakeLists.txt). The results stay correct, so
 the correctness tests cannot see it, and no test machine runs the code at speed.
 
-For every SIMD GEMM object (gemm_<isa>.cpp.o; the scalar one has no vector tile), every micro-kernel
+For every SIMD GEMM object (gemm_<isa>[_<feature>].cpp.o; the scalar one has no vector tile; other
+objects passed, such as the rest of $<TARGET_OBJECTS:armperf_kernels>, are left out), every micro-kernel
 function (its name has "ukernel") and every innermost loop of it with a multiply-accumulate instruction:
 no instruction may read a vector register's value from the stack. Stores alone (a copy kept for after the
 loop) and general-purpose reloads (a loop-invariant pointer re-read) form no chain and are only counted.
@@ -32,7 +33,9 @@ ARM_VECTOR = re.compile(r"^\{?[qdshbvz]\d+")  # q3, d0, {v0.4s ...}, z1.s: FP/SI
 LINE = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
 FUNCTION = re.compile(r"^[0-9a-f]+ <(.*)>:$")
 TARGET = re.compile(r"(?:^|[\s,])([0-9a-f]+) <[^>]*>")
-SIMD_OBJECT = re.compile(r"gemm_(?!scalar)[a-z0-9_]+\.cpp\.o(bj)?$")
+# An ISA file of the GEMM family (gemm_avx512.cpp.o, gemm_int8_avx512_vnni.cpp.o, gemm_neon_i8mm.cpp.o):
+# not the driver, family, reference or peer objects, nor the scalar one.
+SIMD_OBJECT = re.compile(r"^gemm_(int8_)?(neon|sve2?|avx2|avx512)(_[a-z0-9]+)?\.cpp\.o(bj)?$")
 
 
 def is_branch(mnemonic):

@@ -222,8 +222,9 @@ TEST_P(KnnSearchTest, EveryCandidateThatCanEnterPassesTheFilter) {
 TEST_P(KnnSearchTest, TheFilterFindsALoneBetterCandidateAtEveryPosition) {
   // Row 0 fills the top-1; every other row is worse except row p, which only the filter can find after
   // a long run of misses. Sweeping p puts the hit at every lane of every vector of a step (the SVE scan
-  // tests four vectors at once, then the rest one at a time) and in the tail (nb odd): a scan that
-  // skips a hit loses row p. (One that stops early only costs time: the heap compares again.)
+  // tests four vectors at once, then the rest one at a time) and in the tail (202 rows after row 0,
+  // not a multiple of 4 vectors at any length): a scan that skips a hit loses row p. (One that stops
+  // early only costs time: the heap compares again.)
   if (!ours()) GTEST_SKIP() << "the filter is ours";
   const std::int64_t nb = 203, d = 3;
   for (Metric metric : {Metric::l2, Metric::ip}) {
