@@ -238,6 +238,10 @@ struct MicroKernel {
   // direct_a only for an op(A) within GemmBlocking::direct_a_bytes or an unpacked product
   // (GemmBlocking::unpacked_bytes), packed A otherwise.
   bool direct_a_small_only = false;
+  // Elements the driver leaves after each packed A panel (MR x kc rounded up to a whole group), for
+  // data of the panel that pack_a computes once and fn reads in every tile of its row (VNNI: the rows'
+  // sums). Such a kernel must only ever see A packed: it must not have direct_a.
+  std::int64_t a_panel_extra = 0;
 };
 
 // Cache sizes in bytes the blocking is derived from.

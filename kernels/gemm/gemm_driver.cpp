@@ -125,8 +125,17 @@ std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kern
                              std::int64_t rows, std::int64_t cols) {
   if (reads_a_in_place(args, kernel, blk) || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr)
     return 0;
-  const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit);
+  const std::int64_t slices = (args.k + blk.kc - 1) / blk.kc;
+  const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit) +
+                                (rows + kernel.mr - 1) / kernel.mr * slices * kernel.a_panel_extra;
   return elements * static_cast<std::int64_t>(sizeof(T)) <= kKeptAMaxBytes ? elements : 0;
+}
+
+// Elements of one packed MR-row panel of A over `kc_packed` k steps, with the micro-kernel's own data
+// after it (MicroKernel::a_panel_extra).
+template <class T>
+std::int64_t a_panel_elements(const MicroKernel<T>& kernel, std::int64_t kc_packed) {
+  return kernel.mr * kc_packed + kernel.a_panel_extra;
 }
 
 // Packing buffers of one thread: the MC x KC block of A (or all of a thread's A: `kept_a` elements,
@@ -137,10 +146,12 @@ template <class T>
 struct Panels {
   std::int64_t a_size, b_size, scratch_size;
 
-  Panels(const GemmBlocking& blk, int mr, int nr, std::int64_t kept_a = 0) {
+  Panels(const GemmBlocking& blk, const MicroKernel<T>& kernel, std::int64_t kept_a = 0) {
     const std::int64_t align = static_cast<std::int64_t>(kPanelAlignment / sizeof(T));
     constexpr auto acc_elements = static_cast<std::int64_t>(sizeof(GemmAcc<T>) / sizeof(T));
-    a_size = round_up(std::max(round_up(blk.mc, mr) * blk.kc, kept_a), align);
+    const int mr = kernel.mr, nr = kernel.nr;
+    const std::int64_t block_panels = round_up(blk.mc, mr) / mr;
+    a_size = round_up(std::max(block_panels * a_panel_elements(kernel, blk.kc), kept_a), align);
     b_size = round_up(round_up(blk.nc, nr) * blk.kc, align);
     scratch_size = round_up(static_cast<std::int64_t>(mr) * nr * acc_elements, align);
   }
@@ -237,9 +248,14 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
       // partial last sliver, at the buffer's start (its band can be wider than the buffer's NC columns).
       const auto packed_sliver = [&](std::int64_t j) { return b_pack + (direct_b ? 0 : j * kc_packed); };
       const Acc beta = pc == 0 ? args.beta : Acc(1);  // later K slices accumulate onto the first
-      // The packed panel of A's rows from ic + ir (ir within block ic) in this K slice.
+      // The packed panel of A's rows from ic + ir (ir within block ic) in this K slice. A kept A holds
+      // the slices one after the other, each all of the range's panels; every slice before this one
+      // is blk.kc deep.
+      const std::int64_t a_panel = a_panel_elements(kernel, kc_packed);
       const auto packed_a = [&](std::int64_t ic, std::int64_t ir) {
-        return keep_a ? a_pack + rows_padded * pc + (ic - i0 + ir) * kc_packed : a_pack + ir * kc_packed;
+        if (!keep_a) return a_pack + ir / mr * a_panel;
+        const std::int64_t slice_start = pc / blk.kc * (rows_padded / mr) * a_panel_elements(kernel, blk.kc);
+        return a_pack + slice_start + (ic - i0 + ir) / mr * a_panel;
       };
       const bool pack_a_now = !keep_a || jc == j0;  // a kept A is packed by the first NC panel
       if (group != nullptr) {
@@ -526,6 +542,9 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
     throw std::logic_error(
         "gemm: micro-kernel without its packing routines (build it with gemm_micro_kernel())");
   }
+  if (kernel.a_panel_extra < 0 || (kernel.a_panel_extra > 0 && kernel.direct_a != nullptr)) {
+    throw std::logic_error("gemm: a micro-kernel with data after its A panels reads A packed only");
+  }
   if (args.m == 0 || args.n == 0) return;
   if (args.k == 0 || args.alpha == GemmAcc<T>(0)) {
     scale_c(args.c, args.ldc, args.m, args.n, args.beta);
@@ -536,7 +555,7 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   const double flops =
       2.0 * static_cast<double>(args.m) * static_cast<double>(args.n) * static_cast<double>(args.k);
   if (args.threads == 1 || flops < blk.solo_flops) {  // like the peers: on the caller, no hand-off
-    const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a_elements(args, kernel, blk, args.m, args.n));
+    const Panels<T> panels(blk, kernel, kept_a_elements(args, kernel, blk, args.m, args.n));
     gemm_block(args, kernel, blk, panels, GemmRange{0, args.m, 0, args.n},
                workspace<T>(static_cast<std::size_t>(panels.total())));
     return;
@@ -547,7 +566,7 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   for (const GemmRange& r : plan.ranges) {
     kept_a = std::max(kept_a, kept_a_elements(args, kernel, blk, r.i1 - r.i0, r.j1 - r.j0));
   }
-  const Panels<T> panels(blk, kernel.mr, kernel.nr, kept_a);
+  const Panels<T> panels(blk, kernel, kept_a);
   const auto per_thread = static_cast<std::size_t>(panels.total());
   Team& team = persistent_kernel_team(args.threads,
                                       flops < blk.caller_works_flops ? TeamCaller::works : TeamCaller::waits);

@@ -2,13 +2,13 @@
 // signed bytes and adds the four products to an int32 lane, without saturating (vpdpbusds would). Its
 // unsigned operand is B, packed as offset binary (x + 128 as a byte: gemm_pack.hpp's pack_b_groups with
 // kOffsetBinary), so each lane accumulates sum_p A(i,p) * (B(p,j) + 128), which is C(i,j) plus 128 times row
-// i's sum of A over the slice. That sum is taken in each tile from the packed A panel (one vpdpbusd by a
-// vector of ones per 64 bytes: 1/48 of the tile's vpdpbusd) and subtracted after the k loop. The sums of
-// a panel are the same for every tile of its row; taking them once, when A is packed (or B's column
-// sums, when B is packed, with A as the unsigned operand), would need room for them beside the packed
-// panels, which the driver does not lay out. The int32 lanes wrap, and the offset is taken off in the
-// same modular arithmetic, so C is exact wherever it fits int32 (the GemmAccumulator<int8_t> contract).
-// Runs only where cpuid reports avx512vnni.
+// i's sum of A over the slice. pack_a takes those sums once per panel (one vpdpbusd by a vector of ones per
+// 64 bytes) and stores them after it (MicroKernel::a_panel_extra); each tile of the panel's row subtracts
+// them after its k loop. Taken in every tile instead they cost 1/48 of its vpdpbusd: taking them once
+// gained 1-2 % at 1 thread and 2-4 % at 2 (1024^3 and 512x4096x1024, Granite Rapids VM, paired medians
+// of 7-15 interleaved rounds, oneDNN's rows within 1-3 % between the builds). The int32 lanes wrap, and the
+// offset is taken off in the same modular arithmetic, so C is exact wherever it fits int32 (the
+// GemmAccumulator<int8_t> contract). Runs only where cpuid reports avx512vnni.
 #if !defined(__AVX512VNNI__)
 #error "gemm_int8_avx512_vnni.cpp needs AVX512_VNNI: add it with armperf_add_kernel_family()"
 #endif
@@ -29,6 +29,10 @@ namespace {
 // quads and row i's bytes always land in int32 lanes i and i + 8 (with the f32 tiles' 6 rows, a row's lanes
 // would repeat only every three loads).
 constexpr int kMr = 8, kNv = 3, kLanes = 16, kNr = kNv * kLanes, kQuad = 4;
+// After each packed panel: its rows' offsets as kMr int32, in a whole line so that the panels that
+// follow keep the alignment they had.
+constexpr std::int64_t kOffsetBytes = 64;
+static_assert(kMr * sizeof(std::int32_t) <= kOffsetBytes);
 
 // acc + the four products of each lane's unsigned bytes of u8 and signed bytes of s8. In asm because GCC 12
 // allocates _mm512_dpbusd_epi32's accumulator apart from its result: each of the tile's vpdpbusd then came
@@ -67,14 +71,21 @@ __m256i offset_of_rows(const std::int8_t* a, std::int64_t groups) {
   return _mm256_slli_epi32(rows, 7);
 }
 
-// The MicroKernelFn contract of gemm.hpp over the quad-interleaved panels, B in offset binary.
+// The PackAFn contract of gemm.hpp, then the panel's row offsets after it.
+void pack_a_with_offsets(const GemmOperand<std::int8_t>& a, std::int64_t i0, std::int64_t rows,
+                         std::int64_t p0, std::int64_t kc, int mr, std::int64_t next_rows, std::int8_t* dst) {
+  pack_a_groups<std::int8_t, kMr, kQuad>(a, i0, rows, p0, kc, mr, next_rows, dst);
+  const std::int64_t groups = (kc + kQuad - 1) / kQuad;
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + groups * kMr * kQuad), offset_of_rows(dst, groups));
+}
+
+// The MicroKernelFn contract of gemm.hpp over the quad-interleaved panels, B in offset binary, A packed by
+// pack_a_with_offsets.
 void ukernel(std::int64_t kc, const std::int8_t* a, const std::int8_t* b, std::int64_t ldb, std::int32_t* c,
              std::int64_t ldc, std::int32_t alpha, std::int32_t beta) {
   const std::int64_t groups = (kc + kQuad - 1) / kQuad;
-  // Before the k loop, so that no accumulator is live across it (GCC 12 then kept a copy of each on the
-  // stack, stored in every k step).
-  alignas(32) std::int32_t offset[kMr];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(offset), offset_of_rows(a, groups));
+  std::int32_t offset[kMr];
+  __builtin_memcpy(offset, a + groups * kMr * kQuad, sizeof offset);
   __m512i acc[kMr][kNv];
   unroll<kMr>([&](auto i) {
     unroll<kNv>([&](auto j) {
@@ -115,6 +126,8 @@ void ukernel(std::int64_t kc, const std::int8_t* a, const std::int8_t* b, std::i
 
 void int8_s8gemm__avx512_vnni_8x48(const GemmArgs<std::int8_t>& args) {
   MicroKernel<std::int8_t> kernel = gemm_micro_kernel<std::int8_t, kMr>(kNr, &ukernel);
+  kernel.pack_a = &pack_a_with_offsets;
+  kernel.a_panel_extra = kOffsetBytes;
   kernel.pack_b = &pack_b_groups<std::int8_t, kQuad, true>;  // the unsigned operand: offset binary
   gemm(args, kernel);
 }

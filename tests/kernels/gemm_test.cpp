@@ -865,6 +865,74 @@ TEST(GemmDriver, PacksASmallAOnceForEveryPanelOfB) {
   EXPECT_EQ(one_lane_a_packs, 367 * 2 * 2) << describe(large);
 }
 
+// Data a micro-kernel keeps after each packed A panel (MicroKernel::a_panel_extra: the VNNI tile's row
+// sums, which run on VNNI hosts only) is still there when each tile of the panel's row reads it. Here it
+// is the panel's sum, three times, which the tile checks against the panel it is given: for A packed per
+// MC block and K slice, and for an A kept across B's NC panels, on 1 and 2 threads.
+constexpr std::int64_t kPanelExtra = 3;  // not a whole line: the panels after the first are not aligned
+std::atomic<int> panel_extra_checked{0}, panel_extra_wrong{0};
+
+float one_lane_panel_sum(const float* a, std::int64_t kc) {
+  float sum = 0;
+  for (std::int64_t e = 0; e < kOneLaneMr * kc; ++e) sum += a[e];
+  return sum;
+}
+
+void pack_a_then_sum(const kernels::GemmOperand<float>& a, std::int64_t i0, std::int64_t rows,
+                     std::int64_t p0, std::int64_t kc, int mr, std::int64_t next_rows, float* dst) {
+  one_lane_pack_a(a, i0, rows, p0, kc, mr, next_rows, dst);
+  std::fill_n(dst + kOneLaneMr * kc, kPanelExtra, one_lane_panel_sum(dst, kc));
+}
+
+void one_lane_checking_sum(std::int64_t kc, const float* a, const float* b, std::int64_t ldb, float* c,
+                           std::int64_t ldc, float alpha, float beta) {
+  const float sum = one_lane_panel_sum(a, kc);
+  const float* extra = a + kOneLaneMr * kc;
+  ++panel_extra_checked;
+  if (std::count(extra, extra + kPanelExtra, sum) != kPanelExtra) ++panel_extra_wrong;
+  kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>(kc, a, b, ldb, c, ldc, alpha, beta);
+}
+
+void one_lane_panel_extra_gemm(const GemmArgs<float>& args) {
+  kernels::MicroKernel<float> kernel =
+      kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_checking_sum);
+  one_lane_pack_a = kernel.pack_a;
+  kernel.pack_a = &pack_a_then_sum;
+  kernel.a_panel_extra = kPanelExtra;
+  kernels::gemm(args, kernel);
+}
+
+TEST(GemmDriver, KeepsTheDataAfterEachAPanelForItsTiles) {
+  for (int threads : {1, 2}) {
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      // B in one NC panel (A packed per MC block) or three (A packed once and kept); K in 4 slices, the
+      // last partial; 7 MR-row panels, the last partial.
+      for (std::int64_t nc : {6 * kOneLaneNv, 2 * kOneLaneNv}) {
+        const Case cs{
+            .ta = ta,
+            .m = 7 * kOneLaneMr - 1,
+            .n = 5 * kOneLaneNv + 1,
+            .k = 3 * 16 + 5,
+            .alpha = 0.75,
+            .beta = -1,
+            .blocking = {.mc = 2 * kOneLaneMr, .kc = 16, .nc = nc, .unpacked_bytes = -1, .solo_flops = 1},
+            .threads = threads};
+        panel_extra_checked = panel_extra_wrong = 0;
+        EXPECT_EQ(check_case<float>(&one_lane_panel_extra_gemm, cs), "");
+        EXPECT_GT(panel_extra_checked, 0) << describe(cs);
+        EXPECT_EQ(panel_extra_wrong, 0) << describe(cs);
+      }
+    }
+  }
+  // A kernel that reads A in place has no packed panel to keep data after.
+  kernels::MicroKernel<float> both =
+      kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_packed_a, &one_lane_direct_a);
+  both.a_panel_extra = kPanelExtra;
+  float a = 1, b = 1, c = 0;
+  const GemmArgs<float> args{.m = 1, .n = 1, .k = 1, .a = &a, .lda = 1, .b = &b, .ldb = 1, .c = &c, .ldc = 1};
+  EXPECT_THROW(kernels::gemm(args, both), std::logic_error);
+}
+
 // An unpacked product (op(A) and op(B) each within GemmBlocking::unpacked_bytes) packs neither operand:
 // tiles read an untransposed B in place, and an untransposed A through direct_a, also where the
 // micro-kernel offers it for small A only (AVX2). Otherwise such a micro-kernel reads an A within
