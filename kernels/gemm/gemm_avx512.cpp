@@ -18,6 +18,7 @@ template <>
 struct Zmm<float> {
   using V = __m512;
   static constexpr int lanes = 16;
+  static constexpr int row_stream_rows = 8, row_stream_vectors = 3;  // row_stream.hpp
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float x) { return _mm512_set1_ps(x); }
   static V loadu(const float* p) { return _mm512_loadu_ps(p); }
@@ -29,6 +30,7 @@ template <>
 struct Zmm<double> {
   using V = __m512d;
   static constexpr int lanes = 8;
+  static constexpr int row_stream_rows = 8, row_stream_vectors = 3;  // row_stream.hpp
   static V zero() { return _mm512_setzero_pd(); }
   static V set1(double x) { return _mm512_set1_pd(x); }
   static V loadu(const double* p) { return _mm512_loadu_pd(p); }

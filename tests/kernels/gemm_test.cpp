@@ -342,8 +342,11 @@ TEST_P(GemmTest, GemvLikeShapes) {
   const GemmBlocking narrow{.nc = nr()};
   for (int threads : {1, 2}) {
     for (Trans ta : {Trans::no, Trans::yes}) {
-      for (std::int64_t m : {std::int64_t{1}, std::int64_t{2}, std::int64_t{4}, 2 * mr()}) {
-        for (std::int64_t k : {1, 3, 4, 9}) {
+      // Every count of rows in a GEMV-like pass of 3 (AVX2) or 8 (AVX-512) rows (row_stream.hpp); K
+      // in no, one and two whole blocks of 8 rows of B, with and without a rest.
+      for (std::int64_t m : {std::int64_t{1}, std::int64_t{2}, std::int64_t{4}, std::int64_t{5},
+                             std::int64_t{6}, std::int64_t{7}, 2 * mr() - 1, 2 * mr()}) {
+        for (std::int64_t k : {1, 3, 4, 8, 9, 17}) {
           cases.push_back({.ta = ta,
                            .m = m,
                            .n = 3 * nr() + 5,
