@@ -139,7 +139,8 @@ std::int64_t a_panel_elements(const MicroKernel<T>& kernel, std::int64_t kc_pack
 }
 
 // Packing buffers of one thread: the MC x KC block of A (or all of a thread's A: `kept_a` elements,
-// kept_a_elements), the KC x NC panel of B, one scratch tile of C's type. Each part starts on a 64-byte
+// kept_a_elements), each of its MR-row panels followed by the micro-kernel's a_panel_extra elements; the
+// KC x NC panel of B; one scratch tile of C's type. Each part starts on a 64-byte
 // boundary (mr * kc and nr * kc need not be multiples of a line). Sizes in elements of T; blk.kc is a
 // whole number of the micro-kernel's k groups.
 template <class T>

@@ -30,7 +30,7 @@ namespace {
 // would repeat only every three loads).
 constexpr int kMr = 8, kNv = 3, kLanes = 16, kNr = kNv * kLanes, kQuad = 4;
 // After each packed panel: its rows' offsets as kMr int32, in a whole line so that the panels that
-// follow keep the alignment they had.
+// follow keep the alignment they had. Bytes, and elements of the packed int8 (MicroKernel::a_panel_extra).
 constexpr std::int64_t kOffsetBytes = 64;
 static_assert(kMr * sizeof(std::int32_t) <= kOffsetBytes);
 

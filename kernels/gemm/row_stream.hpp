@@ -41,13 +41,13 @@ using RowStreamA = T[kRowStreamSteps][R];
 // acc[r * ld + j] += sum over u < steps of a[u][r] * b[u * ldb + j], for the first `Rows` rows of a (R
 // rows) and of C, and `cols` columns. Rows x JV vectors of C stay in registers while the `steps` rows of B
 // go by, each vector of B feeding Rows FMAs: 12 independent chains (3 x 4) with 3 broadcasts and a vector
-// of B make AVX2's 16 registers; 8 x 3 (24 chains) fit AVX-512's 32, and at 8x4096x4096 gained about 60 %
-// (f32) and 70 % (f64) over 3 x 4 there (Granite Rapids VM, paired medians of 5 rounds). Loading one vector
-// of C per row, feeding it all four rows of B in a chain of 4 FMAs and storing it (the first version) ran
-// 10-18 % slower at 8x4096x4096 f32 and f64 on Zen 3: long chains and few of them in flight. A last stretch
-// of fewer than JV vectors goes one vector at a time, then one element. KU > 0: steps == KU, known at compile
-// time (the loop over B's rows unrolls: 15 % or more faster at 8 rows than a run-time count); KU = 0: the
-// last 1-7 rows of B.
+// of B make AVX2's 16 registers; 8 x 3 (24 chains, most broadcasts folded into the FMAs as {1toN} operands)
+// fit AVX-512's 32, and at 8x4096x4096 gained about 60 % (f32) and 70 % (f64) over 3 x 4 there (Granite
+// Rapids VM, paired medians of 5 rounds). Loading one vector of C per row, feeding it all four rows of B in a
+// chain of 4 FMAs and storing it (the first version) ran 10-18 % slower at 8x4096x4096 f32 and f64 on Zen 3:
+// long chains and few of them in flight. A last stretch of fewer than JV vectors goes one vector at a time,
+// then one element. KU > 0: steps == KU, known at compile time (the loop over B's rows unrolls: 15 % or more
+// faster at 8 rows of C than a run-time count); KU = 0: the last 1-7 rows of B.
 template <class Z, class T, int R, int Rows, int KU>
 [[gnu::always_inline]] inline void row_stream_step(const RowStreamA<T, R>& a, std::int64_t run_time_steps,
                                                    const T* b, std::int64_t ldb, T* acc, std::int64_t ld,
@@ -84,7 +84,7 @@ template <class Z, class T, int R, int Rows, int KU>
 
 // Not inlined: inlined into row_stream, the 8 x 3 pass kept its accumulators on the stack (g++ 12).
 template <class Z, class T, int R, int Rows>
-[[gnu::noinline]] void row_stream_rows(const RowStreamA<T, R>& a, std::int64_t steps, const T* b,
+[[gnu::noinline]] void row_stream_pass(const RowStreamA<T, R>& a, std::int64_t steps, const T* b,
                                        std::int64_t ldb, T* acc, std::int64_t cols) {
   if (steps == kRowStreamSteps) {
     row_stream_step<Z, T, R, Rows, kRowStreamSteps>(a, steps, b, ldb, acc, cols, cols);
@@ -95,10 +95,10 @@ template <class Z, class T, int R, int Rows>
 
 // A pass over `rows` rows of C, 1 <= rows <= R: one instantiation per count.
 template <class Z, class T, int R>
-void row_stream_rows(std::int64_t rows, const RowStreamA<T, R>& a, std::int64_t steps, const T* b,
+void row_stream_pass(std::int64_t rows, const RowStreamA<T, R>& a, std::int64_t steps, const T* b,
                      std::int64_t ldb, T* acc, std::int64_t cols) {
   unroll<R>([&](auto r) {
-    if (rows == r + 1) row_stream_rows<Z, T, R, r + 1>(a, steps, b, ldb, acc, cols);
+    if (rows == r + 1) row_stream_pass<Z, T, R, r + 1>(a, steps, b, ldb, acc, cols);
   });
 }
 
@@ -123,7 +123,7 @@ void row_stream(std::int64_t m, std::int64_t n, std::int64_t k, const GemmOperan
             a_block[u][r] = operand_element(a, i + r, p + u);
           }
         }
-        row_stream_rows<Z, T, R>(rows, a_block, steps, b_rows, ldb, acc + i * cols, cols);
+        row_stream_pass<Z, T, R>(rows, a_block, steps, b_rows, ldb, acc + i * cols, cols);
       }
     }
     for (std::int64_t i = 0; i < m; ++i) {

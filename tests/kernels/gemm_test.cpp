@@ -334,7 +334,8 @@ TEST_P(GemmTest, CrossesCacheBlocks) {
 }
 
 // GEMV-like shapes (at most two MR-row panels, B untransposed): the variants with a row_stream take
-// them through it. Rows in groups of 3 and their remainders, k in steps of 4 and the last 1-3, column
+// them through it (row_stream.hpp). Every count of rows in a pass of 3 (AVX2, NEON) or 8 (AVX-512) rows
+// of C; K below one block of 8 rows of B, one whole block, and one or two with a rest of 1; column
 // blocks of nr (blocking.nc) with a partial last one, and one block wider than the default's
 // accumulators would hold, on 1 and 2 threads.
 TEST_P(GemmTest, GemvLikeShapes) {
@@ -342,8 +343,6 @@ TEST_P(GemmTest, GemvLikeShapes) {
   const GemmBlocking narrow{.nc = nr()};
   for (int threads : {1, 2}) {
     for (Trans ta : {Trans::no, Trans::yes}) {
-      // Every count of rows in a GEMV-like pass of 3 (AVX2) or 8 (AVX-512) rows (row_stream.hpp); K
-      // in no, one and two whole blocks of 8 rows of B, with and without a rest.
       for (std::int64_t m : {std::int64_t{1}, std::int64_t{2}, std::int64_t{4}, std::int64_t{5},
                              std::int64_t{6}, std::int64_t{7}, 2 * mr() - 1, 2 * mr()}) {
         for (std::int64_t k : {1, 3, 4, 8, 9, 17}) {
@@ -908,13 +907,20 @@ void one_lane_panel_extra_gemm(const GemmArgs<float>& args) {
 TEST(GemmDriver, KeepsTheDataAfterEachAPanelForItsTiles) {
   for (int threads : {1, 2}) {
     for (Trans ta : {Trans::no, Trans::yes}) {
-      // B in one NC panel (A packed per MC block) or three (A packed once and kept); K in 4 slices, the
-      // last partial; 7 MR-row panels, the last partial.
-      for (std::int64_t nc : {6 * kOneLaneNv, 2 * kOneLaneNv}) {
+      // B in one NC panel (A packed per MC block) or in three or two (A packed once and kept); K in 4
+      // slices, the last partial; 7 MR-row panels, the last partial. At 2 threads the widest C is split
+      // by columns, the narrowest by rows, whose threads share the packed B (gemm_team_plan).
+      struct Columns {
+        std::int64_t n, nc;
+      };
+      for (const Columns cols :
+           {Columns{5 * kOneLaneNv + 1, 6 * kOneLaneNv}, Columns{5 * kOneLaneNv + 1, 2 * kOneLaneNv},
+            Columns{2 * kOneLaneNv + 1, 2 * kOneLaneNv}}) {
+        const std::int64_t nc = cols.nc;
         const Case cs{
             .ta = ta,
             .m = 7 * kOneLaneMr - 1,
-            .n = 5 * kOneLaneNv + 1,
+            .n = cols.n,
             .k = 3 * 16 + 5,
             .alpha = 0.75,
             .beta = -1,
