@@ -113,6 +113,13 @@ bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel, con
   return !kernel.direct_a_small_only || a_bytes <= blk.direct_a_bytes || unpacked_product(args, blk);
 }
 
+// Elements of one packed MR-row panel of A over `kc_packed` k steps, with the micro-kernel's own data
+// after it (MicroKernel::a_panel_extra).
+template <class T>
+std::int64_t a_panel_elements(const MicroKernel<T>& kernel, std::int64_t kc_packed) {
+  return kernel.mr * kc_packed + kernel.a_panel_extra;
+}
+
 // Elements of the copy of A packed once for `rows` rows of C and all of K, reused by each of the NC
 // panels of B that a thread's `cols` columns span; 0 where A is packed per panel instead. Per panel,
 // A would be packed N / NC times: at 512x4096x1024 (f32, NC 1024) four times, 2 % of the single-thread
@@ -125,17 +132,13 @@ std::int64_t kept_a_elements(const GemmArgs<T>& args, const MicroKernel<T>& kern
                              std::int64_t rows, std::int64_t cols) {
   if (reads_a_in_place(args, kernel, blk) || cols <= blk.nc || rows <= kDirectBRowPanels * kernel.mr)
     return 0;
-  const std::int64_t slices = (args.k + blk.kc - 1) / blk.kc;
-  const std::int64_t elements = round_up(rows, kernel.mr) * round_up(args.k, kernel.k_unit) +
-                                (rows + kernel.mr - 1) / kernel.mr * slices * kernel.a_panel_extra;
+  // The layout gemm_block's packed_a reads: every K slice holds all the panels; the last slice may be
+  // shallower than blk.kc.
+  const std::int64_t panels = round_up(rows, kernel.mr) / kernel.mr, rest = args.k % blk.kc;
+  const std::int64_t elements =
+      panels * (args.k / blk.kc * a_panel_elements(kernel, blk.kc) +
+                (rest > 0 ? a_panel_elements(kernel, round_up(rest, kernel.k_unit)) : 0));
   return elements * static_cast<std::int64_t>(sizeof(T)) <= kKeptAMaxBytes ? elements : 0;
-}
-
-// Elements of one packed MR-row panel of A over `kc_packed` k steps, with the micro-kernel's own data
-// after it (MicroKernel::a_panel_extra).
-template <class T>
-std::int64_t a_panel_elements(const MicroKernel<T>& kernel, std::int64_t kc_packed) {
-  return kernel.mr * kc_packed + kernel.a_panel_extra;
 }
 
 // Packing buffers of one thread: the MC x KC block of A (or all of a thread's A: `kept_a` elements,
