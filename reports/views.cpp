@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "core/result.hpp"
 #include "reports/chart.hpp"
@@ -129,6 +130,29 @@ std::vector<double> round_speedups(const Metric& ours, const Metric& peer) {
   return speedups;
 }
 
+// The peakflops probe's typical window per ISA, element type, thread count and placement of a run, keyed
+// like probe_rate_key: its gflops_median (gops_median for int8), the rate "of probe" divides our median by.
+// The probe's headline rate is its fastest window, which a median of repetitions would meet only in a quiet
+// phase of the machine; a median against a median compares like with like. Where several probe rows share
+// a key (dot-product instructions of one ISA), the fastest.
+std::string probe_rate_key(const Benchmark& b, std::string_view metric) {
+  return fmt::format("{}|{}|{}|{}|{}", b.isa, b.dtype, b.threads, b.placement, metric);
+}
+std::map<std::string, double> probe_rates(const Run& run) {
+  std::map<std::string, double> rates;
+  for (const Benchmark& b : run.benchmarks) {
+    if (!is_probe(b, "peakflops") || !b.error.empty()) continue;
+    for (const auto& [rate, median_rate] :
+         {std::pair{row_key::gflops, "gflops_median"}, std::pair{row_key::gops, row_key::gops_median}}) {
+      const Metric* m = b.metric(median_rate);
+      if (m == nullptr || !(m->center() > 0)) continue;
+      double& best = rates[probe_rate_key(b, rate)];
+      best = std::max(best, m->center());
+    }
+  }
+  return rates;
+}
+
 // Kernel rows of one run grouped by what they compute: op, dtype, size, threads, placement, membind
 // and the primary metric. Where a group holds our variants and a peer library's, our best median
 // against the best peer's: the ratio the targets are stated in, from one run, so both sides met the
@@ -168,11 +192,14 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
       "run measured in rounds (armperf run --order rounds), paired is the median of the "
       "speedups of the single rounds with its distribution-free 95% interval (the range below 6 rounds), "
       "and won counts the rounds in which ours was faster; a slow phase of the machine then weighs on both "
-      "sides of one round's speedup instead of on one side's median.",
+      "sides of one round's speedup instead of on one side's median. Of probe: our median rate against the "
+      "peakflops probe's median window for the same ISA, element type, threads and placement in this run "
+      "(its headline rate is its fastest window), where the run has that probe.",
       format_percent(kNoisyCv));
-  v.header = {"op",          "dtype",     "size", "threads", "placement", "membind", "metric",
-              "our variant", "best peer", "ours", "peer",    "speedup",   "paired",  "won"};
+  v.header = {"op",        "dtype", "size", "threads", "placement", "membind", "metric",  "our variant",
+              "best peer", "ours",  "peer", "speedup", "paired",    "won",     "of probe"};
   v.text_columns = 9;
+  const std::map<std::string, double> probes = probe_rates(run);
   for (const std::string& key : order) {
     const Group& g = groups[key];
     if (g.ours.metric == nullptr || g.peer.metric == nullptr) continue;
@@ -191,6 +218,9 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
       won = fmt::format("{}/{}", std::count_if(rounds.begin(), rounds.end(), [](double r) { return r > 1; }),
                         rounds.size());
     }
+    std::string of_probe(kDash);
+    if (const auto probe = probes.find(probe_rate_key(ours, g.ours.metric->name)); probe != probes.end())
+      of_probe = format_percent(a / probe->second);
     v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads), ours.placement,
                       ours.membind, g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),
                       g.peer.benchmark->impl, format_number(a), format_number(b),
@@ -198,7 +228,7 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
                                   noisy            ? " (noisy)"
                                   : spread_unknown ? " (spread unknown)"
                                                    : ""),
-                      paired, won});
+                      paired, won, of_probe});
   }
   if (!v.rows.empty()) out.push_back(std::move(v));
 }

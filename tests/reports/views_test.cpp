@@ -87,9 +87,9 @@ TEST(Views, PeersTableSetsOurBestVariantAgainstTheBestPeerPerShapeAndThreads) {
   const View* v = find_view(views, "Ours against the peer libraries — m");
   ASSERT_NE(v, nullptr);
   ASSERT_EQ(v->rows.size(), 3u);
-  EXPECT_EQ(v->rows[0],
-            (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "compact", "", "gflops (GFLOP/s)",
-                                      "f32_sgemm__avx2_6x16", "blis", "100.0", "81.00", "1.23", "—", "—"}));
+  EXPECT_EQ(v->rows[0], (std::vector<std::string>{"sgemm", "f32", "64x64x64", "1", "compact", "",
+                                                  "gflops (GFLOP/s)", "f32_sgemm__avx2_6x16", "blis", "100.0",
+                                                  "81.00", "1.23", "—", "—", "—"}));
   EXPECT_EQ(v->rows[1][3], "2");
   EXPECT_EQ(v->rows[1][8], "openblas");
   EXPECT_EQ(v->rows[1][11], "0.85 (noisy)");
@@ -143,6 +143,45 @@ TEST(Views, PeersTablePairsOnlyRoundsBothSidesHave) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->rows[0][12], "1.50 [1.00, 2.00]");
   EXPECT_EQ(v->rows[0][13], "1/2");
+}
+
+TEST(Views, PeersTableSetsOurMedianAgainstTheProbesMedianWindow) {
+  // The probe's headline gflops is its fastest window (200); of probe divides by its median window (160), of
+  // the row with the same ISA, element type, threads and placement: not the f64, 2-thread or spread rows.
+  const auto probe = [](const std::string& name, const std::string& dtype, int threads,
+                        const std::string& placement, double median_window) {
+    return fmt::format(
+        R"({{"name": "{}", "suite": "probe", "op": "peakflops", "impl": "armperf", "isa": "avx2", )"
+        R"("dtype": "{}", "threads": {}, "placement": "{}", "real_time": 1, "gflops": 200, )"
+        R"("gflops_median": {}}})",
+        name, dtype, threads, placement, median_window);
+  };
+  const auto views =
+      report_views({run_of({probe("peakflops/f32/avx2/1t/compact", "f32", 1, "compact", 160),
+                            probe("peakflops/f64/avx2/1t/compact", "f64", 1, "compact", 80),
+                            probe("peakflops/f32/avx2/2t/compact", "f32", 2, "compact", 320),
+                            probe("peakflops/f32/avx2/1t/spread", "f32", 1, "spread", 10),
+                            gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {120, 136, 140}),
+                            gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {100, 100, 100})})},
+                   {"m"});
+  const View* v = find_view(views, "Ours against the peer libraries");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->header.back(), "of probe");
+  ASSERT_EQ(v->rows.size(), 1u);
+  EXPECT_EQ(v->rows[0][9], "136.0");
+  EXPECT_EQ(v->rows[0][14], "85.0%");  // 136 / 160
+  // A time has no rate to set against the probe's.
+  const auto times = report_views(
+      {run_of({probe("peakflops/f32/avx2/1t/compact", "f32", 1, "compact", 160),
+               kernel_rows("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, "real_time", {2, 2}),
+               kernel_rows("f32_sgemm__openblas/64x64x64", "openblas", 1, "real_time", {3, 3})})},
+      {"m"});
+  EXPECT_EQ(find_view(times, "Ours against the peer libraries")->rows[0][14], "—");
+  // Without the probe in the run: no ratio.
+  const auto alone = report_views({run_of({gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {136}),
+                                           gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {100})})},
+                                  {"m"});
+  EXPECT_EQ(find_view(alone, "Ours against the peer libraries")->rows[0][14], "—");
 }
 
 TEST(Views, BandwidthHasAColumnPerOpAndARowPerSize) {
