@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/unroll.hpp"
@@ -88,6 +89,31 @@ template <class Z, class T, int MR, int NV>
 void broadcast_ukernel_direct_a(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb,
                                 T* c, std::int64_t ldc, T alpha, T beta) {
   broadcast_tile<Z, T, MR, NV, true>(kc, a, lda, b, ldb, c, ldc, alpha, beta);
+}
+
+// ... and its tiles of 1 to MR - 1 rows (the DirectARowsFn contract): A in place has no padding rows to
+// compute, so a last panel of fewer rows is a smaller tile of the same code, one for each R + 1 rows.
+template <class Z, class T, int NV, int... R>
+void broadcast_tile_of_rows(int rows, std::int64_t kc, const T* a, std::int64_t lda, const T* b,
+                            std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta,
+                            std::integer_sequence<int, R...>) {
+  ((rows == R + 1 ? broadcast_tile<Z, T, R + 1, NV, true>(kc, a, lda, b, ldb, c, ldc, alpha, beta) : void()),
+   ...);
+}
+template <class Z, class T, int MR, int NV>
+void broadcast_ukernel_direct_a_rows(int rows, std::int64_t kc, const T* a, std::int64_t lda, const T* b,
+                                     std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
+  broadcast_tile_of_rows<Z, T, NV>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta,
+                                   std::make_integer_sequence<int, MR - 1>());
+}
+
+// `kernel` with the tile's entries that read an untransposed A in place: its full row panels (direct_a)
+// and a last one of fewer rows (direct_a_rows).
+template <class Z, class T, int MR, int NV>
+MicroKernel<T> with_direct_a(MicroKernel<T> kernel) {
+  kernel.direct_a = &broadcast_ukernel_direct_a<Z, T, MR, NV>;
+  kernel.direct_a_rows = &broadcast_ukernel_direct_a_rows<Z, T, MR, NV>;
+  return kernel;
 }
 
 }  // namespace armperf::kernels

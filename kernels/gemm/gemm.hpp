@@ -189,6 +189,13 @@ template <class T>
 using DirectAFn = void (*)(std::int64_t kc, const T* a, std::int64_t lda, const T* b, std::int64_t ldb,
                            GemmAcc<T>* c, std::int64_t ldc, GemmAcc<T> alpha, GemmAcc<T> beta);
 
+// The DirectAFn tile for a last row panel of `rows` < MR rows of A (read in place like direct_a's): only
+// C[0:rows, 0:NR] is read and written.
+template <class T>
+using DirectARowsFn = void (*)(int rows, std::int64_t kc, const T* a, std::int64_t lda, const T* b,
+                               std::int64_t ldb, GemmAcc<T>* c, std::int64_t ldc, GemmAcc<T> alpha,
+                               GemmAcc<T> beta);
+
 // op(A) or op(B) as stored: the matrix, its leading dimension and whether op transposes it.
 template <class T>
 struct GemmOperand {
@@ -242,6 +249,10 @@ struct MicroKernel {
   // data of the panel that pack_a computes once and fn reads in every tile of its row (VNNI: the rows'
   // sums). Such a kernel must only ever see A packed: it must not have direct_a.
   std::int64_t a_panel_extra = 0;
+  // Optional, with direct_a: the last row panel of an A read in place, when it has fewer than MR rows, is
+  // read in place too and computes only its rows, instead of being packed with zero rows and computed as a
+  // full tile into scratch (at 512x4096x1024 and MR 6, a 2-row panel at the cost of 6 rows).
+  DirectARowsFn<T> direct_a_rows = nullptr;
 };
 
 // Cache sizes in bytes the blocking is derived from.
@@ -291,7 +302,8 @@ GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr,
 
 // The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
 // alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a
-// scratch tile so micro-kernels only ever see full MR x NR tiles.
+// scratch tile so micro-kernels only ever see full MR x NR tiles (but for direct_a_rows: tiles of fewer
+// rows, full width, on C itself).
 template <class T>
 void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel);
 

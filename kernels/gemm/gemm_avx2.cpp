@@ -44,9 +44,8 @@ struct Ymm<double> {
 // one measured slower than the packed panel (see gemm_avx512.cpp).
 template <class T, int MR, int NV>
 void gemm_avx2(const GemmArgs<T>& args) {
-  MicroKernel<T> kernel = with_row_stream<Ymm<T>>(
-      gemm_micro_kernel<T, MR>(NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>,
-                               &broadcast_ukernel_direct_a<Ymm<T>, T, MR, NV>));
+  MicroKernel<T> kernel = with_row_stream<Ymm<T>>(with_direct_a<Ymm<T>, T, MR, NV>(
+      gemm_micro_kernel<T, MR>(NV * Ymm<T>::lanes, &broadcast_ukernel<Ymm<T>, T, MR, NV>)));
   kernel.direct_a_small_only = true;
   gemm(args, kernel);
 }

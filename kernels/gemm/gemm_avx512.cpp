@@ -49,9 +49,9 @@ struct Zmm<double> {
 // (and 0-20 % on Zen 3, f32 and f64, 1 and 2 threads: three interleaved runs).
 template <class T, int MR, int NV, bool kDirectA>
 void gemm_avx512(const GemmArgs<T>& args) {
-  gemm(args, with_row_stream<Zmm<T>>(gemm_micro_kernel<T, MR>(
-                 NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>,
-                 kDirectA ? &broadcast_ukernel_direct_a<Zmm<T>, T, MR, NV> : nullptr)));
+  const MicroKernel<T> kernel = with_row_stream<Zmm<T>>(
+      gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>));
+  gemm(args, kDirectA ? with_direct_a<Zmm<T>, T, MR, NV>(kernel) : kernel);
 }
 
 }  // namespace

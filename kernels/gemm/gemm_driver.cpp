@@ -105,7 +105,8 @@ bool unpacked_product(const GemmArgs<T>& args, const GemmBlocking& blk) {
 }
 
 // A read in place by the micro-kernel (where it can) instead of packed: full MR-row panels of an
-// untransposed A; a last panel of fewer rows is packed (zero-padded).
+// untransposed A; a last panel of fewer rows too where the micro-kernel has tiles of fewer rows
+// (MicroKernel::direct_a_rows), else it is packed (zero-padded).
 template <class T>
 bool reads_a_in_place(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const GemmBlocking& blk) {
   if (kernel.direct_a == nullptr || args.trans_a != Trans::no) return false;
@@ -281,7 +282,8 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; pack_a_now && ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
-          if (read_a_in_place && rows == mr) continue;  // nothing to pack
+          if (read_a_in_place && (rows == mr || kernel.direct_a_rows != nullptr))
+            continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
           kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic, ir));
         }
@@ -293,16 +295,21 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
           const bool b_in_place = direct_b && cols == nr;
           const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
           const std::int64_t ldb = b_in_place ? b.ld : nr;
-          const bool a_in_place = read_a_in_place && rows == mr;
+          // A panel of fewer rows is read in place where the micro-kernel has tiles of fewer rows; those
+          // write only their rows of C.
+          const bool a_in_place = read_a_in_place && (rows == mr || kernel.direct_a_rows != nullptr);
           const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic, ir);
           const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
-            if (a_in_place) {
+            if (a_in_place && rows < mr) {
+              kernel.direct_a_rows(static_cast<int>(rows), kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha,
+                                   tile_beta);
+            } else if (a_in_place) {
               kernel.direct_a(kc, ap, a.ld, bp, ldb, out, ldo, tile_alpha, tile_beta);
             } else {
               kernel.fn(kc, ap, bp, ldb, out, ldo, tile_alpha, tile_beta);
             }
           };
-          if (rows == mr && cols == nr) {
+          if ((rows == mr || a_in_place) && cols == nr) {
             tile(c, args.ldc, args.alpha, beta);
           } else {
             edge_tile(tile, nr, c, args.ldc, rows, cols, args.alpha, beta, scratch);
@@ -548,6 +555,9 @@ void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel) {
   }
   if (kernel.a_panel_extra < 0 || (kernel.a_panel_extra > 0 && kernel.direct_a != nullptr)) {
     throw std::logic_error("gemm: a micro-kernel with data after its A panels reads A packed only");
+  }
+  if (kernel.direct_a_rows != nullptr && kernel.direct_a == nullptr) {
+    throw std::logic_error("gemm: a micro-kernel's tiles of fewer rows in place come with its direct_a");
   }
   if (args.m == 0 || args.n == 0) return;
   if (args.k == 0 || args.alpha == GemmAcc<T>(0)) {

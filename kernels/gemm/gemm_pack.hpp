@@ -198,18 +198,18 @@ void pack_b_groups(const GemmOperand<T>& b, std::int64_t p0, std::int64_t kc, st
   }
 }
 
-// The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines, and
-// optionally its entry that reads an untransposed A in place (MicroKernel::direct_a). bf16 kernels
+// The micro-kernel `fn` (MR x nr) with this ISA file's instantiation of the packing routines (entries that
+// read an untransposed A in place are added by the kernel's header: with_direct_a). bf16 kernels
 // take k in pairs, int8 kernels in quads (kGemmKUnit), unless the kernel's instruction takes another
 // group U (SMMLA: 8 k steps of two rows).
 template <class T, int MR, int U = kGemmKUnit<T>>
-MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn, DirectAFn<T> direct_a = nullptr) {
+MicroKernel<T> gemm_micro_kernel(int nr, MicroKernelFn<T> fn) {
   constexpr int u = U;
   static_assert(u == 1 || kGemmKUnit<T> > 1, "f32 and f64 take single k steps");
   if constexpr (u > 1) {
-    return MicroKernel<T>{MR, nr, fn, &pack_a_groups<T, MR, u>, &pack_b_groups<T, u>, direct_a, u};
+    return MicroKernel<T>{MR, nr, fn, &pack_a_groups<T, MR, u>, &pack_b_groups<T, u>, nullptr, u};
   } else {
-    return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>, direct_a};
+    return MicroKernel<T>{MR, nr, fn, &pack_a_panel<T, MR>, &pack_b_panel<T>};
   }
 }
 

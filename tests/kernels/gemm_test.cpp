@@ -702,9 +702,16 @@ void one_lane_direct_a(std::int64_t kc, const float* a, std::int64_t lda, const 
                                                                               alpha, beta);
 }
 
+// The one-lane micro-kernel `fn` with `direct_a` for its full row panels.
+kernels::MicroKernel<float> one_lane_kernel(kernels::MicroKernelFn<float> fn,
+                                            kernels::DirectAFn<float> direct_a) {
+  kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, fn);
+  kernel.direct_a = direct_a;
+  return kernel;
+}
+
 void one_lane_gemm(const GemmArgs<float>& args) {
-  kernels::gemm(args, kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_packed_a,
-                                                                    &one_lane_direct_a));
+  kernels::gemm(args, one_lane_kernel(&one_lane_packed_a, &one_lane_direct_a));
 }
 
 TEST(GemmDriver, ReadsAnUntransposedAInPlaceWhereTheMicroKernelCan) {
@@ -934,8 +941,7 @@ TEST(GemmDriver, KeepsTheDataAfterEachAPanelForItsTiles) {
     }
   }
   // A kernel that reads A in place has no packed panel to keep data after.
-  kernels::MicroKernel<float> both =
-      kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_packed_a, &one_lane_direct_a);
+  kernels::MicroKernel<float> both = one_lane_kernel(&one_lane_packed_a, &one_lane_direct_a);
   both.a_panel_extra = kPanelExtra;
   float a = 1, b = 1, c = 0;
   const GemmArgs<float> args{.m = 1, .n = 1, .k = 1, .a = &a, .lda = 1, .b = &b, .ldb = 1, .c = &c, .ldc = 1};
@@ -956,8 +962,8 @@ void counting_pack_b(const kernels::GemmOperand<float>& b, std::int64_t p0, std:
 }
 
 void one_lane_small_a_only_gemm(const GemmArgs<float>& args) {
-  kernels::MicroKernel<float> kernel = kernels::gemm_micro_kernel<float, kOneLaneMr>(
-      kOneLaneNv, &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>, &one_lane_direct_a);
+  kernels::MicroKernel<float> kernel = one_lane_kernel(
+      &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>, &one_lane_direct_a);
   kernel.direct_a_small_only = true;
   one_lane_pack_a = kernel.pack_a;
   kernel.pack_a = &counting_pack_a;
@@ -1010,6 +1016,67 @@ TEST(GemmDriver, ReadsOperandsInPlaceWithinTheirLimits) {
       EXPECT_EQ(one_lane_b_packs > 0, e.packs_b) << describe(cs);
     }
   }
+}
+
+// A last row panel of fewer than MR rows goes to the micro-kernel's direct_a_rows where it has one: read in
+// place like the full panels (no panel of A is packed at all) and written for its rows only, on C itself or,
+// in a partial sliver, through the scratch tile; a transposed A is packed as before. Also GEMV-like ranges
+// (m < MR: B in place) and an unpacked product, and beta = 0 over NaN in C.
+std::atomic<int> one_lane_rows_calls{0};
+
+void one_lane_direct_a_rows(int rows, std::int64_t kc, const float* a, std::int64_t lda, const float* b,
+                            std::int64_t ldb, float* c, std::int64_t ldc, float alpha, float beta) {
+  ++one_lane_rows_calls;
+  EXPECT_TRUE(rows > 0 && rows < kOneLaneMr) << rows;
+  kernels::broadcast_ukernel_direct_a_rows<OneLane, float, kOneLaneMr, kOneLaneNv>(rows, kc, a, lda, b, ldb,
+                                                                                   c, ldc, alpha, beta);
+}
+
+void one_lane_rows_gemm(const GemmArgs<float>& args) {
+  kernels::MicroKernel<float> kernel = one_lane_kernel(
+      &kernels::broadcast_ukernel<OneLane, float, kOneLaneMr, kOneLaneNv>, &one_lane_direct_a);
+  kernel.direct_a_rows = &one_lane_direct_a_rows;
+  one_lane_pack_a = kernel.pack_a;
+  kernel.pack_a = &counting_pack_a;
+  kernels::gemm(args, kernel);
+}
+
+TEST(GemmDriver, ReadsALastPanelOfFewerRowsInPlaceWhereTheMicroKernelCan) {
+  for (int threads : {1, 2}) {
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      for (std::int64_t m : {std::int64_t{1}, std::int64_t{kOneLaneMr - 1}, std::int64_t{2 * kOneLaneMr},
+                             std::int64_t{5 * kOneLaneMr + 1}, std::int64_t{5 * kOneLaneMr + 2}}) {
+        for (std::int64_t unpacked_bytes : {0, -1}) {
+          for (float beta : {-1.0f, 0.0f}) {
+            const Case cs{.ta = ta,
+                          .m = m,
+                          .n = 5 * kOneLaneNv + 1,
+                          .k = 3 * 16 + 5,
+                          .alpha = 0.75,
+                          .beta = beta,
+                          .nan_in_c = beta == 0,
+                          .blocking = {.mc = 2 * kOneLaneMr,
+                                       .kc = 16,
+                                       .nc = 2 * kOneLaneNv,
+                                       .unpacked_bytes = unpacked_bytes},
+                          .threads = threads};
+            one_lane_rows_calls = 0;
+            one_lane_a_packs = 0;
+            EXPECT_EQ(check_case<float>(&one_lane_rows_gemm, cs), "");
+            EXPECT_EQ(one_lane_rows_calls > 0, ta == Trans::no && m % kOneLaneMr != 0) << describe(cs);
+            EXPECT_EQ(one_lane_a_packs > 0, ta == Trans::yes) << describe(cs);
+          }
+        }
+      }
+    }
+  }
+  // direct_a_rows without direct_a is a kernel built wrong.
+  kernels::MicroKernel<float> rows_only =
+      kernels::gemm_micro_kernel<float, kOneLaneMr>(kOneLaneNv, &one_lane_packed_a);
+  rows_only.direct_a_rows = &one_lane_direct_a_rows;
+  float a = 1, b = 1, c = 0;
+  const GemmArgs<float> args{.m = 1, .n = 1, .k = 1, .a = &a, .lda = 1, .b = &b, .ldb = 1, .c = &c, .ldc = 1};
+  EXPECT_THROW(kernels::gemm(args, rows_only), std::logic_error);
 }
 
 // Threaded products below GemmBlocking::caller_works_flops run a share on the calling thread (the
