@@ -96,6 +96,7 @@ inline constexpr const char* within_bound = "within_bound";            // extra:
 inline constexpr const char* bound = "bound";                          // extra: the contract in words
 inline constexpr const char* gops = "gops";                  // counter, 1e9 integer op/s (int8: peakflops, s8gemm)
 inline constexpr const char* gops_median = "gops_median";    // counter, 1e9 integer op/s
+inline constexpr const char* gflops_median = "gflops_median";  // counter: peakflops' median window, GFLOP/s
 inline constexpr const char* peak_gops = "peak_gops";        // counter, 1e9 integer op/s
 inline constexpr const char* rate_unit = "rate_unit";        // extra: "GFLOP/s" (gflops) | "GOP/s" (gops)
 inline constexpr const char* instruction = "instruction";    // extra: the instruction measured ("bfmmla", ...)

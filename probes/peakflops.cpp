@@ -205,7 +205,7 @@ ProbeOutcome run_peakflops(const ProbeConfig& cfg, const RowSink& sink) {
           row.counters[row_key::gops_median] = rate_median;
         } else {
           row.gflops = rate;
-          row.counters["gflops_median"] = rate_median;
+          row.counters[row_key::gflops_median] = rate_median;
         }
         row.counters["windows"] = static_cast<double>(times.size());
         row.counters[row_key::ghz] = best_ghz;

@@ -130,24 +130,26 @@ std::vector<double> round_speedups(const Metric& ours, const Metric& peer) {
   return speedups;
 }
 
-// The peakflops probe's typical window per ISA, element type, thread count and placement of a run, keyed
-// like probe_rate_key: its gflops_median (gops_median for int8), the rate "of probe" divides our median by.
-// The probe's headline rate is its fastest window, which a median of repetitions would meet only in a quiet
-// phase of the machine; a median against a median compares like with like. Where several probe rows share
-// a key (dot-product instructions of one ISA), the fastest.
 std::string probe_rate_key(const Benchmark& b, std::string_view metric) {
   return fmt::format("{}|{}|{}|{}|{}", b.isa, b.dtype, b.threads, b.placement, metric);
 }
+
+// The peakflops probe's typical window per ISA, element type, thread count and placement of a run, by
+// probe_rate_key with our metric's name: its gflops_median (gops_median for int8), the rate "of probe"
+// divides our median by. The probe's headline rate is its fastest window, which a median of repetitions
+// would meet only in a quiet phase of the machine; a median against a median compares like with like. NaN
+// where several probe rows share a key (the dot-product instructions of one ISA: sdot and smmla, bfdot
+// and bfmmla): kernel rows do not say which instruction they ran, so none of them is the one to compare.
 std::map<std::string, double> probe_rates(const Run& run) {
   std::map<std::string, double> rates;
   for (const Benchmark& b : run.benchmarks) {
     if (!is_probe(b, "peakflops") || !b.error.empty()) continue;
-    for (const auto& [rate, median_rate] :
-         {std::pair{row_key::gflops, "gflops_median"}, std::pair{row_key::gops, row_key::gops_median}}) {
+    for (const auto& [rate, median_rate] : {std::pair{row_key::gflops, row_key::gflops_median},
+                                            std::pair{row_key::gops, row_key::gops_median}}) {
       const Metric* m = b.metric(median_rate);
       if (m == nullptr || !(m->center() > 0)) continue;
-      double& best = rates[probe_rate_key(b, rate)];
-      best = std::max(best, m->center());
+      const auto [it, fresh] = rates.try_emplace(probe_rate_key(b, rate), m->center());
+      if (!fresh) it->second = std::numeric_limits<double>::quiet_NaN();
     }
   }
   return rates;
@@ -219,7 +221,8 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
                         rounds.size());
     }
     std::string of_probe(kDash);
-    if (const auto probe = probes.find(probe_rate_key(ours, g.ours.metric->name)); probe != probes.end())
+    if (const auto probe = probes.find(probe_rate_key(ours, g.ours.metric->name));
+        probe != probes.end() && std::isfinite(probe->second))
       of_probe = format_percent(a / probe->second);
     v.rows.push_back({ours.op, ours.dtype, ours.size, std::to_string(ours.threads), ours.placement,
                       ours.membind, g.ours.metric->name + unit, ours.name.substr(0, ours.name.find('/')),

@@ -5,6 +5,7 @@
 // gemm_<isa>.cpp files only.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <utility>
 
@@ -97,6 +98,7 @@ template <class Z, class T, int NV, int... R>
 void broadcast_tile_of_rows(int rows, std::int64_t kc, const T* a, std::int64_t lda, const T* b,
                             std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta,
                             std::integer_sequence<int, R...>) {
+  assert(rows > 0 && rows <= static_cast<int>(sizeof...(R)));  // else no tile would run
   ((rows == R + 1 ? broadcast_tile<Z, T, R + 1, NV, true>(kc, a, lda, b, ldb, c, ldc, alpha, beta) : void()),
    ...);
 }

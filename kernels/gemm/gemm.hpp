@@ -303,7 +303,7 @@ GemmTeamPlan gemm_team_plan(std::int64_t m, std::int64_t n, int mr, int nr,
 // The shared driver: checks the arguments (std::invalid_argument naming the bad one), handles
 // alpha == 0 / k == 0, blocks, packs and calls the micro-kernel; partial tiles go through a
 // scratch tile so micro-kernels only ever see full MR x NR tiles (but for direct_a_rows: tiles of fewer
-// rows, full width, on C itself).
+// rows, on C or, in a partial sliver, on the scratch tile).
 template <class T>
 void gemm(const GemmArgs<T>& args, const MicroKernel<T>& kernel);
 

@@ -43,7 +43,8 @@ struct Zmm<double> {
 // cycle with 4-cycle latency: at least 8 independent accumulators; MR * NV + NV + 1 <= 32 registers.
 // Per k step: NV loads of B, MR broadcast loads of A (vbroadcastss/sd, each shared by NV FMAs; an
 // embedded {1toN} operand would repeat the load NV times).
-// kDirectA: the 6-row tiles read an untransposed A in place (full panels are not packed). Measured
+// kDirectA: the 6-row tiles read an untransposed A in place (no panel of it is packed, a last one of fewer
+// rows included: with_direct_a). Measured
 // on Zen 5 in interleaved runs at 1024^3 and 512x4096x1024: 6x64 f32 and 6x32 f64 gained 0-4 % at
 // 1 thread and up to 10 % at 2; 14x32 (14 row streams) gained nothing, the AVX2 tiles lost 2-8 %
 // (and 0-20 % on Zen 3, f32 and f64, 1 and 2 threads: three interleaved runs).
@@ -51,7 +52,11 @@ template <class T, int MR, int NV, bool kDirectA>
 void gemm_avx512(const GemmArgs<T>& args) {
   const MicroKernel<T> kernel = with_row_stream<Zmm<T>>(
       gemm_micro_kernel<T, MR>(NV * Zmm<T>::lanes, &broadcast_ukernel<Zmm<T>, T, MR, NV>));
-  gemm(args, kDirectA ? with_direct_a<Zmm<T>, T, MR, NV>(kernel) : kernel);
+  if constexpr (kDirectA) {
+    gemm(args, with_direct_a<Zmm<T>, T, MR, NV>(kernel));
+  } else {
+    gemm(args, kernel);
+  }
 }
 
 }  // namespace

@@ -102,11 +102,12 @@ std::string check_case(kernels::GemmFn<T> fn, const Case& cs) {
       random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, a_rows * lda)), rng, cs.int8_bound);
   std::vector<T> b =
       random_values<T>(static_cast<std::size_t>(std::max<std::int64_t>(1, b_rows * ldb)), rng, cs.int8_bound);
-  std::vector<Acc> c = random_values<Acc>(static_cast<std::size_t>(cs.m * ldc), rng);
-  for (std::int64_t i = 0; i < cs.m; ++i) {
+  // One row past C's m rows, all sentinels: a tile that stores rows past m shows up there.
+  std::vector<Acc> c = random_values<Acc>(static_cast<std::size_t>((cs.m + 1) * ldc), rng);
+  for (std::int64_t i = 0; i <= cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       Acc& x = c[i * ldc + j];
-      if (j >= cs.n)
+      if (j >= cs.n || i == cs.m)
         x = Acc(kPadSentinel);
       else if (cs.nan_in_c)  // integers have no NaN: the largest one stands for garbage
         x = std::numeric_limits<Acc>::has_quiet_NaN ? std::numeric_limits<Acc>::quiet_NaN()
@@ -158,12 +159,13 @@ std::string check_case(kernels::GemmFn<T> fn, const Case& cs) {
       describe(cs) + (std::is_integral_v<Acc> ? " (ran alpha=" + std::to_string(args.alpha) +
                                                     " beta=" + std::to_string(args.beta) + ")"
                                               : std::string());
-  for (std::int64_t i = 0; i < cs.m; ++i) {
+  for (std::int64_t i = 0; i <= cs.m; ++i) {
     for (std::int64_t j = 0; j < ldc; ++j) {
       const double got = c[i * ldc + j], want = ref[i * ldc + j];
-      if (j >= cs.n) {
+      if (j >= cs.n || i == cs.m) {
         if (got != kPadSentinel)
-          return what + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past n";
+          return what + ": wrote C(" + std::to_string(i) + "," + std::to_string(j) + ") past " +
+                 (i == cs.m ? "m" : "n");
         continue;
       }
       if (!(std::abs(got - want) <= bound)) {  // also catches NaN

@@ -145,22 +145,28 @@ TEST(Views, PeersTablePairsOnlyRoundsBothSidesHave) {
   EXPECT_EQ(v->rows[0][13], "1/2");
 }
 
+// A peakflops row of `isa` and `dtype` whose fastest window runs at 200 (G)op/s and median window at
+// `median_window`: gflops, or gops for int8.
+std::string peakflops_row(const std::string& isa, const std::string& dtype, int threads,
+                          const std::string& placement, const std::string& instruction,
+                          double median_window) {
+  const std::string rate = dtype == "int8" ? "gops" : "gflops";
+  return fmt::format(R"({{"name": "peakflops/{}/{}/{}/{}t/{}", "suite": "probe", "op": "peakflops", )"
+                     R"("impl": "armperf", "isa": "{}", "dtype": "{}", "threads": {}, "placement": "{}", )"
+                     R"("real_time": 1, "{}": 200, "{}_median": {}, "instruction": "{}"}})",
+                     dtype, isa, instruction, threads, placement, isa, dtype, threads, placement, rate, rate,
+                     median_window, instruction);
+}
+
 TEST(Views, PeersTableSetsOurMedianAgainstTheProbesMedianWindow) {
-  // The probe's headline gflops is its fastest window (200); of probe divides by its median window (160), of
-  // the row with the same ISA, element type, threads and placement: not the f64, 2-thread or spread rows.
-  const auto probe = [](const std::string& name, const std::string& dtype, int threads,
-                        const std::string& placement, double median_window) {
-    return fmt::format(
-        R"({{"name": "{}", "suite": "probe", "op": "peakflops", "impl": "armperf", "isa": "avx2", )"
-        R"("dtype": "{}", "threads": {}, "placement": "{}", "real_time": 1, "gflops": 200, )"
-        R"("gflops_median": {}}})",
-        name, dtype, threads, placement, median_window);
-  };
+  // Of probe divides by the median window (160), not the fastest (200), of the probe row with the same ISA,
+  // element type, threads and placement: not the f64, avx512, 2-thread or spread rows.
   const auto views =
-      report_views({run_of({probe("peakflops/f32/avx2/1t/compact", "f32", 1, "compact", 160),
-                            probe("peakflops/f64/avx2/1t/compact", "f64", 1, "compact", 80),
-                            probe("peakflops/f32/avx2/2t/compact", "f32", 2, "compact", 320),
-                            probe("peakflops/f32/avx2/1t/spread", "f32", 1, "spread", 10),
+      report_views({run_of({peakflops_row("avx2", "f32", 1, "compact", "vfmadd", 160),
+                            peakflops_row("avx2", "f64", 1, "compact", "vfmadd", 80),
+                            peakflops_row("avx512", "f32", 1, "compact", "vfmadd", 320),
+                            peakflops_row("avx2", "f32", 2, "compact", "vfmadd", 320),
+                            peakflops_row("avx2", "f32", 1, "spread", "vfmadd", 10),
                             gemm_row("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, {120, 136, 140}),
                             gemm_row("f32_sgemm__openblas/64x64x64", "openblas", 1, {100, 100, 100})})},
                    {"m"});
@@ -170,9 +176,28 @@ TEST(Views, PeersTableSetsOurMedianAgainstTheProbesMedianWindow) {
   ASSERT_EQ(v->rows.size(), 1u);
   EXPECT_EQ(v->rows[0][9], "136.0");
   EXPECT_EQ(v->rows[0][14], "85.0%");  // 136 / 160
+  // Integer rates (gops) against the int8 probe's.
+  const auto int8 = [](const std::string& name, const std::string& impl) {
+    return fmt::format(R"({{"name": "{}", "suite": "kernel", "op": "s8gemm", "impl": "{}", "isa": "avx2", )"
+                       R"("dtype": "int8", "size": "64x64x64", "threads": 1, "placement": "compact", )"
+                       R"("real_time": 1, "gops": 400}})",
+                       name, impl);
+  };
+  const auto integer = report_views({run_of({peakflops_row("avx2", "int8", 1, "compact", "vpdpbusd", 500),
+                                             int8("int8_s8gemm__avx2_4x24/64x64x64", "armperf"),
+                                             int8("int8_s8gemm__onednn/64x64x64", "onednn")})},
+                                    {"m"});
+  EXPECT_EQ(find_view(integer, "Ours against the peer libraries")->rows[0][14], "80.0%");
+  // Two instructions of one ISA and type (sdot, smmla): the kernel row does not say which it ran, so neither.
+  const auto two = report_views({run_of({peakflops_row("avx2", "int8", 1, "compact", "vpdpbusd", 500),
+                                         peakflops_row("avx2", "int8", 1, "compact", "vpmaddubsw", 250),
+                                         int8("int8_s8gemm__avx2_4x24/64x64x64", "armperf"),
+                                         int8("int8_s8gemm__onednn/64x64x64", "onednn")})},
+                                {"m"});
+  EXPECT_EQ(find_view(two, "Ours against the peer libraries")->rows[0][14], "—");
   // A time has no rate to set against the probe's.
   const auto times = report_views(
-      {run_of({probe("peakflops/f32/avx2/1t/compact", "f32", 1, "compact", 160),
+      {run_of({peakflops_row("avx2", "f32", 1, "compact", "vfmadd", 160),
                kernel_rows("f32_sgemm__avx2_6x16/64x64x64", "armperf", 1, "real_time", {2, 2}),
                kernel_rows("f32_sgemm__openblas/64x64x64", "openblas", 1, "real_time", {3, 3})})},
       {"m"});
