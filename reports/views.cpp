@@ -196,7 +196,7 @@ void peer_views(const Run& run, const std::string& label, std::vector<View>& out
       "and won counts the rounds in which ours was faster; a slow phase of the machine then weighs on both "
       "sides of one round's speedup instead of on one side's median. Of probe: our median rate against the "
       "peakflops probe's median window for the same ISA, element type, threads and placement in this run "
-      "(its headline rate is its fastest window), where the run has that probe.",
+      "(its headline rate is its fastest window), where the run has one such probe row.",
       format_percent(kNoisyCv));
   v.header = {"op",        "dtype", "size", "threads", "placement", "membind", "metric",  "our variant",
               "best peer", "ours",  "peer", "speedup", "paired",    "won",     "of probe"};

@@ -7,7 +7,6 @@
 
 #include <cassert>
 #include <cstdint>
-#include <utility>
 
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/gemm/unroll.hpp"
@@ -93,23 +92,16 @@ void broadcast_ukernel_direct_a(std::int64_t kc, const T* a, std::int64_t lda, c
 }
 
 // ... and its tiles of 1 to MR - 1 rows (the DirectARowsFn contract): A in place has no padding rows to
-// compute, so a last panel of fewer rows is a smaller tile of the same code, one for each R + 1 rows. Inlined
-// into broadcast_ukernel_direct_a_rows, so that its k loops are in that symbol, where
-// tests/kernels/gemm_loops_check.py looks for them (and checks that they keep C in registers).
-template <class Z, class T, int NV, int... R>
-[[gnu::always_inline]] inline void broadcast_tile_of_rows(int rows, std::int64_t kc, const T* a,
-                                                          std::int64_t lda, const T* b, std::int64_t ldb,
-                                                          T* c, std::int64_t ldc, T alpha, T beta,
-                                                          std::integer_sequence<int, R...>) {
-  assert(rows > 0 && rows <= static_cast<int>(sizeof...(R)));  // else no tile would run
-  ((rows == R + 1 ? broadcast_tile<Z, T, R + 1, NV, true>(kc, a, lda, b, ldb, c, ldc, alpha, beta) : void()),
-   ...);
-}
+// compute, so a last panel of fewer rows is a smaller tile of the same code, one per row count. They are
+// inlined here, so that their k loops are in this symbol, where tests/kernels/gemm_loops_check.py looks
+// for them (and checks that they keep C in registers).
 template <class Z, class T, int MR, int NV>
 void broadcast_ukernel_direct_a_rows(int rows, std::int64_t kc, const T* a, std::int64_t lda, const T* b,
                                      std::int64_t ldb, T* c, std::int64_t ldc, T alpha, T beta) {
-  broadcast_tile_of_rows<Z, T, NV>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta,
-                                   std::make_integer_sequence<int, MR - 1>());
+  assert(rows > 0 && rows < MR);  // else no tile would run
+  unroll<MR - 1>([&](auto r) __attribute__((always_inline)) {
+    if (rows == r + 1) broadcast_tile<Z, T, r + 1, NV, true>(kc, a, lda, b, ldb, c, ldc, alpha, beta);
+  });
 }
 
 // `kernel` with the tile's entries that read an untransposed A in place: its full row panels (direct_a)

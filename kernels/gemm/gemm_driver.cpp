@@ -222,6 +222,11 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
     return;
   }
   const bool read_a_in_place = reads_a_in_place(args, kernel, blk);
+  // Whether a row panel of `rows` rows is read in place: a full one, or a last one of fewer rows where the
+  // micro-kernel has tiles of fewer rows (those write only their rows of C).
+  const auto panel_in_place = [&](std::int64_t rows) {
+    return read_a_in_place && (rows == mr || kernel.direct_a_rows != nullptr);
+  };
   // A packed by the first NC panel and kept for the others (its rows of each K slice together, the
   // slices one after the other), or packed per MC block at the start of the buffer.
   const bool keep_a = kept_a_elements(args, kernel, blk, i1 - i0, j1 - j0) > 0;
@@ -282,8 +287,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
         const std::int64_t mc = std::min(mc_even, i1 - ic);
         for (std::int64_t ir = 0; pack_a_now && ir < mc; ir += mr) {
           const std::int64_t rows = std::min<std::int64_t>(mr, mc - ir);
-          if (read_a_in_place && (rows == mr || kernel.direct_a_rows != nullptr))
-            continue;  // nothing to pack
+          if (panel_in_place(rows)) continue;  // nothing to pack
           const std::int64_t next_rows = std::clamp<std::int64_t>(i1 - (ic + ir + rows), 0, mr);
           kernel.pack_a(a, ic + ir, rows, pc, kc, mr, next_rows, packed_a(ic, ir));
         }
@@ -295,9 +299,7 @@ void gemm_block(const GemmArgs<T>& args, const MicroKernel<T>& kernel, const Gem
           const bool b_in_place = direct_b && cols == nr;
           const T* bp = b_in_place ? b.data + pc * b.ld + jc + jr : packed_sliver(jr);
           const std::int64_t ldb = b_in_place ? b.ld : nr;
-          // A panel of fewer rows is read in place where the micro-kernel has tiles of fewer rows; those
-          // write only their rows of C.
-          const bool a_in_place = read_a_in_place && (rows == mr || kernel.direct_a_rows != nullptr);
+          const bool a_in_place = panel_in_place(rows);
           const T* ap = a_in_place ? a.data + (ic + ir) * a.ld + pc : packed_a(ic, ir);
           const auto tile = [&](Acc* out, std::int64_t ldo, Acc tile_alpha, Acc tile_beta) {
             if (a_in_place && rows < mr) {
